@@ -1,0 +1,136 @@
+// Command debrief is the Debrief command line: post-mortem reports as code,
+// evidence from logs, and the service.
+//
+// Exit codes: 0 when all went well, 1 when a command reports findings (lint
+// errors, files that fmt -l lists), 2 for a usage or I/O error.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "devel"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// env is what every subcommand gets: its arguments and the standard streams.
+type env struct {
+	args   []string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// command is one subcommand of debrief.
+type command struct {
+	summary string
+	run     func(ctx context.Context, e *env) error
+}
+
+// commands is the table of subcommands, the CLI's table of contents.
+func commands() map[string]command {
+	return map[string]command{
+		"version": {"print the version of debrief", runVersion},
+	}
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmds := commands()
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		if len(args) > 1 && args[0] == "help" {
+			if _, ok := cmds[args[1]]; ok {
+				return run(ctx, []string{args[1], "--help"}, stdin, stdout, stderr)
+			}
+		}
+		usage(stdout, cmds)
+		if len(args) == 0 {
+			return errUsage
+		}
+		return nil
+	}
+	if args[0] == "--version" {
+		args = []string{"version"}
+	}
+	cmd, ok := cmds[args[0]]
+	if !ok {
+		usage(stderr, cmds)
+		return usageErrorf("unknown command %q", args[0])
+	}
+	return cmd.run(ctx, &env{args: args[1:], stdin: stdin, stdout: stdout, stderr: stderr})
+}
+
+func usage(w io.Writer, cmds map[string]command) {
+	names := make([]string, 0, len(cmds))
+	for name := range cmds {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	fmt.Fprintln(w, "Debrief: blameless incident post-mortems as code.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Usage: debrief COMMAND [flags] [args]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Commands:")
+	for _, name := range names {
+		fmt.Fprintf(w, "  %-9s %s\n", name, cmds[name].summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, `Run "debrief COMMAND --help" for the flags of a command.`)
+}
+
+func runVersion(_ context.Context, e *env) error {
+	fs := newFlagSet("version", "", "Print the version of debrief.", e)
+	if err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "debrief %s\n", version)
+	return nil
+}
+
+// exitError carries an exit code; its message (if any) was already printed
+// or is printed by exitCode.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+// errUsage is returned after usage has been printed.
+var errUsage = &exitError{code: 2}
+
+// errFindings is returned when a command found problems it already reported.
+var errFindings = &exitError{code: 1}
+
+func usageErrorf(format string, args ...any) error {
+	return &exitError{code: 2, msg: fmt.Sprintf(format, args...)}
+}
+
+// exitCode prints err (when it has a message) and maps it to an exit code.
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.msg != "" {
+			fmt.Fprintln(stderr, "debrief: "+strings.TrimSpace(ee.msg))
+		}
+		return ee.code
+	}
+	fmt.Fprintln(stderr, "debrief: "+err.Error())
+	return 2
+}

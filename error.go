@@ -1,0 +1,61 @@
+package debrief
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Application error codes. Services return errors carrying one of them;
+// anything else is internal and shown to users only as "internal error".
+const (
+	ECONFLICT       = "conflict"        // a stale version or a duplicate
+	EINTERNAL       = "internal"        // anything unexpected
+	EINVALID        = "invalid"         // bad input, named by field
+	ENOTFOUND       = "not_found"       // no such thing
+	EUNAUTHORIZED   = "unauthorized"    // not signed in
+	EFORBIDDEN      = "forbidden"       // signed in, not allowed
+	ENOTIMPLEMENTED = "not_implemented" // a feature this build lacks
+)
+
+// Error is an application error: a code from the list above and a message
+// safe to show to the user.
+type Error struct {
+	Code    string
+	Message string
+}
+
+// Error implements the error interface.
+func (e *Error) Error() string {
+	return fmt.Sprintf("debrief error: code=%s message=%s", e.Code, e.Message)
+}
+
+// Errorf returns an *Error with the code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the application error in err's chain, "" for
+// nil, and EINTERNAL for any other error.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the message of the application error in err's chain,
+// "" for nil, and "internal error" for any other error.
+func ErrorMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "internal error"
+}

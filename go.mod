@@ -1,0 +1,3 @@
+module github.com/debrief-oss/debrief
+
+go 1.26.8

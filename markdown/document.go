@@ -1,0 +1,113 @@
+package markdown
+
+import (
+	"fmt"
+
+	"github.com/debrief-oss/debrief"
+)
+
+// Position is a place in a source file: 1-based line and column (in bytes).
+type Position struct {
+	Line   int
+	Column int
+}
+
+// Severity of a diagnostic.
+type Severity int
+
+// Diagnostic severities.
+const (
+	SeverityWarning Severity = iota
+	SeverityError
+)
+
+// String returns "warning" or "error".
+func (s Severity) String() string {
+	if s == SeverityError {
+		return "error"
+	}
+	return "warning"
+}
+
+// Diagnostic is a problem found while parsing a report.
+type Diagnostic struct {
+	File     string
+	Pos      Position
+	Severity Severity
+	Message  string
+}
+
+// Error formats the diagnostic as "file:line:col: message".
+func (d Diagnostic) Error() string {
+	return fmt.Sprintf("%s:%d:%d: %s", d.File, d.Pos.Line, d.Pos.Column, d.Message)
+}
+
+// Heading is a heading of the source, with the template section it was
+// recognised as (Key is "" for a heading the template does not have).
+type Heading struct {
+	Key   string // a debrief.Key* constant, or ""
+	Text  string // the heading's text, without #s
+	Level int    // 1 to 6 as written
+	Pos   Position
+}
+
+// Placeholder is template text left in a report where a value belongs.
+type Placeholder struct {
+	Field string // field path, as in Document.Fields
+	Text  string // e.g. "[YYYY-MM-DD]"
+	Pos   Position
+}
+
+// Document is the result of parsing one report: the report, what went wrong,
+// and where each part came from.
+type Document struct {
+	File   string
+	Source []byte
+	Report *debrief.Report
+
+	// Diagnostics lists every problem found, in source order.
+	Diagnostics []Diagnostic
+
+	// Headings lists every heading of the source in order.
+	Headings []Heading
+
+	// Fields maps a field path to the position of its value in the source.
+	// Paths are section keys ("timeline", "summary.impact": the heading) and
+	// value paths: "overview.incident_date", "overview.duration",
+	// "summary.impact.users_affected", "timeline[2]", "timeline[2].time",
+	// "action_items[0]", "action_items[0].due_date",
+	// "prevention.short_term[1]", "metrics.time_to_detection",
+	// "documents.incident_logs[0]", "sign_off.date", "extra[0]".
+	Fields map[string]Position
+
+	// Placeholders lists the template placeholders still in the source.
+	Placeholders []Placeholder
+
+	// FrontMatter reports whether the source began with YAML front matter.
+	FrontMatter bool
+}
+
+// Pos returns the position of a field path, falling back to the closest
+// enclosing path ("timeline[2].time" -> "timeline[2]" -> "timeline") and to
+// line 1.
+func (d *Document) Pos(path string) Position {
+	for p := path; p != ""; p = parentPath(p) {
+		if pos, ok := d.Fields[p]; ok {
+			return pos
+		}
+	}
+	return Position{Line: 1, Column: 1}
+}
+
+// parentPath drops the last element of a field path.
+func parentPath(p string) string {
+	for i := len(p) - 1; i >= 0; i-- {
+		switch p[i] {
+		case '.':
+			return p[:i]
+		case '[':
+			return p[:i]
+		}
+	}
+	return ""
+}
