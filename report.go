@@ -8,6 +8,9 @@ type Report struct {
 	ID       string
 	Services []string
 	Tags     []string
+	// FrontMatterRest holds the YAML lines of front-matter keys Debrief does
+	// not use, kept as written.
+	FrontMatterRest string
 
 	Overview    Overview
 	Summary     Summary
