@@ -1,0 +1,322 @@
+package debrief
+
+import (
+	"strings"
+	"time"
+)
+
+// Milestone is a step of an incident that a timeline row can mark: the
+// template's events ("Incident began", "First detection", ...) and their
+// common synonyms.
+type Milestone int
+
+// Milestones in the order the template lists them. MilestoneNone marks a row
+// that is not a milestone.
+const (
+	MilestoneNone Milestone = iota
+	MilestoneBegan
+	MilestoneDetected
+	MilestoneNotified
+	MilestoneInvestigating
+	MilestoneRootCause
+	MilestoneFixed
+	MilestoneRestored
+	MilestoneResolved
+	numMilestones
+)
+
+// Milestones lists every milestone in template order.
+var Milestones = []Milestone{
+	MilestoneBegan, MilestoneDetected, MilestoneNotified, MilestoneInvestigating,
+	MilestoneRootCause, MilestoneFixed, MilestoneRestored, MilestoneResolved,
+}
+
+var milestoneNames = [...]string{"", "Incident began", "First detection", "Team notified",
+	"Investigation started", "Root cause identified", "Fix implemented", "Service restored", "Incident resolved"}
+
+// String returns the template's event name of the milestone ("Incident
+// began"), or "" for MilestoneNone.
+func (m Milestone) String() string {
+	if m < 0 || m >= numMilestones {
+		return ""
+	}
+	return milestoneNames[m]
+}
+
+// MilestonePhrases maps each milestone to the phrases that mark it, in lower
+// case. A row's event marks a milestone when, once lower-cased and stripped
+// of Markdown emphasis, it is one of the phrases or starts with one followed
+// by a non-letter. When several phrases match, the longest wins, so that
+// "Incident declared resolved" is a resolution and not a notification.
+var MilestonePhrases = map[Milestone][]string{
+	MilestoneBegan: {
+		"incident began", "incident begins", "incident started", "incident starts", "incident start",
+		"start of incident", "start of the incident", "start of outage", "start of the outage",
+		"outage began", "outage started", "outage start", "issue began", "issue started",
+		"problem began", "problem started", "impact began", "impact started", "impact start",
+		"degradation began", "degradation started", "incident onset",
+	},
+	MilestoneDetected: {
+		"first detection", "detected", "detection", "incident detected", "issue detected",
+		"problem detected", "outage detected", "alert fired", "alert triggered", "alert received",
+		"alerts fired", "alerts triggered", "alarm fired", "alarm triggered", "alerted",
+		"first alert", "monitoring alert", "customer report", "customer reported", "first report",
+		"first reported", "issue reported", "problem reported",
+	},
+	MilestoneNotified: {
+		"team notified", "notified", "on-call paged", "on-call notified", "oncall paged", "paged",
+		"page sent", "engineer paged", "team paged", "team alerted", "escalated", "escalation",
+		"incident declared", "incident opened", "incident created",
+	},
+	MilestoneInvestigating: {
+		"investigation started", "investigation began", "investigation begun", "investigation begins",
+		"investigating", "investigation", "started investigating", "began investigating",
+		"started investigation", "began investigation", "triage started", "triage began", "triage",
+	},
+	MilestoneRootCause: {
+		"root cause identified", "root cause found", "root cause", "root cause determined",
+		"cause identified", "cause found", "identified root cause", "identified the root cause",
+		"found root cause", "found the root cause", "diagnosed", "diagnosis",
+	},
+	MilestoneFixed: {
+		"fix implemented", "fix deployed", "fix applied", "fix released", "fix rolled out",
+		"fix merged", "hotfix deployed", "hotfix applied", "patch deployed", "patch applied",
+		"mitigation applied", "mitigation deployed", "rollback", "rollback completed",
+		"rolled back", "change reverted", "reverted",
+	},
+	MilestoneRestored: {
+		"service restored", "services restored", "service is restored", "restored",
+		"service recovered", "services recovered", "recovered", "mitigated", "incident mitigated",
+		"impact mitigated", "service back online", "back online", "service back up",
+		"impact ended", "outage ended", "recovery complete", "recovery completed",
+	},
+	MilestoneResolved: {
+		"incident resolved", "resolved", "incident closed", "incident ended", "incident over",
+		"incident declared resolved", "incident marked resolved", "all clear", "closed",
+		"resolution", "incident complete", "incident completed",
+	},
+}
+
+// MilestoneOf returns the milestone a timeline event marks, or
+// MilestoneNone.
+func MilestoneOf(event string) Milestone {
+	s := normalizeEvent(event)
+	best, bestLen := MilestoneNone, 0
+	for _, m := range Milestones {
+		for _, p := range MilestonePhrases[m] {
+			if len(p) > bestLen && hasPhrasePrefix(s, p) {
+				best, bestLen = m, len(p)
+			}
+		}
+	}
+	return best
+}
+
+// normalizeEvent lower-cases an event and drops Markdown emphasis and
+// surrounding punctuation.
+func normalizeEvent(s string) string {
+	s = strings.ToLower(s)
+	s = strings.NewReplacer("**", "", "__", "", "`", "", "*", "").Replace(s)
+	s = strings.Join(strings.Fields(s), " ")
+	return strings.Trim(s, " .:;!-–—")
+}
+
+// hasPhrasePrefix reports whether s is p or starts with p followed by a
+// character that is not a letter.
+func hasPhrasePrefix(s, p string) bool {
+	if !strings.HasPrefix(s, p) {
+		return false
+	}
+	if len(s) == len(p) {
+		return true
+	}
+	c := s[len(p)]
+	return !(c >= 'a' && c <= 'z')
+}
+
+// Instant is a timeline row placed on the calendar.
+type Instant struct {
+	Time time.Time // zero when not Known
+	// Known reports whether the row's time is known to the minute.
+	Known bool
+	// Dated reports whether the calendar date is known (from the row, an
+	// earlier row or the incident date) rather than assumed.
+	Dated bool
+	// RolledOver reports that the row has no date and was placed on the day
+	// after the previous row because the clock went back by more than 12
+	// hours.
+	RolledOver bool
+}
+
+// assumedDay is the day undated timelines are placed on when the report has
+// no incident date: only differences between rows mean anything then.
+var assumedDay = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// PlaceTimeline places every row of a timeline on the calendar. A row with a
+// date uses it; a row without one takes the date of the row before it (or
+// the incident date for the first rows), and moves to the next day when its
+// clock is more than 12 hours before the previous row's, as happens across
+// midnight. A row with a zone uses it; a row without one uses the zone of the
+// latest row that had one, or UTC.
+func PlaceTimeline(events []Event, incident Date) []Instant {
+	out := make([]Instant, len(events))
+	day, dated := assumedDay, false
+	if incident.Valid() {
+		day, dated = incident.Time(), true
+	}
+	zone := time.UTC
+	var prev time.Time
+	havePrev := false
+	for i, e := range events {
+		t := e.Time
+		if t.Zone != nil {
+			zone = t.Zone
+		}
+		if t.HasDate {
+			day, dated = t.Date.Time(), true
+		}
+		if t.Precision != PrecisionMinute {
+			continue
+		}
+		y, m, d := day.Date()
+		at := time.Date(y, m, d, t.Hour, t.Minute, 0, 0, zone)
+		rolled := false
+		if !t.HasDate && havePrev && at.Before(prev.Add(-12*time.Hour)) {
+			at = at.AddDate(0, 0, 1)
+			rolled = true
+		}
+		out[i] = Instant{Time: at, Known: true, Dated: dated, RolledOver: rolled}
+		prev, havePrev = at, true
+		// The next undated row continues from this row's calendar day.
+		y, m, d = at.Date()
+		day = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	}
+	return out
+}
+
+// MetricKey names a metric derived from the timeline.
+type MetricKey string
+
+// Derived metrics. Their values are the JSON keys of "debrief metrics" with
+// the suffix "_minutes".
+const (
+	MetricTimeToDetection   MetricKey = "time_to_detection"
+	MetricTimeToNotify      MetricKey = "time_to_notify"
+	MetricTimeToInvestigate MetricKey = "time_to_investigate"
+	MetricTimeToRootCause   MetricKey = "time_to_root_cause"
+	MetricTimeToFix         MetricKey = "time_to_fix"
+	MetricTotalDowntime     MetricKey = "total_downtime"
+	MetricTimeToResolution  MetricKey = "time_to_resolution"
+	MetricIncidentDuration  MetricKey = "incident_duration"
+)
+
+// MetricDef says how a derived metric is measured: from one milestone to
+// another.
+type MetricDef struct {
+	Key   MetricKey
+	Name  string // "Time to Detection"
+	From  Milestone
+	To    Milestone
+	Notes string // one line for the docs
+}
+
+// MetricDefs lists the derived metrics in the order they are shown.
+var MetricDefs = []MetricDef{
+	{MetricTimeToDetection, "Time to Detection", MilestoneBegan, MilestoneDetected, "first detection − incident began"},
+	{MetricTimeToNotify, "Time to Notify", MilestoneDetected, MilestoneNotified, "team notified − first detection"},
+	{MetricTimeToInvestigate, "Time to Investigate", MilestoneDetected, MilestoneInvestigating, "investigation started − first detection"},
+	{MetricTimeToRootCause, "Time to Root Cause", MilestoneDetected, MilestoneRootCause, "root cause identified − first detection"},
+	{MetricTimeToFix, "Time to Fix", MilestoneDetected, MilestoneFixed, "fix implemented − first detection"},
+	{MetricTotalDowntime, "Total Downtime", MilestoneBegan, MilestoneRestored, "service restored − incident began"},
+	{MetricTimeToResolution, "Time to Resolution", MilestoneDetected, MilestoneResolved, "incident resolved − first detection"},
+	{MetricIncidentDuration, "Incident Duration", MilestoneBegan, MilestoneResolved, "incident resolved − incident began"},
+}
+
+// MilestoneRow is where a milestone appears in a timeline.
+type MilestoneRow struct {
+	Row     int // index in Report.Timeline; -1 when the milestone is absent
+	Instant Instant
+}
+
+// TimelineMetrics are the milestones of a timeline and the durations derived
+// from them. They are computed from the report, never stored.
+type TimelineMetrics struct {
+	Instants   []Instant // one per timeline row
+	Milestones map[Milestone]MilestoneRow
+	values     map[MetricKey]time.Duration
+}
+
+// Value returns a derived metric and whether both of its milestones are in
+// the timeline with times known to the minute.
+func (m TimelineMetrics) Value(k MetricKey) (time.Duration, bool) {
+	d, ok := m.values[k]
+	return d, ok
+}
+
+// Has reports whether the milestone is in the timeline.
+func (m TimelineMetrics) Has(ms Milestone) bool {
+	_, ok := m.Milestones[ms]
+	return ok
+}
+
+// ComputeMetrics finds the milestones of the report's timeline (the first row
+// marking each) and derives the metrics of MetricDefs from them.
+func (r *Report) ComputeMetrics() TimelineMetrics {
+	inst := PlaceTimeline(r.Timeline, r.Overview.IncidentDate)
+	m := TimelineMetrics{Instants: inst, Milestones: map[Milestone]MilestoneRow{}, values: map[MetricKey]time.Duration{}}
+	for i, e := range r.Timeline {
+		ms := MilestoneOf(e.Event)
+		if ms == MilestoneNone {
+			continue
+		}
+		if _, seen := m.Milestones[ms]; !seen {
+			m.Milestones[ms] = MilestoneRow{Row: i, Instant: inst[i]}
+		}
+	}
+	for _, def := range MetricDefs {
+		from, ok1 := m.Milestones[def.From]
+		to, ok2 := m.Milestones[def.To]
+		if ok1 && ok2 && from.Instant.Known && to.Instant.Known {
+			m.values[def.Key] = to.Instant.Time.Sub(from.Instant.Time)
+		}
+	}
+	return m
+}
+
+// StatedMetric returns the value of a metric as the report states it
+// (Metrics section, or the overview's Incident Duration), or a zero Duration
+// when the report has no field for it.
+func (r *Report) StatedMetric(k MetricKey) Duration {
+	switch k {
+	case MetricTimeToDetection:
+		return r.Metrics.TimeToDetection
+	case MetricTimeToResolution:
+		return r.Metrics.TimeToResolution
+	case MetricTotalDowntime:
+		return r.Metrics.TotalDowntime
+	case MetricIncidentDuration:
+		return r.Overview.Duration
+	}
+	return Duration{}
+}
+
+// SetStatedMetric sets the report's field for a metric, if it has one, and
+// reports whether it did.
+func (r *Report) SetStatedMetric(k MetricKey, d Duration) bool {
+	switch k {
+	case MetricTimeToDetection:
+		r.Metrics.TimeToDetection = d
+	case MetricTimeToResolution:
+		r.Metrics.TimeToResolution = d
+	case MetricTotalDowntime:
+		r.Metrics.TotalDowntime = d
+	case MetricIncidentDuration:
+		r.Overview.Duration = d
+	default:
+		return false
+	}
+	return true
+}
+
+// StatedMetricKeys lists the metrics a report has a field for.
+var StatedMetricKeys = []MetricKey{MetricTimeToDetection, MetricTimeToResolution, MetricTotalDowntime, MetricIncidentDuration}

@@ -1,0 +1,151 @@
+package debrief
+
+import (
+	"testing"
+	"time"
+)
+
+func TestMilestoneOf(t *testing.T) {
+	tests := []struct {
+		event string
+		want  Milestone
+	}{
+		{"Incident began", MilestoneBegan},
+		{"incident STARTED", MilestoneBegan},
+		{"First detection", MilestoneDetected},
+		{"Alert fired: p99 latency > 2s", MilestoneDetected},
+		{"Alert triggered on Slack.", MilestoneDetected},
+		{"Team notified", MilestoneNotified},
+		{"Incident declared through the status page.", MilestoneNotified},
+		{"Incident declared resolved through the status page.", MilestoneResolved},
+		{"Investigation started", MilestoneInvestigating},
+		{"Root cause identified", MilestoneRootCause},
+		{"Fix implemented", MilestoneFixed},
+		{"Rolled back to v1.2", MilestoneFixed},
+		{"**Service is restored** by switching", MilestoneRestored},
+		{"Mitigated", MilestoneRestored},
+		{"Resolved", MilestoneResolved},
+		{"Incident resolved", MilestoneResolved},
+		{"Resolvedness", MilestoneNone},
+		{"Started working on a long-term solution", MilestoneNone},
+		{"Node rollover started", MilestoneNone},
+		{"", MilestoneNone},
+	}
+	for _, tt := range tests {
+		if got := MilestoneOf(tt.event); got != tt.want {
+			t.Errorf("MilestoneOf(%q) = %q, want %q", tt.event, got, tt.want)
+		}
+	}
+}
+
+func row(tm, event string) Event { return Event{Time: ParseEventTime(tm), Event: event} }
+
+func TestPlaceTimelineMidnight(t *testing.T) {
+	events := []Event{
+		row("23:40", "Incident began"),
+		row("23:55", "First detection"),
+		row("00:05", "Team notified"),    // next day
+		row("00:01", "Something"),        // back 4 minutes: same day, out of order
+		row("HH:MM", "Not a time"),       // unknown
+		row("2024-03-15 09:00", "Dated"), // explicit date
+		row("08:30", "Back 30 minutes"),  // same day as the dated row
+	}
+	got := PlaceTimeline(events, ParseDate("2024-03-13"))
+	want := []string{
+		"2024-03-13T23:40:00Z", "2024-03-13T23:55:00Z", "2024-03-14T00:05:00Z",
+		"2024-03-14T00:01:00Z", "", "2024-03-15T09:00:00Z", "2024-03-15T08:30:00Z",
+	}
+	for i, w := range want {
+		if w == "" {
+			if got[i].Known {
+				t.Errorf("row %d: known, want unknown", i)
+			}
+			continue
+		}
+		if s := got[i].Time.Format(time.RFC3339); s != w {
+			t.Errorf("row %d: %s, want %s", i, s, w)
+		}
+	}
+	if !got[2].RolledOver || got[3].RolledOver || got[6].RolledOver {
+		t.Errorf("rolled over = %v %v %v, want true false false", got[2].RolledOver, got[3].RolledOver, got[6].RolledOver)
+	}
+}
+
+func TestPlaceTimelineZones(t *testing.T) {
+	events := []Event{
+		row("10:00 +02:00", "Incident began"),
+		row("09:30 UTC", "First detection"),
+		row("09:45", "Team notified"), // keeps UTC from the row before
+	}
+	got := PlaceTimeline(events, Date{})
+	if d := got[1].Time.Sub(got[0].Time); d != 90*time.Minute {
+		t.Errorf("detection after %v, want 1h30m", d)
+	}
+	if d := got[2].Time.Sub(got[1].Time); d != 15*time.Minute {
+		t.Errorf("notify after %v, want 15m", d)
+	}
+	if got[0].Dated {
+		t.Error("row without any date is marked dated")
+	}
+}
+
+func TestComputeMetrics(t *testing.T) {
+	r := &Report{Timeline: []Event{
+		row("23:50", "Incident began"),
+		row("23:58", "Alert fired"),
+		row("00:03", "On-call paged"),
+		row("00:05", "Investigation started"),
+		row("00:20", "Root cause identified"),
+		row("00:40", "Fix deployed"),
+		row("00:50", "Service restored"),
+		row("01:28", "Incident resolved"),
+		row("01:30", "Resolved for good"), // a second resolution row is ignored
+	}}
+	m := r.ComputeMetrics()
+	want := map[MetricKey]time.Duration{
+		MetricTimeToDetection:   8 * time.Minute,
+		MetricTimeToNotify:      5 * time.Minute,
+		MetricTimeToInvestigate: 7 * time.Minute,
+		MetricTimeToRootCause:   22 * time.Minute,
+		MetricTimeToFix:         42 * time.Minute,
+		MetricTotalDowntime:     60 * time.Minute,
+		MetricTimeToResolution:  90 * time.Minute,
+		MetricIncidentDuration:  98 * time.Minute,
+	}
+	for k, w := range want {
+		got, ok := m.Value(k)
+		if !ok || got != w {
+			t.Errorf("%s = %v (%v), want %v", k, got, ok, w)
+		}
+	}
+	if got := m.Milestones[MilestoneResolved].Row; got != 7 {
+		t.Errorf("resolved row = %d, want 7", got)
+	}
+}
+
+func TestComputeMetricsMissing(t *testing.T) {
+	r := &Report{Timeline: []Event{row("10:00", "Incident began"), row("10:?? ", "First detection")}}
+	m := r.ComputeMetrics()
+	if _, ok := m.Value(MetricTimeToDetection); ok {
+		t.Error("detection derived from a time without minutes")
+	}
+	if m.Has(MilestoneResolved) || !m.Has(MilestoneDetected) {
+		t.Errorf("milestones = %v", m.Milestones)
+	}
+}
+
+func TestStatedMetric(t *testing.T) {
+	var r Report
+	for _, k := range StatedMetricKeys {
+		d := DurationOf(42 * time.Minute)
+		if !r.SetStatedMetric(k, d) {
+			t.Fatalf("SetStatedMetric(%s) = false", k)
+		}
+		if got := r.StatedMetric(k); got.D != d.D {
+			t.Errorf("StatedMetric(%s) = %v", k, got)
+		}
+	}
+	if r.SetStatedMetric(MetricTimeToFix, Duration{}) {
+		t.Error("a report has no field for time to fix")
+	}
+}
