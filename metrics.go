@@ -320,3 +320,82 @@ func (r *Report) SetStatedMetric(k MetricKey, d Duration) bool {
 
 // StatedMetricKeys lists the metrics a report has a field for.
 var StatedMetricKeys = []MetricKey{MetricTimeToDetection, MetricTimeToResolution, MetricTotalDowntime, MetricIncidentDuration}
+
+// Tolerance is how far a stated metric may be from the timeline's before
+// they disagree.
+const Tolerance = time.Minute
+
+// alternatives names the other readings of a stated metric that are
+// accepted: many teams count resolution from the start of the incident, and
+// write the downtime as the incident's duration.
+var alternatives = map[MetricKey][]MetricKey{
+	MetricTimeToResolution: {MetricIncidentDuration},
+	MetricIncidentDuration: {MetricTotalDowntime},
+}
+
+// Check compares a stated metric with the timeline. It returns the derived
+// value and whether the two disagree by more than Tolerance under every
+// accepted reading. A metric the timeline cannot derive, or a stated text
+// that is not a duration, never disagrees.
+func (m TimelineMetrics) Check(k MetricKey, stated Duration) (time.Duration, bool) {
+	d, ok := m.Value(k)
+	if !ok || !stated.Valid() {
+		return d, false
+	}
+	for _, key := range append([]MetricKey{k}, alternatives[k]...) {
+		if v, ok := m.Value(key); ok && (stated.D-v).Abs() <= Tolerance {
+			return d, false
+		}
+	}
+	return d, true
+}
+
+// FillMode says which stated metrics FillMetrics may write.
+type FillMode int
+
+// Fill modes, from the most careful.
+const (
+	FillEmpty     FillMode = iota // only fields that are empty
+	FillMismatch                  // empty fields and those that disagree with the timeline
+	FillOverwrite                 // every field the timeline can derive
+)
+
+// MetricChange records one field that FillMetrics wrote.
+type MetricChange struct {
+	Key MetricKey
+	Old string // text before; "" when it was empty
+	New string
+}
+
+// FillMetrics writes the metrics derived from the timeline into the report's
+// Metrics section and Incident Duration, as whole minutes, and returns what
+// it changed.
+func (r *Report) FillMetrics(mode FillMode) []MetricChange {
+	m := r.ComputeMetrics()
+	var changes []MetricChange
+	for _, k := range StatedMetricKeys {
+		d, ok := m.Value(k)
+		if !ok || d < 0 {
+			continue
+		}
+		old := r.StatedMetric(k)
+		switch mode {
+		case FillEmpty:
+			if !old.IsZero() {
+				continue
+			}
+		case FillMismatch:
+			if _, bad := m.Check(k, old); !old.IsZero() && !bad {
+				continue
+			}
+		case FillOverwrite:
+			if old.Valid() && old.D == d.Round(time.Minute) && old.Text == FormatMinutes(d) {
+				continue
+			}
+		}
+		nd := DurationOf(d)
+		r.SetStatedMetric(k, nd)
+		changes = append(changes, MetricChange{Key: k, Old: old.Text, New: nd.Text})
+	}
+	return changes
+}

@@ -149,3 +149,38 @@ func TestStatedMetric(t *testing.T) {
 		t.Error("a report has no field for time to fix")
 	}
 }
+
+func TestCheckAndFill(t *testing.T) {
+	r := &Report{
+		Timeline: []Event{
+			row("10:00", "Incident began"), row("10:12", "First detection"),
+			row("10:50", "Service restored"), row("11:30", "Incident resolved"),
+		},
+		Metrics: Metrics{
+			TimeToDetection:  ParseDuration("12 min"),
+			TimeToResolution: ParseDuration("1h 30m"), // resolved - began: accepted
+			TotalDowntime:    ParseDuration("20 minutes"),
+		},
+	}
+	m := r.ComputeMetrics()
+	for _, tt := range []struct {
+		k   MetricKey
+		bad bool
+	}{{MetricTimeToDetection, false}, {MetricTimeToResolution, false}, {MetricTotalDowntime, true}} {
+		if _, bad := m.Check(tt.k, r.StatedMetric(tt.k)); bad != tt.bad {
+			t.Errorf("Check(%s) disagrees = %v, want %v", tt.k, bad, tt.bad)
+		}
+	}
+	if got := r.FillMetrics(FillEmpty); len(got) != 1 || got[0].Key != MetricIncidentDuration || got[0].New != "90 minutes" {
+		t.Errorf("FillEmpty changes = %+v", got)
+	}
+	if got := r.FillMetrics(FillMismatch); len(got) != 1 || got[0].Key != MetricTotalDowntime || got[0].Old != "20 minutes" || got[0].New != "50 minutes" {
+		t.Errorf("FillMismatch changes = %+v", got)
+	}
+	if got := r.FillMetrics(FillMismatch); len(got) != 0 {
+		t.Errorf("second fill changed %+v", got)
+	}
+	if got := r.FillMetrics(FillOverwrite); len(got) != 2 {
+		t.Errorf("FillOverwrite changes = %+v, want detection and resolution rewritten", got)
+	}
+}
