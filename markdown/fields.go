@@ -1,0 +1,402 @@
+package markdown
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/debrief-oss/debrief"
+)
+
+// content fills the report from the lines of one template section.
+func (p *parser) content(key string, h *Heading, lines []line) {
+	r := p.r
+	switch key {
+	case debrief.KeySummary, debrief.KeyRootCause, debrief.KeyResolution, debrief.KeyLessons, debrief.KeyPrevention:
+		p.direct[key] = append(p.direct[key], lines...)
+	case debrief.KeyWhatHappened:
+		r.Summary.WhatHappened = p.freeText(key, lines)
+	case debrief.KeyRootCauseWhat:
+		r.RootCause.What = p.freeText(key, lines)
+	case debrief.KeyRootCauseWhy:
+		r.RootCause.Why = p.freeText(key, lines)
+	case debrief.KeyWhyNotCaught:
+		r.RootCause.WhyNotCaught = p.freeText(key, lines)
+	case debrief.KeyHowFixed:
+		r.Resolution.HowFixed = p.freeText(key, lines)
+	case debrief.KeyVerification:
+		r.Resolution.Verification = p.freeText(key, lines)
+	case debrief.KeySurprises:
+		r.Lessons.Surprises = p.freeText(key, lines)
+	case debrief.KeyOverview, debrief.KeyImpact, debrief.KeyMetrics, debrief.KeyDocuments, debrief.KeySignOff:
+		p.keyValues(key, lines)
+	case debrief.KeyTimeline:
+		p.timeline(lines)
+	case debrief.KeyImmediateActions:
+		items, rest := p.listItems(key, lines, "")
+		r.Resolution.ImmediateActions = items
+		p.extraText(key, rest)
+	case debrief.KeyWentWell:
+		items, rest := p.listItems(key, lines, "✅")
+		r.Lessons.WentWell = items
+		p.extraText(key, rest)
+	case debrief.KeyToImprove:
+		items, rest := p.listItems(key, lines, "⚠")
+		r.Lessons.ToImprove = items
+		p.extraText(key, rest)
+	case debrief.KeyShortTerm:
+		r.Prevention.ShortTerm = p.checklist(key, lines)
+	case debrief.KeyMediumTerm:
+		r.Prevention.MediumTerm = p.checklist(key, lines)
+	case debrief.KeyLongTerm:
+		r.Prevention.LongTerm = p.checklist(key, lines)
+	case debrief.KeyActionItems:
+		p.actionItems(lines)
+	default:
+		p.extraText(key, lines)
+	}
+}
+
+// freeText returns the Markdown text of a section, "" for the template's
+// placeholder.
+func (p *parser) freeText(key string, lines []line) string {
+	body := trimBlank(lines)
+	if len(body) == 0 {
+		return ""
+	}
+	text := joinLines(body)
+	p.doc.Fields[key+".text"] = posOf(body[0], 0)
+	if t := strings.TrimSpace(text); isTemplatePlaceholder(t) {
+		p.placeholder(key, t, posOf(body[0], indentOf(body[0].text)))
+		return ""
+	}
+	return text
+}
+
+func (p *parser) placeholder(path, text string, pos Position) {
+	p.doc.Placeholders = append(p.doc.Placeholders, Placeholder{Field: path, Text: text, Pos: pos})
+}
+
+// keyValue splits a "**Label**: value" line (also "- **Label**: value",
+// "**Label:** value", "Label: value") into its label and value and the
+// column where the value starts.
+func keyValue(text string) (label, value string, col int, ok bool) {
+	i := indentOf(text)
+	t := text[i:]
+	if len(t) >= 2 && (t[0] == '-' || t[0] == '*' || t[0] == '+') && t[1] == ' ' && !strings.HasPrefix(t, "**") {
+		i += 2
+		t = text[i:]
+		if j := indentOf(t); j > 0 {
+			i += j
+			t = t[j:]
+		}
+	}
+	var rest string
+	var restAt int
+	if strings.HasPrefix(t, "**") || strings.HasPrefix(t, "__") {
+		end := strings.Index(t[2:], t[:2])
+		if end < 0 {
+			return "", "", 0, false
+		}
+		label = t[2 : 2+end]
+		rest = t[2+end+2:]
+		restAt = i + 2 + end + 2
+		trimmed := strings.TrimLeft(rest, " ")
+		restAt += len(rest) - len(trimmed)
+		rest = trimmed
+		if strings.HasPrefix(rest, ":") {
+			rest = rest[1:]
+			restAt++
+		} else if !strings.HasSuffix(strings.TrimSpace(label), ":") {
+			return "", "", 0, false
+		}
+		label = strings.TrimSuffix(strings.TrimSpace(label), ":")
+	} else {
+		j := strings.IndexByte(t, ':')
+		if j <= 0 || j > 40 || strings.Contains(t[:j], "](") {
+			return "", "", 0, false
+		}
+		label, rest, restAt = t[:j], t[j+1:], i+j+1
+	}
+	trimmed := strings.TrimLeft(rest, " \t")
+	restAt += len(rest) - len(trimmed)
+	value = strings.TrimRight(trimmed, " \t")
+	value = strings.TrimSpace(strings.TrimSuffix(value, "\\"))
+	return strings.TrimSpace(label), value, restAt, true
+}
+
+// keyValues reads a section of "**Label**: value" lines; lines that are not
+// one of the section's labels are kept as extra text.
+func (p *parser) keyValues(key string, lines []line) {
+	var rest []line
+	footer := key == debrief.KeySignOff
+	for _, l := range lines {
+		t := strings.TrimSpace(l.text)
+		if t == "" {
+			rest = append(rest, l)
+			continue
+		}
+		if footer && (t == footerRule || t == footerText) {
+			continue
+		}
+		label, value, col, ok := keyValue(l.text)
+		f := labels[key][normalize(label)]
+		if !ok || f == fieldNone || !p.fieldEmpty(f) {
+			rest = append(rest, l)
+			continue
+		}
+		p.setField(f, value, posOf(l, col))
+	}
+	p.extraText(key, rest)
+}
+
+// fieldEmpty reports whether a field has no value yet.
+func (p *parser) fieldEmpty(f field) bool {
+	r := p.r
+	switch f {
+	case fieldIncidentDate:
+		return r.Overview.IncidentDate.IsZero()
+	case fieldReportDate:
+		return r.Overview.ReportDate.IsZero()
+	case fieldDuration:
+		return r.Overview.Duration.IsZero()
+	case fieldAuthor:
+		return r.Overview.Author == ""
+	case fieldSeverity:
+		return r.Overview.Severity.IsZero()
+	case fieldUsersAffected:
+		return r.Summary.Impact.UsersAffected == ""
+	case fieldServicesDown:
+		return len(r.Summary.Impact.ServicesDown) == 0
+	case fieldDataLoss:
+		return r.Summary.Impact.DataLoss.IsZero()
+	case fieldFinancial:
+		return r.Summary.Impact.FinancialImpact == ""
+	case fieldTTD:
+		return r.Metrics.TimeToDetection.IsZero()
+	case fieldTTR:
+		return r.Metrics.TimeToResolution.IsZero()
+	case fieldDowntime:
+		return r.Metrics.TotalDowntime.IsZero()
+	case fieldAffectedUsers:
+		return r.Metrics.AffectedUsers == ""
+	case fieldErrorRate:
+		return r.Metrics.ErrorRate == ""
+	case fieldIncidentLogs:
+		return len(r.Documents.IncidentLogs) == 0
+	case fieldScreenshots:
+		return len(r.Documents.MonitoringScreenshots) == 0
+	case fieldTickets:
+		return len(r.Documents.RelatedTickets) == 0
+	case fieldReviewedBy:
+		return r.SignOff.ReviewedBy == ""
+	case fieldSignOffDate:
+		return r.SignOff.Date.IsZero()
+	case fieldNextReview:
+		return r.SignOff.NextReviewDate.IsZero()
+	}
+	return false
+}
+
+// setField stores one value; the template's placeholders leave it empty.
+func (p *parser) setField(f field, value string, pos Position) {
+	path := fieldPaths[f]
+	p.doc.Fields[path] = pos
+	if isTemplatePlaceholder(value) || (f == fieldScreenshots && value == phScreenshots) {
+		p.placeholder(path, value, pos)
+		return
+	}
+	r := p.r
+	switch f {
+	case fieldIncidentDate:
+		r.Overview.IncidentDate = debrief.ParseDate(value)
+	case fieldReportDate:
+		r.Overview.ReportDate = debrief.ParseDate(value)
+	case fieldDuration:
+		r.Overview.Duration = debrief.ParseDuration(value)
+	case fieldAuthor:
+		r.Overview.Author = value
+	case fieldSeverity:
+		r.Overview.Severity = debrief.ParseSeverity(value)
+	case fieldUsersAffected:
+		r.Summary.Impact.UsersAffected = value
+	case fieldServicesDown:
+		r.Summary.Impact.ServicesDown = splitList(value)
+	case fieldDataLoss:
+		r.Summary.Impact.DataLoss = debrief.ParseDataLoss(value)
+	case fieldFinancial:
+		r.Summary.Impact.FinancialImpact = value
+	case fieldTTD:
+		r.Metrics.TimeToDetection = debrief.ParseDuration(value)
+	case fieldTTR:
+		r.Metrics.TimeToResolution = debrief.ParseDuration(value)
+	case fieldDowntime:
+		r.Metrics.TotalDowntime = debrief.ParseDuration(value)
+	case fieldAffectedUsers:
+		r.Metrics.AffectedUsers = value
+	case fieldErrorRate:
+		r.Metrics.ErrorRate = value
+	case fieldIncidentLogs:
+		for _, item := range splitList(value) {
+			if unq := strings.Trim(item, "`"); len(unq) == len(item)-2 {
+				item = unq
+			}
+			r.Documents.IncidentLogs = append(r.Documents.IncidentLogs, item)
+		}
+	case fieldScreenshots:
+		r.Documents.MonitoringScreenshots = splitList(value)
+	case fieldTickets:
+		r.Documents.RelatedTickets = splitList(value)
+	case fieldReviewedBy:
+		r.SignOff.ReviewedBy = value
+	case fieldSignOffDate:
+		r.SignOff.Date = debrief.ParseDate(value)
+	case fieldNextReview:
+		r.SignOff.NextReviewDate = debrief.ParseDate(value)
+	}
+}
+
+// splitList splits "a, b, c" at commas outside backquotes, brackets and
+// parentheses.
+func splitList(v string) []string {
+	var out []string
+	depth, code := 0, false
+	start := 0
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c == '`':
+			code = !code
+		case code:
+		case c == '[' || c == '(':
+			depth++
+		case (c == ']' || c == ')') && depth > 0:
+			depth--
+		case c == ',' && depth == 0:
+			if s := strings.TrimSpace(v[start:i]); s != "" {
+				out = append(out, s)
+			}
+			start = i + 1
+		}
+	}
+	if s := strings.TrimSpace(v[start:]); s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+// listItem is one item of a Markdown list.
+type listItem struct {
+	text string // the item's text, continuation lines included
+	box  string // "[ ]" or "[x]" when the item is a task
+	line line
+	col  int // column of the text
+}
+
+// listMarker returns the length of a list marker and its following space at
+// the start of t ("- ", "* ", "+ ", "1. ", "2) "), or 0.
+func listMarker(t string) int {
+	if len(t) >= 2 && (t[0] == '-' || t[0] == '*' || t[0] == '+') && (t[1] == ' ' || t[1] == '\t') {
+		return 2
+	}
+	i := 0
+	for i < len(t) && i < 9 && t[i] >= '0' && t[i] <= '9' {
+		i++
+	}
+	if i > 0 && i+1 < len(t) && (t[i] == '.' || t[i] == ')') && (t[i+1] == ' ' || t[i+1] == '\t') {
+		return i + 2
+	}
+	if len(t) == 1 && (t[0] == '-' || t[0] == '*' || t[0] == '+') {
+		return 1
+	}
+	return 0
+}
+
+// items reads the list items of lines; lines outside any item are returned
+// as the rest. Indented lines after an item continue it.
+func items(lines []line) (list []listItem, rest []line) {
+	var cur *listItem
+	blank := false
+	for _, l := range lines {
+		ind := indentOf(l.text)
+		t := l.text[ind:]
+		if t == "" {
+			blank = true
+			continue
+		}
+		if n := listMarker(t); n > 0 && ind <= 3 {
+			text := strings.TrimLeft(t[n:], " \t")
+			col := ind + len(t) - len(text)
+			it := listItem{line: l, col: col}
+			if len(text) >= 3 && text[0] == '[' && text[2] == ']' && strings.ContainsRune(" xX", rune(text[1])) &&
+				(len(text) == 3 || text[3] == ' ') {
+				it.box = strings.ToLower(text[:3])
+				text = strings.TrimLeft(text[3:], " ")
+				col = ind + len(t) - len(text)
+				it.col = col
+			}
+			it.text = strings.TrimRight(text, " \t")
+			list = append(list, it)
+			cur = &list[len(list)-1]
+			blank = false
+			continue
+		}
+		if cur != nil && (ind >= 2 || !blank) {
+			if blank {
+				cur.text += "\n"
+			}
+			cur.text += "\n" + strings.TrimRight(l.text, " \t")
+			blank = false
+			continue
+		}
+		if blank && len(rest) > 0 {
+			rest = append(rest, line{num: l.num})
+		}
+		cur = nil
+		blank = false
+		rest = append(rest, l)
+	}
+	return list, rest
+}
+
+// stripMark removes a leading mark ("✅", "⚠️") from an item.
+func stripMark(text, mark string) string {
+	if mark == "" || !strings.HasPrefix(text, mark) {
+		return text
+	}
+	text = strings.TrimPrefix(text, mark)
+	text = strings.TrimPrefix(text, "\uFE0F") // emoji presentation selector
+	return strings.TrimLeft(text, " ")
+}
+
+// listItems reads a list of text items; template placeholders are dropped.
+func (p *parser) listItems(key string, lines []line, mark string) ([]string, []line) {
+	list, rest := items(lines)
+	var out []string
+	for _, it := range list {
+		text := stripMark(it.text, mark)
+		pos := posOf(it.line, it.col)
+		if isTemplatePlaceholder(text) {
+			p.placeholder(key, text, pos)
+			continue
+		}
+		p.doc.Fields[fmt.Sprintf("%s[%d]", key, len(out))] = pos
+		out = append(out, text)
+	}
+	return out, rest
+}
+
+// checklist reads a prevention checklist.
+func (p *parser) checklist(key string, lines []line) []debrief.CheckItem {
+	list, rest := items(lines)
+	var out []debrief.CheckItem
+	for _, it := range list {
+		pos := posOf(it.line, it.col)
+		if isTemplatePlaceholder(it.text) {
+			p.placeholder(key, it.text, pos)
+			continue
+		}
+		p.doc.Fields[fmt.Sprintf("%s[%d]", key, len(out))] = pos
+		out = append(out, debrief.CheckItem{Text: it.text, Done: it.box == "[x]"})
+	}
+	p.extraText(key, rest)
+	return out
+}

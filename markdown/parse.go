@@ -1,0 +1,379 @@
+package markdown
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/debrief-oss/debrief"
+)
+
+// line is one line of the source, without its line ending.
+type line struct {
+	text string
+	num  int // 1-based line number
+	col  int // column offset of text in the source line (3 after a BOM)
+}
+
+// section is a heading and the lines up to the next heading.
+type section struct {
+	heading *Heading // nil for the lines before the first heading
+	lines   []line
+}
+
+// parser holds the state of one Parse call.
+type parser struct {
+	doc *Document
+	r   *debrief.Report
+
+	// seen records the template sections already filled from the source,
+	// so that a second section of the same kind is kept as an extra.
+	seen map[string]bool
+	// direct holds the text written directly under a section that has
+	// subsections ("## Summary" followed by paragraphs).
+	direct map[string][]line
+}
+
+// Parse reads a report in Markdown. It accepts the template, filled reports
+// and the variants people write (other heading levels and order, missing and
+// extra sections, other bullet and table styles, CRLF, a BOM, YAML front
+// matter) as well as reports in other teams' layouts. It never stops at the
+// first problem: it returns the report with every diagnostic, positioned by
+// line and column. file names the source in diagnostics.
+func Parse(file string, src []byte) *Document {
+	r := &debrief.Report{}
+	doc := &Document{File: file, Source: src, Report: r, Fields: map[string]Position{}}
+	p := &parser{doc: doc, r: r, seen: map[string]bool{}, direct: map[string][]line{}}
+	if !utf8.Valid(src) {
+		p.warn(Position{1, 1}, "the file is not valid UTF-8")
+	}
+	lines := splitLines(src)
+	lines = p.frontMatter(lines)
+	p.sections(splitSections(lines, p))
+	p.resolveDirect()
+	return doc
+}
+
+// splitLines splits src into lines, dropping a UTF-8 BOM and CR before LF.
+func splitLines(src []byte) []line {
+	off := 0
+	if bytes.HasPrefix(src, []byte("\xEF\xBB\xBF")) {
+		src = src[3:]
+		off = 3
+	}
+	var lines []line
+	num := 1
+	for len(src) > 0 {
+		i := bytes.IndexByte(src, '\n')
+		var t []byte
+		if i < 0 {
+			t, src = src, nil
+		} else {
+			t, src = src[:i], src[i+1:]
+		}
+		t = bytes.TrimSuffix(t, []byte("\r"))
+		lines = append(lines, line{text: string(t), num: num, col: off})
+		off = 0
+		num++
+	}
+	return lines
+}
+
+func (p *parser) diag(sev Severity, pos Position, format string, args ...any) {
+	p.doc.Diagnostics = append(p.doc.Diagnostics, Diagnostic{File: p.doc.File, Pos: pos, Severity: sev, Message: fmt.Sprintf(format, args...)})
+}
+
+func (p *parser) warn(pos Position, format string, args ...any) {
+	p.diag(SeverityWarning, pos, format, args...)
+}
+
+func posOf(l line, col int) Position { return Position{Line: l.num, Column: l.col + col + 1} }
+
+// frontMatter reads a YAML front-matter block at the top and returns the
+// remaining lines.
+func (p *parser) frontMatter(lines []line) []line {
+	if len(lines) == 0 || strings.TrimRight(lines[0].text, " ") != "---" {
+		return lines
+	}
+	for i := 1; i < len(lines); i++ {
+		if t := strings.TrimRight(lines[i].text, " "); t == "---" || t == "..." {
+			texts := make([]string, 0, i-1)
+			for _, l := range lines[1:i] {
+				texts = append(texts, l.text)
+			}
+			title, _ := parseFrontMatter(texts, p.r)
+			p.r.Title = title
+			p.doc.FrontMatter = true
+			p.doc.Fields["front_matter"] = posOf(lines[0], 0)
+			return lines[i+1:]
+		}
+	}
+	p.diag(SeverityError, posOf(lines[0], 0), "front matter is not closed: a line \"---\" is missing")
+	return lines
+}
+
+// splitSections cuts lines at ATX headings outside fenced code blocks.
+func splitSections(lines []line, p *parser) []section {
+	secs := []section{{}}
+	fence := ""
+	for _, l := range lines {
+		t := strings.TrimLeft(l.text, " ")
+		if fence != "" {
+			if strings.HasPrefix(t, fence) && strings.Trim(t, fence[:1]+" ") == "" {
+				fence = ""
+			}
+			secs[len(secs)-1].lines = append(secs[len(secs)-1].lines, l)
+			continue
+		}
+		if len(l.text)-len(t) <= 3 && (strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~")) {
+			fence = t[:3]
+			secs[len(secs)-1].lines = append(secs[len(secs)-1].lines, l)
+			continue
+		}
+		if h, ok := heading(l); ok {
+			p.doc.Headings = append(p.doc.Headings, h)
+			secs = append(secs, section{heading: &p.doc.Headings[len(p.doc.Headings)-1]})
+			continue
+		}
+		secs[len(secs)-1].lines = append(secs[len(secs)-1].lines, l)
+	}
+	// Headings was appended to while taking addresses: re-point them.
+	hi := 0
+	for i := range secs {
+		if secs[i].heading != nil {
+			secs[i].heading = &p.doc.Headings[hi]
+			hi++
+		}
+	}
+	return secs
+}
+
+// heading reads an ATX heading ("## Summary", "### Impact ##").
+func heading(l line) (Heading, bool) {
+	t := l.text
+	indent := len(t) - len(strings.TrimLeft(t, " "))
+	if indent > 3 {
+		return Heading{}, false
+	}
+	t = t[indent:]
+	level := 0
+	for level < len(t) && t[level] == '#' {
+		level++
+	}
+	if level == 0 || level > 6 || (level < len(t) && t[level] != ' ' && t[level] != '\t') {
+		return Heading{}, false
+	}
+	text := strings.TrimSpace(t[level:])
+	// A closing sequence of #s is not part of the text.
+	if trimmed := strings.TrimRight(text, "#"); trimmed != text && (trimmed == "" || strings.HasSuffix(trimmed, " ")) {
+		text = strings.TrimSpace(trimmed)
+	}
+	return Heading{Text: text, Level: level, Pos: posOf(l, indent)}, true
+}
+
+// sections fills the report from the sections of the source.
+func (p *parser) sections(secs []section) {
+	titleLevel := 0
+	curTop, curKey := "", ""
+	curTopLevel := 0
+	minLevel := 7
+	for _, s := range secs {
+		if s.heading != nil && s.heading.Level < minLevel {
+			minLevel = s.heading.Level
+		}
+	}
+	for i, s := range secs {
+		if s.heading == nil {
+			p.extraText(debrief.KeyTitle, s.lines)
+			continue
+		}
+		h := s.heading
+		// The title: the first heading, when it is an H1 or the only
+		// heading of the smallest level, and not a template section.
+		if i == 1 && titleLevel == 0 && sectionNames[normalize(h.Text)] == "" &&
+			(h.Level == 1 || (h.Level == minLevel && countLevel(secs, minLevel) == 1)) {
+			titleLevel = h.Level
+			h.Key = debrief.KeyTitle
+			p.title(h)
+			p.extraText(debrief.KeyTitle, s.lines)
+			continue
+		}
+		name, remark := splitParenthetical(h.Text)
+		key := sectionNames[normalize(name)]
+		if key != "" && p.seen[key] {
+			p.warn(h.Pos, "a second %q section is kept as an extra section", h.Text)
+			key = ""
+		}
+		// Within the timeline, a heading that is a time is an entry
+		// ("### 2021-06-03 9:00").
+		if key == "" && curTop == debrief.KeyTimeline && h.Level > curTopLevel {
+			if t := debrief.ParseEventTime(strings.Trim(h.Text, "*_ ")); t.Precision >= debrief.PrecisionDate {
+				p.timelineEntry(h, t, s.lines)
+				continue
+			}
+		}
+		if key == "" {
+			if f, ok := fieldHeadings[normalize(h.Text)]; ok && p.fieldEmpty(f) && singleParagraph(s.lines) {
+				if body := trimBlank(s.lines); len(body) > 0 {
+					p.setField(f, strings.TrimSpace(body[0].text), posOf(body[0], indentOf(body[0].text)))
+				}
+				continue
+			}
+			anchor, level := debrief.KeyTitle, h.Level-titleLevel+1
+			if titleLevel == 0 {
+				level = h.Level - minLevel + 2
+			}
+			if curTop != "" {
+				anchor = curKey
+				level = 3 + h.Level - curTopLevel - 1
+				if h.Level <= curTopLevel {
+					anchor, level = curTop, 2
+				}
+			}
+			p.extraSection(h, anchor, clamp(level, 2, 6), s.lines)
+			continue
+		}
+		h.Key = key
+		p.doc.Fields[key] = h.Pos
+		top := parentKey(key)
+		// A subsection met outside its section ("### Impact" directly
+		// under the title) opens its section at its own level.
+		if top != curTop || top == key {
+			curTop, curTopLevel = top, h.Level
+		}
+		curKey = key
+		p.seen[key] = true
+		p.content(key, h, s.lines)
+		if remark != "" && !isTemplateRemark(remark) {
+			p.r.Extra = append(p.r.Extra, debrief.ExtraSection{Body: remark, After: key})
+		}
+	}
+}
+
+func countLevel(secs []section, level int) int {
+	n := 0
+	for _, s := range secs {
+		if s.heading != nil && s.heading.Level == level {
+			n++
+		}
+	}
+	return n
+}
+
+func clamp(v, lo, hi int) int { return max(lo, min(v, hi)) }
+
+func isTemplateRemark(r string) bool {
+	switch strings.ToLower(r) {
+	case "(this week)", "(this month)", "(this quarter)":
+		return true
+	}
+	return false
+}
+
+// title reads the report title from the H1: "Incident Post-Mortem Report:
+// Checkout outage" gives "Checkout outage"; any other H1 is the title.
+func (p *parser) title(h *Heading) {
+	p.doc.Fields[debrief.KeyTitle] = h.Pos
+	text := h.Text
+	lower := strings.ToLower(text)
+	for _, prefix := range []string{"incident post-mortem report", "incident postmortem report", "incident post mortem report", "post-mortem report", "postmortem report"} {
+		if strings.HasPrefix(lower, prefix) {
+			rest := strings.TrimSpace(text[len(prefix):])
+			if rest == "" {
+				return // the template's title: keep a front-matter title
+			}
+			if c := rest[0]; c == ':' || c == '-' {
+				text = strings.TrimSpace(rest[1:])
+			} else if strings.HasPrefix(rest, "—") || strings.HasPrefix(rest, "–") {
+				text = strings.TrimSpace(rest[len("—"):])
+			}
+			break
+		}
+	}
+	if p.r.Title != "" && p.r.Title != text {
+		// The front matter named another title: keep it there.
+		if p.r.FrontMatterRest != "" {
+			p.r.FrontMatterRest = "title: " + yamlScalar(p.r.Title) + "\n" + p.r.FrontMatterRest
+		} else {
+			p.r.FrontMatterRest = "title: " + yamlScalar(p.r.Title)
+		}
+	}
+	p.r.Title = text
+}
+
+// extraText keeps lines that belong to no template field as an extra
+// section without a heading, anchored to key.
+func (p *parser) extraText(key string, lines []line) {
+	body := trimBlank(lines)
+	if len(body) == 0 {
+		return
+	}
+	p.doc.Fields[fmt.Sprintf("extra[%d]", len(p.r.Extra))] = posOf(body[0], 0)
+	p.r.Extra = append(p.r.Extra, debrief.ExtraSection{Body: joinLines(body), After: key})
+}
+
+// extraSection keeps a section the template does not have.
+func (p *parser) extraSection(h *Heading, anchor string, level int, lines []line) {
+	p.doc.Fields[fmt.Sprintf("extra[%d]", len(p.r.Extra))] = h.Pos
+	p.r.Extra = append(p.r.Extra, debrief.ExtraSection{
+		Heading: h.Text, Level: level, Body: joinLines(trimBlank(lines)), After: anchor,
+	})
+}
+
+// resolveDirect places text written directly under a section that has
+// subsections: into the section's main text field when it is empty, or else
+// as an extra section right after the heading.
+func (p *parser) resolveDirect() {
+	for _, key := range debrief.TopSections {
+		lines := trimBlank(p.direct[key])
+		if len(lines) == 0 {
+			continue
+		}
+		var target *string
+		var path string
+		switch key {
+		case debrief.KeySummary:
+			target, path = &p.r.Summary.WhatHappened, debrief.KeyWhatHappened
+		case debrief.KeyRootCause:
+			target, path = &p.r.RootCause.What, debrief.KeyRootCauseWhat
+		case debrief.KeyResolution:
+			target, path = &p.r.Resolution.HowFixed, debrief.KeyHowFixed
+		}
+		if target != nil && *target == "" && !p.seen[path] {
+			*target = joinLines(lines)
+			p.doc.Fields[path] = posOf(lines[0], 0)
+			continue
+		}
+		p.extraText(key, lines)
+	}
+}
+
+// trimBlank drops blank lines at both ends.
+func trimBlank(lines []line) []line {
+	for len(lines) > 0 && strings.TrimSpace(lines[0].text) == "" {
+		lines = lines[1:]
+	}
+	for len(lines) > 0 && strings.TrimSpace(lines[len(lines)-1].text) == "" {
+		lines = lines[:len(lines)-1]
+	}
+	return lines
+}
+
+func joinLines(lines []line) string {
+	var b strings.Builder
+	for i, l := range lines {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(l.text)
+	}
+	return b.String()
+}
+
+func singleParagraph(lines []line) bool {
+	body := trimBlank(lines)
+	return len(body) <= 1
+}
+
+func indentOf(s string) int { return len(s) - len(strings.TrimLeft(s, " \t")) }

@@ -1,0 +1,407 @@
+package markdown
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/debrief-oss/debrief"
+)
+
+// tableCell is one cell of a table row.
+type tableCell struct {
+	text string // trimmed, with "\|" read as "|"
+	col  int    // 0-based column in the line
+}
+
+// splitRow splits a table row at pipes that are not escaped, with or
+// without outer pipes.
+func splitRow(text string) []tableCell {
+	var cells []tableCell
+	start := 0
+	t := text
+	if i := indentOf(t); strings.HasPrefix(t[i:], "|") {
+		start = i + 1
+	}
+	end := len(strings.TrimRight(t, " \t"))
+	if end > start && t[end-1] == '|' && (end < 2 || t[end-2] != '\\') {
+		end--
+	}
+	if end < start {
+		return nil
+	}
+	from := start
+	for i := start; i <= end; i++ {
+		if i == end || (t[i] == '|' && (i == 0 || t[i-1] != '\\')) {
+			raw := t[from:i]
+			trimmed := strings.TrimLeft(raw, " \t")
+			col := from + len(raw) - len(trimmed)
+			cells = append(cells, tableCell{text: strings.ReplaceAll(strings.TrimSpace(trimmed), `\|`, "|"), col: col})
+			from = i + 1
+		}
+	}
+	return cells
+}
+
+// isDelimiterRow reports whether text is a table's delimiter row
+// ("|---|:---:|").
+func isDelimiterRow(text string) bool {
+	t := strings.TrimSpace(text)
+	if !strings.Contains(t, "-") {
+		return false
+	}
+	cells := splitRow(t)
+	if len(cells) == 0 {
+		return false
+	}
+	for _, c := range cells {
+		s := strings.Trim(c.text, ":")
+		if s == "" || strings.Trim(s, "-") != "" {
+			return false
+		}
+	}
+	return strings.Contains(t, "|") || len(cells) > 0 && strings.HasPrefix(t, "-") && strings.Contains(t, "|")
+}
+
+// table is a table found in a section.
+type table struct {
+	header []tableCell
+	rows   [][]tableCell
+	lines  []line // the line of each row
+	head   line
+}
+
+// findTable returns the first table of lines and the lines that are not
+// part of it.
+func findTable(lines []line) (*table, []line) {
+	for i := 0; i+1 < len(lines); i++ {
+		if !strings.Contains(lines[i].text, "|") || !isDelimiterRow(lines[i+1].text) {
+			continue
+		}
+		t := &table{header: splitRow(lines[i].text), head: lines[i]}
+		j := i + 2
+		for j < len(lines) && strings.Contains(lines[j].text, "|") && strings.TrimSpace(lines[j].text) != "" {
+			t.rows = append(t.rows, splitRow(lines[j].text))
+			t.lines = append(t.lines, lines[j])
+			j++
+		}
+		rest := append(append([]line{}, lines[:i]...), lines[j:]...)
+		return t, rest
+	}
+	return nil, lines
+}
+
+// column finds the header cell whose normalised text matches one of names
+// (exactly, or as a word prefix when prefix is true), ignoring used columns.
+func column(header []tableCell, used map[int]bool, names ...string) int {
+	for _, exact := range []bool{true, false} {
+		for i, c := range header {
+			if used[i] {
+				continue
+			}
+			h := normalize(c.text)
+			for _, n := range names {
+				if h == n || (!exact && (strings.HasPrefix(h, n+" ") || strings.HasSuffix(h, " "+n) || strings.Contains(h, " "+n+" "))) {
+					used[i] = true
+					return i
+				}
+			}
+		}
+	}
+	return -1
+}
+
+func cellAt(row []tableCell, i int) tableCell {
+	if i < 0 || i >= len(row) {
+		return tableCell{}
+	}
+	return row[i]
+}
+
+// otherColumns appends the cells of columns not otherwise used to text, as
+// "Header: value", so that nothing is lost.
+func otherColumns(text string, header, row []tableCell, used map[int]bool) string {
+	var parts []string
+	for i := range max(len(header), len(row)) {
+		if used[i] {
+			continue
+		}
+		v := cellAt(row, i).text
+		if v == "" {
+			continue
+		}
+		h := cellAt(header, i).text
+		if h == "" {
+			parts = append(parts, v)
+		} else {
+			parts = append(parts, h+": "+v)
+		}
+	}
+	if len(parts) == 0 {
+		return text
+	}
+	extra := strings.Join(parts, "; ")
+	if text == "" {
+		return extra
+	}
+	return text + " (" + extra + ")"
+}
+
+// timeline reads the timeline: a table, or a list of "HH:MM event" items.
+func (p *parser) timeline(lines []line) {
+	const key = debrief.KeyTimeline
+	t, rest := findTable(lines)
+	if t != nil {
+		p.timelineTable(t)
+	} else {
+		list, other := items(lines)
+		rest = other
+		for _, it := range list {
+			tm, event, ok := leadingTime(it.text)
+			if !ok {
+				rest = append(rest, it.line)
+				continue
+			}
+			p.doc.Fields[fmt.Sprintf("timeline[%d]", len(p.r.Timeline))] = posOf(it.line, it.col)
+			p.r.Timeline = append(p.r.Timeline, debrief.Event{Time: tm, Event: event})
+		}
+	}
+	p.extraText(key, rest)
+}
+
+// timelineTable reads a timeline table, mapping its columns by their
+// headers. The template's own rows, still unfilled, are placeholders.
+func (p *parser) timelineTable(t *table) {
+	used := map[int]bool{}
+	tc := column(t.header, used, "time", "date", "date time", "datetime", "timestamp", "when", "date and time")
+	ec := column(t.header, used, "event", "what", "description", "what happened", "who what", "summary")
+	ac := column(t.header, used, "action taken", "action", "actions", "action impact", "response", "notes")
+	if tc < 0 && !used[0] {
+		tc = 0
+		used[0] = true
+	}
+	for _, c := range []*int{&ec, &ac} {
+		if *c < 0 {
+			for i := range t.header {
+				if !used[i] {
+					*c = i
+					used[i] = true
+					break
+				}
+			}
+		}
+	}
+	if h := cellAt(t.header, tc).text; tc >= 0 && !plainTimeHeader(h) {
+		p.r.Extra = append(p.r.Extra, debrief.ExtraSection{Body: "Times: " + h, After: debrief.KeyTimeline})
+	}
+	type row struct {
+		e           debrief.Event
+		placeholder bool
+		l           line
+		cells       []tableCell
+	}
+	var rows []row
+	allPlaceholders := true
+	for i, cells := range t.rows {
+		tm, ev, ac := cellAt(cells, tc), cellAt(cells, ec), cellAt(cells, ac)
+		if tm.text == "" && ev.text == "" && ac.text == "" && otherColumns("", t.header, cells, used) == "" {
+			continue // an empty row
+		}
+		isPh := tm.text == phTime && isTemplateEvent(ev.text, ac.text)
+		if !isPh {
+			allPlaceholders = false
+		}
+		e := debrief.Event{Event: ev.text, Action: otherColumns(ac.text, t.header, cells, used)}
+		if tm.text != phTime {
+			e.Time = debrief.ParseEventTime(tm.text)
+		}
+		if e.Action == "-" || isTemplatePlaceholder(e.Action) {
+			e.Action = ""
+		}
+		rows = append(rows, row{e: e, placeholder: isPh, l: t.lines[i], cells: cells})
+	}
+	for _, rw := range rows {
+		if rw.placeholder {
+			p.placeholder(debrief.KeyTimeline, rw.cells[tc].text, posOf(rw.l, cellAt(rw.cells, tc).col))
+			if allPlaceholders {
+				continue
+			}
+		}
+		i := len(p.r.Timeline)
+		p.doc.Fields[fmt.Sprintf("timeline[%d]", i)] = posOf(rw.l, 0)
+		p.doc.Fields[fmt.Sprintf("timeline[%d].time", i)] = posOf(rw.l, cellAt(rw.cells, tc).col)
+		p.doc.Fields[fmt.Sprintf("timeline[%d].event", i)] = posOf(rw.l, cellAt(rw.cells, ec).col)
+		p.doc.Fields[fmt.Sprintf("timeline[%d].action", i)] = posOf(rw.l, cellAt(rw.cells, ac).col)
+		p.r.Timeline = append(p.r.Timeline, rw.e)
+	}
+}
+
+func plainTimeHeader(h string) bool {
+	switch normalize(h) {
+	case "time", "date", "date time", "datetime", "timestamp", "when", "date and time", "":
+		return true
+	}
+	return false
+}
+
+func isTemplateEvent(event, action string) bool {
+	for _, row := range templateTimeline {
+		if event == row[0] && (action == row[1] || action == "-" || action == "") {
+			return true
+		}
+	}
+	return false
+}
+
+// timelineEntry reads a timeline entry written as a heading with the event
+// below it ("### 2021-06-03 9:00").
+func (p *parser) timelineEntry(h *Heading, t debrief.EventTime, lines []line) {
+	t.Text = strings.TrimSpace(h.Text)
+	body := trimBlank(lines)
+	var paras []string
+	var cur []string
+	for _, l := range body {
+		if strings.TrimSpace(l.text) == "" {
+			if len(cur) > 0 {
+				paras = append(paras, strings.Join(cur, " "))
+				cur = nil
+			}
+			continue
+		}
+		cur = append(cur, strings.TrimSpace(l.text))
+	}
+	if len(cur) > 0 {
+		paras = append(paras, strings.Join(cur, " "))
+	}
+	i := len(p.r.Timeline)
+	p.doc.Fields[fmt.Sprintf("timeline[%d]", i)] = h.Pos
+	p.doc.Fields[fmt.Sprintf("timeline[%d].time", i)] = h.Pos
+	p.r.Timeline = append(p.r.Timeline, debrief.Event{Time: t, Event: strings.Join(paras, "<br>")})
+}
+
+// leadingTime reads the time at the start of a list item ("04:49 PM UTC Site
+// is down", "**10:00** - Alert fired") and the event after it.
+func leadingTime(text string) (debrief.EventTime, string, bool) {
+	s := strings.TrimLeft(text, "*_ ")
+	fields := strings.Fields(s)
+	best := -1
+	var bestT debrief.EventTime
+	for n := 1; n <= min(4, len(fields)); n++ {
+		cand := strings.TrimRight(strings.Join(fields[:n], " "), "*_:,-")
+		t := debrief.ParseEventTime(cand)
+		if t.Precision < debrief.PrecisionHour {
+			if n == 1 || best < 0 {
+				continue
+			}
+			break
+		}
+		if best >= 0 && t.Hour == bestT.Hour && t.Minute == bestT.Minute && (t.Zone != nil) == (bestT.Zone != nil) && t.HasDate == bestT.HasDate {
+			break // the word added nothing to the time
+		}
+		best, bestT = n, t
+	}
+	if best < 0 {
+		return debrief.EventTime{}, "", false
+	}
+	// Find where the time's words end in s.
+	end := 0
+	for i := 0; i < best; i++ {
+		j := strings.Index(s[end:], fields[i])
+		end += j + len(fields[i])
+	}
+	timeText := strings.TrimRight(s[:end], "*_:,-")
+	bestT.Text = strings.TrimSpace(timeText)
+	event := strings.TrimLeft(s[len(timeText):], "*_:,-–— \t")
+	return bestT, event, true
+}
+
+// actionItems reads the action items: a table mapped by its headers, or a
+// list whose items are the actions.
+func (p *parser) actionItems(lines []line) {
+	const key = debrief.KeyActionItems
+	t, rest := findTable(lines)
+	if t == nil {
+		list, other := items(lines)
+		rest = other
+		for _, it := range list {
+			a := debrief.ActionItem{Action: it.text}
+			switch it.box {
+			case "[x]":
+				a.Status = debrief.ParseStatus("Done")
+			case "[ ]":
+				a.Status = debrief.ParseStatus("Pending")
+			}
+			p.doc.Fields[fmt.Sprintf("action_items[%d]", len(p.r.ActionItems))] = posOf(it.line, it.col)
+			p.r.ActionItems = append(p.r.ActionItems, a)
+		}
+		p.extraText(key, rest)
+		return
+	}
+	used := map[int]bool{}
+	pc := column(t.header, used, "priority", "prio", "severity")
+	ac := column(t.header, used, "action", "action item", "item", "task", "description", "what", "follow up")
+	oc := column(t.header, used, "owner", "who", "assignee", "responsible", "assigned to")
+	dc := column(t.header, used, "due date", "due", "deadline", "eta", "target date", "date")
+	sc := column(t.header, used, "status", "state")
+	if ac < 0 {
+		for i := range t.header {
+			if !used[i] {
+				ac = i
+				used[i] = true
+				break
+			}
+		}
+	}
+	type row struct {
+		a     debrief.ActionItem
+		ph    bool
+		l     line
+		cells []tableCell
+	}
+	var rows []row
+	allPh := true
+	for i, cells := range t.rows {
+		action, owner, due := cellAt(cells, ac).text, cellAt(cells, oc).text, cellAt(cells, dc).text
+		other := otherColumns("", t.header, cells, used)
+		if action == "" && owner == "" && due == "" && cellAt(cells, pc).text == "" && cellAt(cells, sc).text == "" && other == "" {
+			continue
+		}
+		ph := isTemplatePlaceholder(action) && (owner == "" || owner == phOwner) && (due == "" || due == phDue) && other == ""
+		if !ph {
+			allPh = false
+		}
+		a := debrief.ActionItem{
+			Priority: debrief.ParsePriority(cellAt(cells, pc).text),
+			Action:   otherColumns(action, t.header, cells, used),
+			Owner:    owner,
+			Due:      debrief.ParseDate(due),
+			Status:   debrief.ParseStatus(cellAt(cells, sc).text),
+		}
+		if isTemplatePlaceholder(action) {
+			a.Action = ""
+		}
+		if owner == phOwner {
+			a.Owner = ""
+		}
+		if due == phDue {
+			a.Due = debrief.Date{}
+		}
+		rows = append(rows, row{a: a, ph: ph, l: t.lines[i], cells: cells})
+	}
+	for _, rw := range rows {
+		if rw.ph {
+			p.placeholder(key, cellAt(rw.cells, ac).text, posOf(rw.l, cellAt(rw.cells, ac).col))
+			if allPh {
+				continue
+			}
+		}
+		i := len(p.r.ActionItems)
+		p.doc.Fields[fmt.Sprintf("action_items[%d]", i)] = posOf(rw.l, 0)
+		for name, c := range map[string]int{"priority": pc, "action": ac, "owner": oc, "due_date": dc, "status": sc} {
+			if c >= 0 {
+				p.doc.Fields[fmt.Sprintf("action_items[%d].%s", i, name)] = posOf(rw.l, cellAt(rw.cells, c).col)
+			}
+		}
+		p.r.ActionItems = append(p.r.ActionItems, rw.a)
+	}
+	p.extraText(key, rest)
+}
