@@ -27,19 +27,19 @@ var sectionNames = map[string]string{
 	"what caused the problem": debrief.KeyRootCauseWhat, "trigger": debrief.KeyRootCauseWhat, "triggers": debrief.KeyRootCauseWhat,
 	"why did it happen": debrief.KeyRootCauseWhy, "contributing factors": debrief.KeyRootCauseWhy,
 	"contributing conditions": debrief.KeyRootCauseWhy, "contributing conditions analysis": debrief.KeyRootCauseWhy,
-	"underlying factors": debrief.KeyRootCauseWhy,
+	"underlying factors":          debrief.KeyRootCauseWhy,
 	"why wasnt it caught earlier": debrief.KeyWhyNotCaught, "why was it not caught earlier": debrief.KeyWhyNotCaught,
 	"detection": debrief.KeyWhyNotCaught,
 
 	"resolution": debrief.KeyResolution, "resolution and recovery": debrief.KeyResolution,
 	"mitigation and resolution": debrief.KeyResolution, "mitigation": debrief.KeyResolution, "recovery": debrief.KeyResolution,
-	"remediation": debrief.KeyResolution,
+	"remediation":       debrief.KeyResolution,
 	"immediate actions": debrief.KeyImmediateActions, "immediate actions taken": debrief.KeyImmediateActions,
 	"how was it fixed": debrief.KeyHowFixed, "the fix": debrief.KeyHowFixed,
 	"verification steps": debrief.KeyVerification, "verification": debrief.KeyVerification,
 
 	"lessons learned": debrief.KeyLessons, "lessons": debrief.KeyLessons, "learnings": debrief.KeyLessons,
-	"what went well": debrief.KeyWentWell,
+	"what went well":         debrief.KeyWentWell,
 	"what could be improved": debrief.KeyToImprove, "what went wrong": debrief.KeyToImprove,
 	"what could have gone better": debrief.KeyToImprove, "what didnt go well": debrief.KeyToImprove,
 	"surprising discoveries": debrief.KeySurprises, "where we got lucky": debrief.KeySurprises, "surprises": debrief.KeySurprises,
@@ -107,9 +107,9 @@ var fieldPaths = [...]string{
 	fieldDataLoss: "summary.impact.data_loss", fieldFinancial: "summary.impact.financial_impact",
 	fieldTTD: "metrics.time_to_detection", fieldTTR: "metrics.time_to_resolution",
 	fieldDowntime: "metrics.total_downtime", fieldAffectedUsers: "metrics.affected_users",
-	fieldErrorRate: "metrics.error_rate",
+	fieldErrorRate:    "metrics.error_rate",
 	fieldIncidentLogs: "documents.incident_logs", fieldScreenshots: "documents.monitoring_screenshots",
-	fieldTickets: "documents.related_tickets",
+	fieldTickets:    "documents.related_tickets",
 	fieldReviewedBy: "sign_off.reviewed_by", fieldSignOffDate: "sign_off.date", fieldNextReview: "sign_off.next_review_date",
 }
 
@@ -127,8 +127,8 @@ var labels = map[string]map[string]field{
 		"users affected": fieldUsersAffected, "affected users": fieldUsersAffected, "customers affected": fieldUsersAffected,
 		"services down": fieldServicesDown, "affected services": fieldServicesDown, "services affected": fieldServicesDown,
 		"services impacted": fieldServicesDown,
-		"data loss": fieldDataLoss,
-		"financial impact": fieldFinancial, "revenue impact": fieldFinancial, "cost": fieldFinancial,
+		"data loss":         fieldDataLoss,
+		"financial impact":  fieldFinancial, "revenue impact": fieldFinancial, "cost": fieldFinancial,
 	},
 	debrief.KeyMetrics: {
 		"time to detection": fieldTTD, "time to detect": fieldTTD, "ttd": fieldTTD,
@@ -156,7 +156,7 @@ var fieldHeadings = map[string]field{
 	"date": fieldIncidentDate, "incident date": fieldIncidentDate,
 	"author": fieldAuthor, "authors": fieldAuthor,
 	"duration": fieldDuration, "incident duration": fieldDuration,
-	"severity": fieldSeverity,
+	"severity":       fieldSeverity,
 	"affected users": fieldUsersAffected, "users affected": fieldUsersAffected,
 }
 
