@@ -1,0 +1,125 @@
+package lint
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/debrief-oss/debrief/markdown"
+)
+
+func blameRule() *Rule {
+	return &Rule{
+		Name:     "blame",
+		Severity: Error,
+		Doc:      "language that blames people (\"human error\", \"X forgot\", \"careless\") instead of systems",
+		Run:      runBlame,
+	}
+}
+
+// blamePattern is a kind of blaming language and a neutral way to say it.
+type blamePattern struct {
+	re      *regexp.Regexp
+	suggest string
+}
+
+// blamePatterns are tuned for precision: each one names a person's failing,
+// not a system's ("the node failed to start" and "faulty configuration" are
+// not blame).
+func blamePatterns() []blamePattern {
+	mk := func(expr, suggest string) blamePattern {
+		return blamePattern{regexp.MustCompile(`(?i)` + expr), suggest}
+	}
+	return []blamePattern{
+		mk(`\b(human|operator|engineer|user's|developer) errors?\b`,
+			"describe the condition that let the action cause harm, e.g. \"the deploy script allowed ...\""),
+		mk(`\bforgot(ten)?\b`,
+			"say what did not happen and why nothing caught it, e.g. \"the step was skipped; the checklist does not include it\""),
+		mk(`\b(should|ought to)( have|'ve) (known|realized|realised|noticed)\b`,
+			"say what information was missing at the time, e.g. \"the dashboard did not show ...\""),
+		mk(`\b(careless(ly|ness)?|negligen(t|ce)|sloppy|incompeten(t|ce)|lazy|reckless(ly|ness)?|inattentive)\b`,
+			"describe the action and its context without judging the person"),
+		mk(`\b(was|were) to blame\b|\bblam(e|ed|es|ing) (on )?@[\w-]+|\b(his|her|their|@[\w-]+['’]s|[A-Z][a-z]+['’]s) fault\b`,
+			"name the contributing factors in the system, not a person"),
+		mk(`\b(dropped the ball|messed up|screwed up|fat[- ]fingered|didn't bother|did not bother|failed to pay attention)\b`,
+			"describe what happened neutrally, e.g. \"the command was run against production\""),
+		mk(`(^|[^\w@])@[\w-]+ (caused|broke|took down|brought down|crashed)\b`,
+			"say which change or condition caused it, e.g. \"the config change in deploy #123 caused ...\""),
+		mk(`\b(his|her|their|@[\w-]+['’]s|[A-Z][a-z]+['’]s) (mistake|error|negligence)\b|\bmistake (by|of) (@[\w-]+|[A-Z][a-z]+)`,
+			"describe the change and the safeguard that was missing"),
+	}
+}
+
+// runBlame scans the prose of the report line by line; code blocks, inline
+// code and HTML comments are not prose.
+func runBlame(p *Pass) {
+	patterns := blamePatterns()
+	for _, phrase := range p.Config.BlamePhrases {
+		patterns = append(patterns, blamePattern{
+			re:      regexp.MustCompile(`(?i)\b` + regexp.QuoteMeta(strings.TrimSpace(phrase)) + `\b`),
+			suggest: "this phrase is listed as blaming in " + ConfigFile,
+		})
+	}
+	inFence, inComment := false, false
+	for i, line := range bytes.Split(p.Doc.Source, []byte("\n")) {
+		s := string(line)
+		trimmed := strings.TrimSpace(s)
+		if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
+			inFence = !inFence
+			continue
+		}
+		if inFence {
+			continue
+		}
+		s, inComment = maskProse(s, inComment)
+		for _, bp := range patterns {
+			loc := bp.re.FindStringIndex(s)
+			if loc == nil {
+				continue
+			}
+			start := loc[0]
+			for start < loc[1] && !isWordStart(s[start]) {
+				start++
+			}
+			col := utf8.RuneCountInString(s[:start]) + 1
+			word := strings.TrimSpace(s[start:loc[1]])
+			p.ReportAt(markdown.Position{Line: i + 1, Column: col}, "%q blames people: %s", word, bp.suggest)
+			break
+		}
+	}
+}
+
+// isWordStart reports whether c can begin the reported words.
+func isWordStart(c byte) bool {
+	return c == '@' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// maskProse blanks out inline code and HTML comments (which may span lines)
+// so that columns stay right, and reports whether a comment is still open at
+// the end of the line.
+func maskProse(s string, inComment bool) (string, bool) {
+	b := []byte(s)
+	inCode := false
+	for i := 0; i < len(b); i++ {
+		switch {
+		case inComment:
+			if bytes.HasPrefix(b[i:], []byte("-->")) {
+				b[i], b[i+1], b[i+2] = ' ', ' ', ' '
+				i += 2
+				inComment = false
+				continue
+			}
+			b[i] = ' '
+		case bytes.HasPrefix(b[i:], []byte("<!--")):
+			inComment = true
+			b[i] = ' '
+		case b[i] == '`':
+			inCode = !inCode
+			b[i] = ' '
+		case inCode:
+			b[i] = ' '
+		}
+	}
+	return string(b), inComment
+}

@@ -1,0 +1,175 @@
+package lint
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/debrief-oss/debrief/internal/testenv"
+	"github.com/debrief-oss/debrief/markdown"
+)
+
+// testNow is "today" for every test: after the sample incident, before its
+// next review.
+var testNow = time.Date(2024, 6, 15, 9, 0, 0, 0, time.UTC)
+
+// mustLint lints one file of testdata with every rule and no configuration.
+func mustLint(tb testing.TB, name string) []Finding {
+	tb.Helper()
+	path := filepath.Join("testdata", name)
+	src, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	l := &Linter{Now: testNow}
+	return l.LintFile(path, src, &Config{}).Findings
+}
+
+func TestCleanReport(t *testing.T) {
+	for _, f := range mustLint(t, "clean.md") {
+		t.Errorf("unexpected finding: %s", f)
+	}
+}
+
+func TestPlantedDefects(t *testing.T) {
+	got := mustLint(t, "planted.md")
+	want := []struct {
+		rule string
+		line int
+		col  int // 0: any
+		sev  Severity
+		msg  string // a part of the message
+	}{
+		{"placeholder", 8, 20, Error, "[Your Name]"},
+		{"timeline-order", 31, 3, Error, "00:12"},
+		{"blame", 39, 64, Error, "forgot"},
+		{"overdue", 77, 0, Warning, "2024-05-31"},
+		{"missing-section", 79, 1, Error, "Prevention Measures"},
+		{"metric-mismatch", 81, 0, Error, "12 minutes"},
+	}
+	if len(got) != len(want) {
+		for _, f := range got {
+			t.Log(f)
+		}
+		t.Fatalf("%d findings, want %d", len(got), len(want))
+	}
+	for i, w := range want {
+		f := got[i]
+		if f.Rule != w.rule || f.Line != w.line || (w.col != 0 && f.Column != w.col) || f.Severity != w.sev || !strings.Contains(f.Message, w.msg) {
+			t.Errorf("finding %d = %s\nwant %s at line %d col %d (%s) mentioning %q", i, f, w.rule, w.line, w.col, w.sev, w.msg)
+		}
+	}
+}
+
+// TestFixturesQuiet lints real post-mortems written by other teams: whatever
+// else they lack, they blame nobody and their dates are fine.
+func TestFixturesQuiet(t *testing.T) {
+	files := testenv.FixtureFiles(t, "postmortems", ".md")
+	quiet := []string{"blame", "invalid-date", "date-order", "review-due", "sign-off", "overdue", "action-due"}
+	rules, err := Select(All(), quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &Linter{Rules: rules, Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Config: &Config{}}
+	res, err := l.LintPaths(context.Background(), files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != len(files) {
+		t.Fatalf("%d results for %d files", len(res), len(files))
+	}
+	for _, r := range res {
+		if r.Err != nil {
+			t.Error(r.Err)
+		}
+		for _, f := range r.Findings {
+			t.Errorf("false positive: %s", f)
+		}
+	}
+}
+
+func TestBlame(t *testing.T) {
+	tests := []struct {
+		text string
+		hit  string // "" for no finding
+	}{
+		{"The outage was caused by human error.", "human error"},
+		{"Sam forgot to renew the certificate.", "forgot"},
+		{"The on-call should have known better.", "should have known"},
+		{"A careless deploy broke checkout.", "careless"},
+		{"It was Maria's fault.", "Maria's fault"},
+		{"@jdoe caused the outage by pushing to main.", "@jdoe caused"},
+		{"Bob dropped the ball on the review.", "dropped the ball"},
+		{"The node failed to start because of a faulty configuration.", ""},
+		{"This issue should have been addressed earlier.", ""},
+		{"We are blameless; nobody forgot anything in `forgot.sh`.", "forgot"},
+		{"Run `human error` as a test string.", ""},
+		{"<!-- the team forgot nothing --> All good.", ""},
+		{"Containerd was set as the default runtime accidentally.", ""},
+		{"We could have caught this with an expiry alert.", ""},
+	}
+	for _, tt := range tests {
+		src := "# Report\n\n## Summary\n\n" + tt.text + "\n"
+		doc := markdown.Parse("r.md", []byte(src))
+		fs := Check(doc, []*Rule{blameRule()}, &Config{}, testNow)
+		switch {
+		case tt.hit == "" && len(fs) > 0:
+			t.Errorf("%q: unexpected %s", tt.text, fs[0])
+		case tt.hit != "" && len(fs) != 1:
+			t.Errorf("%q: %d findings, want 1", tt.text, len(fs))
+		case tt.hit != "" && !strings.Contains(fs[0].Message, tt.hit):
+			t.Errorf("%q: %s, want it to quote %q", tt.text, fs[0], tt.hit)
+		case tt.hit != "" && fs[0].Line != 5:
+			t.Errorf("%q: line %d, want 5", tt.text, fs[0].Line)
+		}
+	}
+}
+
+func TestInlineDisable(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("testdata", "planted.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src = append(src, "\n<!-- debrief-lint-disable blame, overdue -->\n"...)
+	fs := (&Linter{Now: testNow}).LintFile("planted.md", src, &Config{}).Findings
+	var rules []string
+	for _, f := range fs {
+		rules = append(rules, f.Rule)
+	}
+	if slices.Contains(rules, "blame") || slices.Contains(rules, "overdue") || !slices.Contains(rules, "placeholder") {
+		t.Errorf("rules after disabling blame and overdue: %v", rules)
+	}
+	all := (&Linter{Now: testNow}).LintFile("planted.md", append(src, "<!-- debrief-lint-disable -->\n"...), &Config{}).Findings
+	if len(all) != 0 {
+		t.Errorf("%d findings with every rule disabled", len(all))
+	}
+}
+
+func TestRulesDocumented(t *testing.T) {
+	seen := map[string]bool{}
+	for _, r := range All() {
+		if r.Name == "" || r.Doc == "" || r.Run == nil || r.Severity == Off {
+			t.Errorf("rule %+v is incomplete", r)
+		}
+		if seen[r.Name] {
+			t.Errorf("rule %s listed twice", r.Name)
+		}
+		seen[r.Name] = true
+		if _, err := os.Stat(strings.ReplaceAll(r.Name, "-", "_") + ".go"); err != nil {
+			t.Errorf("rule %s is not in a file of its name: %v", r.Name, err)
+		}
+	}
+	doc, err := os.ReadFile(filepath.Join(testenv.RepoRoot(t), "docs", "lint-rules.md"))
+	if err != nil {
+		t.Skip("docs/lint-rules.md not written yet")
+	}
+	for name := range seen {
+		if !strings.Contains(string(doc), "## "+name) {
+			t.Errorf("docs/lint-rules.md has no section for %s", name)
+		}
+	}
+}
