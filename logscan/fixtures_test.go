@@ -1,0 +1,115 @@
+package logscan
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/debrief-oss/debrief/internal/testenv"
+)
+
+// analyzeFiles runs an analysis over files with the given options.
+func analyzeFiles(tb testing.TB, opt Options, paths ...string) *Result {
+	tb.Helper()
+	var inputs []Input
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { f.Close() })
+		st, _ := f.Stat()
+		inputs = append(inputs, Input{Name: filepath.Base(p), Reader: f, ModTime: st.ModTime()})
+	}
+	res, err := Analyze(context.Background(), inputs, opt)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return res
+}
+
+func fixture(tb testing.TB, name string) string {
+	tb.Helper()
+	return filepath.Join(testenv.Fixtures(tb), "logs", name)
+}
+
+func TestFixturesDecode(t *testing.T) {
+	want := map[string]string{
+		"elastic-examples-apache_logs-combined.log":              FormatCombined,
+		"elastic-examples-auth.log":                              FormatSyslog,
+		"lnav-test-bunyan.log":                                   FormatJSON,
+		"lnav-test-caddy_log.log":                                "prefixed " + FormatJSON,
+		"lnav-test-haproxy.log":                                  FormatHAProxy,
+		"lnav-test-logfmt.log":                                   FormatLogfmt,
+		"lnav-test-zap_console.log":                              FormatGeneric,
+		"nezha-trainticket-2023-01-29-0930-0936.docker-json.log": FormatDocker,
+	}
+	for _, path := range testenv.FixtureFiles(t, "logs", ".log") {
+		name := filepath.Base(path)
+		t.Run(name, func(t *testing.T) {
+			res := analyzeFiles(t, Options{Year: 2023}, path)
+			if got := res.Format; got != want[name] {
+				t.Errorf("format = %q, want %q", got, want[name])
+			}
+			if res.BadLines != 0 {
+				t.Errorf("bad_lines = %d, want 0; first: %+v", res.BadLines, res.BadExamples)
+			}
+			if res.Events == 0 || res.First == nil {
+				t.Fatalf("no events decoded")
+			}
+			t.Logf("%s: lines=%d events=%d cont=%d errors=%d first=%s last=%s", res.Format, res.Lines, res.Events, res.ContinuationLines, res.Errors, res.First, res.Last)
+		})
+	}
+}
+
+func TestApacheQuiet(t *testing.T) {
+	res := analyzeFiles(t, Options{}, fixture(t, "elastic-examples-apache_logs-combined.log"))
+	if res.Lines != 10000 || res.Events != 10000 {
+		t.Errorf("lines, events = %d, %d; want 10000, 10000", res.Lines, res.Events)
+	}
+	if res.Errors != 3 {
+		t.Errorf("errors = %d, want 3 (the 500s)", res.Errors)
+	}
+	if res.Incident != nil {
+		t.Errorf("incident = %+v, want none in normal traffic", res.Incident)
+	}
+	if got, want := res.First.Format(time.RFC3339), "2015-05-17T10:05:00Z"; got != want {
+		t.Errorf("first = %s, want %s", got, want)
+	}
+}
+
+func TestNezhaBurst(t *testing.T) {
+	res := analyzeFiles(t, Options{}, fixture(t, "nezha-trainticket-2023-01-29-0930-0936.docker-json.log"))
+	if res.Lines != 7748 {
+		t.Errorf("lines = %d, want 7748", res.Lines)
+	}
+	inc := res.Incident
+	if inc == nil {
+		t.Fatalf("no incident found; buckets %+v", res.Buckets)
+	}
+	if got, want := inc.Start.UTC().Format("15:04"), "09:33"; got != want {
+		t.Errorf("incident start = %s, want %s", got, want)
+	}
+	if got, want := inc.Peak.UTC().Format("15:04"), "09:33"; got != want {
+		t.Errorf("incident peak = %s, want %s", got, want)
+	}
+	if got, want := inc.End.UTC().Format("15:04"), "09:35"; got != want {
+		t.Errorf("incident end = %s, want %s", got, want)
+	}
+	if inc.StartEvidence == nil || !strings.Contains(inc.StartEvidence.Text, "ERROR") {
+		t.Errorf("start evidence = %+v, want an ERROR line", inc.StartEvidence)
+	}
+	if res.Volume == nil || res.Volume.Change > -0.5 {
+		t.Errorf("volume = %+v, want a drop of more than half", res.Volume)
+	}
+	t.Logf("%+v", inc)
+	for _, b := range res.Buckets {
+		t.Logf("%s %d %d", b.Start.Format("15:04"), b.Total, b.Errors)
+	}
+	for _, e := range res.TopErrors {
+		t.Logf("%d %s", e.Count, e.Template)
+	}
+}

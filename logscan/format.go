@@ -1,0 +1,353 @@
+package logscan
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// decoder decodes one line into a record, reporting whether it could.
+// A decoder keeps caches and scratch space, so each worker has its own.
+type decoder interface {
+	decode(line []byte, r *record) bool
+}
+
+// Format names, as --format takes them and the output reports them.
+const (
+	FormatCombined = "combined"
+	FormatCommon   = "common"
+	FormatJSON     = "json"
+	FormatDocker   = "docker"
+	FormatLogfmt   = "logfmt"
+	FormatSyslog   = "syslog"
+	FormatRFC5424  = "rfc5424"
+	FormatHAProxy  = "haproxy"
+	FormatGeneric  = "generic"
+)
+
+// Formats lists the format names in the order detection prefers them.
+func Formats() []string {
+	return []string{FormatCombined, FormatCommon, FormatDocker, FormatJSON, FormatLogfmt, FormatRFC5424, FormatHAProxy, FormatSyslog, FormatGeneric}
+}
+
+// format is a detected format: what is needed to make a decoder for each
+// worker.
+type format struct {
+	name string
+	// prefix is the length of a fixed prefix stripped from every line
+	// ("caddy  | " in docker compose output); 0 when none.
+	prefix   []byte
+	want     int     // JSON roles seen in the sample
+	inner    *format // the line inside Docker records
+	year     int     // RFC 3164: the first line's year
+	month    int     // RFC 3164: the first line's month
+	loc      *time.Location
+	keys     *Keys
+	timeOnly bool
+}
+
+// String names the format as the output shows it.
+func (f *format) String() string {
+	s := f.name
+	if f.inner != nil && f.inner.name != FormatGeneric {
+		s += "+" + f.inner.name
+	}
+	if len(f.prefix) > 0 {
+		s = "prefixed " + s
+	}
+	return s
+}
+
+// newDecoder returns a fresh decoder for the format.
+func (f *format) newDecoder() decoder {
+	tc := timeCache{loc: f.loc}
+	var d decoder
+	switch f.name {
+	case FormatCombined, FormatCommon:
+		d = &accessDecoder{tc: tc}
+	case FormatJSON:
+		d = &jsonDecoder{tc: tc, keys: f.keys, want: f.want}
+	case FormatDocker:
+		in := f.inner
+		if in == nil {
+			in = &format{name: FormatGeneric, timeOnly: true, loc: f.loc}
+		}
+		d = &jsonDecoder{tc: timeCache{}, keys: f.keys, inner: in.newDecoder()}
+	case FormatLogfmt:
+		d = &logfmtDecoder{tc: tc, keys: f.keys}
+	case FormatSyslog, FormatRFC5424, FormatHAProxy:
+		d = &syslogDecoder{tc: tc, firstYear: f.year, firstMonth: f.month, haproxy: f.name == FormatHAProxy}
+	default:
+		d = &genericDecoder{tc: tc, timeOnly: f.timeOnly}
+	}
+	if len(f.prefix) > 0 {
+		return &prefixDecoder{prefix: f.prefix, next: d}
+	}
+	return d
+}
+
+// prefixDecoder strips a fixed prefix, such as the "service  | " that
+// docker compose writes before each line.
+type prefixDecoder struct {
+	prefix []byte
+	next   decoder
+}
+
+func (d *prefixDecoder) decode(line []byte, r *record) bool {
+	if !bytes.HasPrefix(line, d.prefix) {
+		return false
+	}
+	return d.next.decode(line[len(d.prefix):], r)
+}
+
+// detectOptions are the settings detection needs.
+type detectOptions struct {
+	format   string // forced format, "" to detect
+	loc      *time.Location
+	keys     *Keys
+	year     int       // RFC 3164 year of the first line; 0 for refTime
+	refTime  time.Time // the file's modification time
+	fileName string
+}
+
+// sampleLines returns up to n non-empty lines from the start of b,
+// without the last line when b does not end with a newline and is long.
+func sampleLines(b []byte, n int) [][]byte {
+	var out [][]byte
+	for len(b) > 0 && len(out) < n {
+		e := bytes.IndexByte(b, '\n')
+		var line []byte
+		if e < 0 {
+			line, b = b, nil
+		} else {
+			line, b = b[:e], b[e+1:]
+		}
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		if len(bytes.TrimSpace(line)) > 0 {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// looksBinary reports whether b holds NUL bytes or mostly non-text bytes.
+func looksBinary(b []byte) bool {
+	if len(b) > 8192 {
+		b = b[:8192]
+	}
+	if bytes.IndexByte(b, 0) >= 0 {
+		return true
+	}
+	ctrl := 0
+	for _, c := range b {
+		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != 0x1b {
+			ctrl++
+		}
+	}
+	return ctrl*10 > len(b)
+}
+
+// detect picks the format that decodes the most sample lines. It returns
+// an error naming the file when the data is binary or nothing fits.
+func detect(sample []byte, o detectOptions) (*format, error) {
+	if looksBinary(sample) {
+		return nil, fmt.Errorf("%s: binary data, not a text log", o.fileName)
+	}
+	lines := sampleLines(sample, 200)
+	if len(lines) == 0 {
+		return &format{name: FormatGeneric, loc: o.loc, keys: o.keys}, nil
+	}
+	names := Formats()
+	if o.format != "" {
+		names = []string{o.format}
+	}
+	var best *format
+	bestScore := 0
+	for _, name := range names {
+		f, score := tryFormat(name, lines, o)
+		if f != nil && score > bestScore {
+			best, bestScore = f, score
+		}
+	}
+	if best == nil || bestScore*2 < len(lines) {
+		if o.format != "" {
+			return nil, fmt.Errorf("%s:1: the lines are not in the %s format", o.fileName, o.format)
+		}
+		return nil, fmt.Errorf("%s:1: no known log format fits (tried %s); use --format", o.fileName, strings.Join(Formats(), ", "))
+	}
+	return best, nil
+}
+
+// tryFormat builds the format name for the sample and returns it with the
+// number of events it decoded (continuation lines count half).
+func tryFormat(name string, lines [][]byte, o detectOptions) (*format, int) {
+	f := &format{name: name, loc: o.loc, keys: o.keys}
+	first := lines[0]
+	switch name {
+	case FormatCombined, FormatCommon:
+		// Combined lines have the referer and user agent in quotes after
+		// the size; the same decoder reads both.
+		n, combined := 0, 0
+		d := f.newDecoder()
+		for _, l := range lines {
+			var r record
+			if d.decode(l, &r) {
+				n++
+				if bytes.Count(l, []byte{'"'}) >= 6 {
+					combined++
+				}
+			}
+		}
+		if (name == FormatCombined) != (combined*2 >= n) {
+			return nil, 0
+		}
+		return f, n * 4
+	case FormatJSON, FormatDocker:
+		if p := composePrefix(first); p != nil {
+			f.prefix = p
+		}
+		if name == FormatDocker {
+			inner := dockerInner(lines, f, o)
+			if inner == nil {
+				return nil, 0
+			}
+			f.inner = inner
+		} else {
+			js := &jsonDecoder{keys: o.keys, tc: timeCache{loc: o.loc}}
+			for _, l := range lines {
+				var r record
+				if js.decode(bytes.TrimPrefix(l, f.prefix), &r) {
+					f.want |= js.seen
+				}
+			}
+			if f.want&roleLog != 0 && f.want&roleMsg == 0 {
+				return nil, 0 // Docker records: let the docker format take them
+			}
+		}
+	case FormatSyslog, FormatHAProxy, FormatRFC5424:
+		f.year, f.month = syslogYear(first, o)
+		if (name == FormatRFC5424) != is5424(first) {
+			return nil, 0
+		}
+		if name == FormatHAProxy && !bytes.Contains(bytes.Join(lines, nil), []byte("haproxy[")) {
+			return nil, 0
+		}
+	}
+	d := f.newDecoder()
+	n := 0
+	for _, l := range lines {
+		var r record
+		if d.decode(l, &r) {
+			if r.cont {
+				n++
+			} else {
+				n += 2
+			}
+		}
+	}
+	// Prefer the more specific formats when they read as much.
+	score := n * 2
+	switch name {
+	case FormatGeneric:
+		score = n*2 - 1
+		if n == len(lines) { // only continuation lines
+			allCont := true
+			for _, l := range lines {
+				var r record
+				d.decode(l, &r)
+				if !r.cont {
+					allCont = false
+					break
+				}
+			}
+			if allCont {
+				return nil, 0
+			}
+		}
+	case FormatSyslog:
+		score = n*2 - 1
+	}
+	return f, score
+}
+
+// composePrefix returns the "name  | " prefix of docker compose output when
+// a JSON object follows it.
+func composePrefix(line []byte) []byte {
+	bar := bytes.Index(line, []byte("| "))
+	if bar <= 0 || bar > 64 || bar+2 >= len(line) || line[bar+2] != '{' {
+		return nil
+	}
+	return append([]byte(nil), line[:bar+2]...)
+}
+
+// dockerInner detects the format of the lines inside Docker json-file
+// records, or returns nil when the sample is not such records.
+func dockerInner(lines [][]byte, f *format, o detectOptions) *format {
+	var inner []byte
+	outer := &jsonDecoder{keys: o.keys, inner: &rawDecoder{}}
+	n := 0
+	for _, l := range lines {
+		var r record
+		if outer.decode(bytes.TrimPrefix(l, f.prefix), &r) {
+			n++
+			inner = append(inner, r.msg...)
+			inner = append(inner, '\n')
+		}
+	}
+	if n*2 < len(lines) {
+		return nil
+	}
+	sub := o
+	sub.format = ""
+	in, err := detect(inner, sub)
+	if err != nil || in.name == FormatDocker {
+		return &format{name: FormatGeneric, timeOnly: true, loc: o.loc}
+	}
+	if in.name == FormatGeneric {
+		in.timeOnly = true
+	}
+	return in
+}
+
+// rawDecoder takes any line as the message; used to pull inner lines out of
+// Docker records during detection.
+type rawDecoder struct{}
+
+func (rawDecoder) decode(line []byte, r *record) bool {
+	r.msg = line
+	return true
+}
+
+// syslogYear returns the year and month of an RFC 3164 file's first line:
+// the year is the one given, or the one that puts the line at or before the
+// file's modification time.
+func syslogYear(first []byte, o detectOptions) (int, int) {
+	if len(first) > 0 && first[0] == '<' {
+		if e := bytes.IndexByte(first, '>'); e > 0 {
+			first = first[e+1:]
+		}
+	}
+	mo := monthIndex(first)
+	if o.year != 0 {
+		return o.year, mo
+	}
+	ref := o.refTime
+	if ref.IsZero() {
+		ref = time.Now()
+	}
+	y := ref.Year()
+	if mo > int(ref.Month()) {
+		y--
+	}
+	return y, mo
+}
+
+// is5424 reports whether a line starts like RFC 5424: "<PRI>VERSION ".
+func is5424(l []byte) bool {
+	if len(l) < 4 || l[0] != '<' {
+		return false
+	}
+	e := bytes.IndexByte(l[:min(len(l), 6)], '>')
+	return e > 1 && e+2 < len(l) && l[e+1] >= '1' && l[e+1] <= '9' && l[e+2] == ' '
+}

@@ -1,0 +1,466 @@
+package logscan
+
+import (
+	"bytes"
+	"strconv"
+)
+
+// Field roles a key of a JSON or logfmt record can have.
+const (
+	roleTime = 1 << iota
+	roleLevel
+	roleStatus
+	roleUser
+	roleIP
+	roleMsg
+	roleLatency
+	roleLog // the inner line of a Docker json-file record
+)
+
+// Keys names the fields to use instead of the common names; an empty
+// string keeps the defaults.
+type Keys struct {
+	Time, Level, Status, User, Message, Latency string
+}
+
+// keyRole returns the role of a key and, for latency keys, the factor from
+// the key's unit to milliseconds (0 when the unit is guessed from the
+// value).
+func keyRole(k []byte, custom *Keys) (role int, unit float64) {
+	if custom != nil {
+		switch {
+		case custom.Time != "" && string(k) == custom.Time:
+			return roleTime, 0
+		case custom.Level != "" && string(k) == custom.Level:
+			return roleLevel, 0
+		case custom.Status != "" && string(k) == custom.Status:
+			return roleStatus, 0
+		case custom.User != "" && string(k) == custom.User:
+			return roleUser, 0
+		case custom.Message != "" && string(k) == custom.Message:
+			return roleMsg, 0
+		case custom.Latency != "" && string(k) == custom.Latency:
+			return roleLatency, 0
+		}
+	}
+	switch string(k) {
+	case "ts", "time", "timestamp", "@timestamp", "t", "date", "datetime", "eventTime":
+		return roleTime, 0
+	case "level", "severity", "lvl", "loglevel", "log.level", "levelname", "@level":
+		return roleLevel, 0
+	case "status", "status_code", "statusCode", "http_status", "response_status", "http.status_code", "code":
+		return roleStatus, 0
+	case "user", "user_id", "userId", "userid", "uid", "username", "account_id", "customer_id", "usr.id":
+		return roleUser, 0
+	case "client_ip", "remote_addr", "remote_ip", "clientip", "client", "ip", "remote", "src_ip", "http.client_ip":
+		return roleIP, 0
+	case "msg", "message", "@message", "error", "err":
+		return roleMsg, 0
+	case "latency_ms", "duration_ms", "elapsed_ms", "response_time_ms", "took_ms", "time_ms":
+		return roleLatency, 1
+	case "latency_us", "duration_us":
+		return roleLatency, 0.001
+	case "request_time", "upstream_response_time", "duration_s", "latency_s", "elapsed_s":
+		return roleLatency, 1000
+	case "latency", "duration", "elapsed", "response_time", "took", "rt":
+		return roleLatency, 0
+	case "log":
+		return roleLog, 0
+	}
+	return 0, 0
+}
+
+// jsonString returns the end of a JSON string whose content starts at i
+// (just after the opening quote), and whether it holds escapes.
+func jsonString(b []byte, i int) (end int, escaped bool) {
+	for {
+		q := bytes.IndexByte(b[i:], '"')
+		if q < 0 {
+			return -1, escaped
+		}
+		j := i + q
+		// Count the backslashes before the quote: an odd number escapes it.
+		n := 0
+		for k := j - 1; k >= i && b[k] == '\\'; k-- {
+			n++
+		}
+		if n > 0 {
+			escaped = true
+		}
+		if n%2 == 0 {
+			if !escaped && bytes.IndexByte(b[i:j], '\\') >= 0 {
+				escaped = true
+			}
+			return j, escaped
+		}
+		i = j + 1
+	}
+}
+
+// skipNested returns the index after the object or array that starts at i.
+func skipNested(b []byte, i int) int {
+	depth := 0
+	for i < len(b) {
+		switch b[i] {
+		case '"':
+			e, _ := jsonString(b, i+1)
+			if e < 0 {
+				return -1
+			}
+			i = e
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		}
+		i++
+	}
+	return -1
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// unescapeJSON appends the decoded content of a JSON string to dst.
+func unescapeJSON(dst, s []byte) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' || i+1 >= len(s) {
+			dst = append(dst, c)
+			continue
+		}
+		i++
+		switch s[i] {
+		case 'n':
+			dst = append(dst, '\n')
+		case 't':
+			dst = append(dst, '\t')
+		case 'r':
+			dst = append(dst, '\r')
+		case 'b', 'f':
+			dst = append(dst, ' ')
+		case 'u':
+			if i+4 < len(s) {
+				if v, err := strconv.ParseUint(string(s[i+1:i+5]), 16, 32); err == nil {
+					dst = appendRune(dst, rune(v))
+					i += 4
+					continue
+				}
+			}
+			dst = append(dst, '\\', 'u')
+		default:
+			dst = append(dst, s[i])
+		}
+	}
+	return dst
+}
+
+func appendRune(dst []byte, r rune) []byte {
+	var buf [4]byte
+	n := encodeRune(buf[:], r)
+	return append(dst, buf[:n]...)
+}
+
+// encodeRune writes r as UTF-8 (surrogates become U+FFFD).
+func encodeRune(p []byte, r rune) int {
+	switch {
+	case r < 0x80:
+		p[0] = byte(r)
+		return 1
+	case r < 0x800:
+		p[0] = 0xC0 | byte(r>>6)
+		p[1] = 0x80 | byte(r)&0x3F
+		return 2
+	case r >= 0xD800 && r <= 0xDFFF:
+		r = 0xFFFD
+	}
+	p[0] = 0xE0 | byte(r>>12)
+	p[1] = 0x80 | byte(r>>6)&0x3F
+	p[2] = 0x80 | byte(r)&0x3F
+	return 3
+}
+
+// jsonDecoder reads one JSON object per line. want is the set of roles seen
+// in the file's first lines: once a line has given all of them the rest of
+// it is not scanned.
+type jsonDecoder struct {
+	tc   timeCache
+	keys *Keys
+	want int
+	// inner decodes the "log" field of Docker json-file records; nil for
+	// plain JSON lines.
+	inner   decoder
+	scratch []byte
+	seen    int // roles found in the last line (for detection)
+}
+
+func (d *jsonDecoder) decode(line []byte, r *record) bool {
+	i := 0
+	for i < len(line) && isSpace(line[i]) {
+		i++
+	}
+	if i >= len(line) || line[i] != '{' {
+		return false
+	}
+	i++
+	found := 0
+	var logVal []byte
+	logEsc := false
+	for {
+		for i < len(line) && (isSpace(line[i]) || line[i] == ',') {
+			i++
+		}
+		if i >= len(line) {
+			return false
+		}
+		if line[i] == '}' {
+			break
+		}
+		if line[i] != '"' {
+			return false
+		}
+		ke, _ := jsonString(line, i+1)
+		if ke < 0 {
+			return false
+		}
+		key := line[i+1 : ke]
+		i = ke + 1
+		for i < len(line) && isSpace(line[i]) {
+			i++
+		}
+		if i >= len(line) || line[i] != ':' {
+			return false
+		}
+		i++
+		for i < len(line) && isSpace(line[i]) {
+			i++
+		}
+		if i >= len(line) {
+			return false
+		}
+		var val []byte
+		str, esc := false, false
+		switch c := line[i]; c {
+		case '"':
+			e, es := jsonString(line, i+1)
+			if e < 0 {
+				return false
+			}
+			val, str, esc = line[i+1:e], true, es
+			i = e + 1
+		case '{', '[':
+			e := skipNested(line, i)
+			if e < 0 {
+				return false
+			}
+			i = e
+			continue
+		default:
+			s := i
+			for i < len(line) && line[i] != ',' && line[i] != '}' && !isSpace(line[i]) {
+				i++
+			}
+			val = line[s:i]
+		}
+		role, unit := keyRole(key, d.keys)
+		if role == 0 || found&role != 0 {
+			continue
+		}
+		if d.apply(role, unit, val, str, esc, r) {
+			found |= role
+			if role == roleLog {
+				logVal, logEsc = val, esc
+			}
+		}
+		if d.inner == nil && found&d.want == d.want && d.want != 0 {
+			break
+		}
+	}
+	d.seen = found
+	if d.inner != nil {
+		if found&roleLog == 0 {
+			return false
+		}
+		return d.decodeInner(logVal, logEsc, r)
+	}
+	if found&roleTime == 0 {
+		return false
+	}
+	return true
+}
+
+// decodeInner decodes the line a Docker record wraps, keeping the outer
+// time, which Docker writes in UTC with nanoseconds.
+func (d *jsonDecoder) decodeInner(v []byte, esc bool, r *record) bool {
+	if !r.hasTime {
+		return false
+	}
+	if esc {
+		d.scratch = unescapeJSON(d.scratch[:0], v)
+		v = d.scratch
+	}
+	for len(v) > 0 && (v[len(v)-1] == '\n' || v[len(v)-1] == '\r') {
+		v = v[:len(v)-1]
+	}
+	sec := r.sec
+	r.reset()
+	if d.inner.decode(v, r) {
+		r.sec, r.hasTime = sec, true
+		return true
+	}
+	// An inner line no decoder reads is still an event at the outer time.
+	r.reset()
+	r.sec, r.hasTime, r.msg = sec, true, v
+	if len(v) > 0 && (v[0] == ' ' || v[0] == '\t') {
+		r.cont = true
+	}
+	return true
+}
+
+// apply stores one value in the record, returning false when it does not
+// fit the role (a "status" that is not a number, say).
+func (d *jsonDecoder) apply(role int, unit float64, val []byte, str, esc bool, r *record) bool {
+	switch role {
+	case roleTime:
+		if str {
+			sec, _, ok := d.tc.parseISO(val)
+			if !ok {
+				return false
+			}
+			r.sec, r.hasTime = sec, true
+			return true
+		}
+		sec, ok := parseEpoch(val)
+		if !ok {
+			return false
+		}
+		r.sec, r.hasTime = sec, true
+		return true
+	case roleLevel:
+		if str {
+			r.level = levelWord(val)
+		} else if n := atoiDigits(val); n >= 0 {
+			r.level = bunyanLevel(n)
+		}
+		return r.level != LevelNone
+	case roleStatus:
+		n := atoiDigits(val)
+		if n < 100 || n > 999 {
+			return false
+		}
+		r.status = n
+		return true
+	case roleUser:
+		if len(val) == 0 || string(val) == "null" || string(val) == "-" {
+			return false
+		}
+		r.user = val
+		return true
+	case roleIP:
+		if len(val) == 0 || !str {
+			return false
+		}
+		r.ip = val
+		return true
+	case roleMsg:
+		if !str {
+			return false
+		}
+		if esc {
+			// Messages are masked into templates; unescaping keeps quotes
+			// and newlines from splitting them oddly.
+			d.scratch = unescapeJSON(d.scratch[:0], val)
+			val = d.scratch
+		}
+		r.msg = val
+		return true
+	case roleLatency:
+		ms, ok := latencyMillis(val, unit)
+		if !ok {
+			return false
+		}
+		r.latency, r.hasLat = ms, true
+		return true
+	case roleLog:
+		return str
+	}
+	return false
+}
+
+// atoiDigits parses a small unsigned decimal number, or returns -1.
+func atoiDigits(b []byte) int {
+	if len(b) == 0 || len(b) > 9 {
+		return -1
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return -1
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+// latencyMillis reads a duration value. unit converts to milliseconds; when
+// it is 0 the unit is guessed: a Go duration string ("1.5ms"), a decimal
+// fraction is seconds, an integer is milliseconds.
+func latencyMillis(v []byte, unit float64) (float64, bool) {
+	if len(v) == 0 {
+		return 0, false
+	}
+	end := len(v)
+	suffix := 0.0
+	for _, s := range [...]struct {
+		text string
+		ms   float64
+	}{{"ms", 1}, {"µs", 0.001}, {"us", 0.001}, {"ns", 1e-6}, {"s", 1000}, {"m", 60000}} {
+		if bytes.HasSuffix(v, []byte(s.text)) {
+			end -= len(s.text)
+			suffix = s.ms
+			break
+		}
+	}
+	f, ok := parseDecimal(v[:end])
+	if !ok {
+		return 0, false
+	}
+	switch {
+	case suffix != 0:
+		return f * suffix, true
+	case unit != 0:
+		return f * unit, true
+	case bytes.IndexByte(v, '.') >= 0:
+		return f * 1000, true
+	}
+	return f, true
+}
+
+// parseDecimal reads a non-negative decimal number such as "12" or
+// "0.0345" without allocating.
+func parseDecimal(b []byte) (float64, bool) {
+	if len(b) == 0 {
+		return 0, false
+	}
+	var whole, frac, scale float64 = 0, 0, 1
+	i := 0
+	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+		whole = whole*10 + float64(b[i]-'0')
+	}
+	if i == 0 {
+		return 0, false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+			frac = frac*10 + float64(b[i]-'0')
+			scale *= 10
+		}
+	}
+	if i != len(b) {
+		return 0, false
+	}
+	return whole + frac/scale, true
+}

@@ -1,0 +1,189 @@
+package logscan
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"sync"
+)
+
+// block is a run of whole lines from one file, handed to a worker.
+type block struct {
+	buf     []byte // the pooled buffer data lives in
+	data    []byte
+	file    int
+	seq     int // position among all blocks, for line numbers
+	skipped int // over-long lines the reader dropped just before data
+	fmt     *format
+}
+
+// lineBook records how many lines each block held, so that positions
+// found by workers (block, line in block) can be turned into line numbers
+// in a file once every block is done.
+type lineBook struct {
+	mu     sync.Mutex
+	counts []int
+	files  []int
+}
+
+func (b *lineBook) add(file int) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.counts = append(b.counts, 0)
+	b.files = append(b.files, file)
+	return len(b.counts) - 1
+}
+
+func (b *lineBook) set(seq, n int) {
+	b.mu.Lock()
+	b.counts[seq] = n
+	b.mu.Unlock()
+}
+
+// lineNumber returns the 1-based line number in its file of line n (1-based)
+// of block seq. Call it only after every block is done.
+func (b *lineBook) lineNumber(seq, n int) int {
+	file := b.files[seq]
+	for s := seq - 1; s >= 0 && b.files[s] == file; s-- {
+		n += b.counts[s]
+	}
+	return n
+}
+
+// countingReader reports the bytes read through it.
+type countingReader struct {
+	r        io.Reader
+	progress func(int64)
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if n > 0 && c.progress != nil {
+		c.progress(int64(n))
+	}
+	return n, err
+}
+
+// fill reads into p until it is full or the reader ends.
+func fill(r io.Reader, p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		m, err := r.Read(p[n:])
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// split reads one input and sends its blocks, detecting its format from
+// the first block.
+func (a *analysis) split(ctx context.Context, idx int, in Input, free chan []byte, out chan<- *block) error {
+	var r io.Reader = &countingReader{r: in.Reader, progress: a.opt.Progress}
+	br := bufio.NewReaderSize(r, 64<<10)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		gz, err := gzip.NewReader(br)
+		if err != nil {
+			return fmt.Errorf("%s: %w", in.Name, err)
+		}
+		defer gz.Close()
+		r = gz
+	} else {
+		r = br
+	}
+	var f *format
+	var buf []byte
+	select {
+	case buf = <-free:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	carry, skipped := 0, 0
+	skipping := false
+	for {
+		n, err := fill(r, buf[carry:])
+		n += carry
+		eof := err == io.EOF || err == io.ErrUnexpectedEOF && n < len(buf)
+		if err != nil && err != io.EOF {
+			if err == io.ErrUnexpectedEOF {
+				err = fmt.Errorf("%s: truncated compressed data: %w", in.Name, err)
+			} else {
+				err = fmt.Errorf("%s: %w", in.Name, err)
+			}
+			a.warn(err)
+			eof = true
+		}
+		data := buf[:n]
+		if skipping {
+			// Dropping the rest of an over-long line.
+			nl := bytes.IndexByte(data, '\n')
+			if nl < 0 && !eof {
+				carry = 0
+				continue
+			}
+			skipping = false
+			skipped++
+			if nl < 0 {
+				data = data[:0]
+			} else {
+				data = data[nl+1:]
+			}
+			n = copy(buf, data)
+			data = buf[:n]
+		}
+		end := len(data)
+		if !eof {
+			end = bytes.LastIndexByte(data, '\n') + 1
+			if end == 0 {
+				if len(data) < len(buf) {
+					carry = len(data)
+					continue
+				}
+				// No newline in a whole block: the line is too long to keep.
+				skipping, carry = true, 0
+				continue
+			}
+		}
+		if f == nil {
+			sample := data[:min(end, 64<<10)]
+			if end == 0 && eof {
+				sample = nil
+			}
+			var derr error
+			f, derr = detect(sample, a.detectOpts(in))
+			if derr != nil {
+				free <- buf
+				return derr
+			}
+			a.setFormat(idx, f)
+		}
+		var next []byte
+		if !eof {
+			select {
+			case next = <-free:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			carry = copy(next, data[end:])
+		}
+		if end > 0 || skipped > 0 {
+			b := &block{buf: buf, data: data[:end], file: idx, seq: a.book.add(idx), skipped: skipped, fmt: f}
+			skipped = 0
+			select {
+			case out <- b:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		} else {
+			free <- buf
+		}
+		if eof {
+			return nil
+		}
+		buf = next
+	}
+}

@@ -1,0 +1,182 @@
+package logscan
+
+// Masks written in place of the variable parts of a message.
+const (
+	maskNum  = "<n>"
+	maskHex  = "<hex>"
+	maskUUID = "<uuid>"
+	maskIP   = "<ip>"
+	maskStr  = "<str>"
+	maskPath = "<path>"
+	maskID   = "<id>"
+	maskURL  = "<url>"
+)
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+// tokenChar reports whether c continues a token: identifiers, numbers,
+// IPs, paths and ids are made of these.
+func tokenChar(c byte) bool {
+	return isAlnum(c) || c == '.' || c == '-' || c == '_' || c == '/' || c == ':' || c == '@' || c == '%' || c >= 0x80
+}
+
+// Template masks the variable parts of a message (numbers, hex, UUIDs, IP
+// addresses, quoted strings, paths, URLs and ids) so that messages that
+// differ only in those group together.
+func Template(msg string) string {
+	return string(appendTemplate(nil, []byte(msg), false))
+}
+
+// appendTemplate appends the template of msg to dst. For an HTTP request
+// line (request true) the path is kept and only its variable segments and
+// the query are masked.
+func appendTemplate(dst, msg []byte, request bool) []byte {
+	if len(msg) > 512 {
+		msg = msg[:512]
+	}
+	i := 0
+	for i < len(msg) {
+		c := msg[i]
+		if (c == '"' || c == '\'') && (i == 0 || !isAlnum(msg[i-1])) {
+			e := i + 1
+			for e < len(msg) && msg[e] != c {
+				e++
+			}
+			if e < len(msg) {
+				dst = append(dst, maskStr...)
+				i = e + 1
+				continue
+			}
+		}
+		if !tokenChar(c) || c == ':' || c == '.' {
+			if c == '\n' || c == '\t' || c == '\r' {
+				c = ' '
+			}
+			if c == ' ' && len(dst) > 0 && dst[len(dst)-1] == ' ' {
+				i++
+				continue
+			}
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		e := i
+		for e < len(msg) && tokenChar(msg[e]) {
+			e++
+		}
+		// Trailing punctuation belongs to the sentence.
+		for e > i+1 && (msg[e-1] == '.' || msg[e-1] == ':' || msg[e-1] == '-') {
+			e--
+		}
+		tok := msg[i:e]
+		if request && len(tok) > 0 && tok[0] == '/' {
+			dst = appendRequestPath(dst, tok)
+		} else {
+			dst = appendToken(dst, tok)
+		}
+		i = e
+	}
+	return dst
+}
+
+// appendRequestPath masks the variable segments of a URL path and drops
+// the query values.
+func appendRequestPath(dst, p []byte) []byte {
+	q := -1
+	for i, c := range p {
+		if c == '?' {
+			q = i
+			break
+		}
+	}
+	if q >= 0 {
+		p = p[:q]
+	}
+	start := 0
+	for i := 0; i <= len(p); i++ {
+		if i == len(p) || p[i] == '/' {
+			if i > start {
+				dst = appendToken(dst, p[start:i])
+			}
+			if i < len(p) {
+				dst = append(dst, '/')
+			}
+			start = i + 1
+		}
+	}
+	if q >= 0 {
+		dst = append(dst, "?<query>"...)
+	}
+	return dst
+}
+
+// appendToken appends tok or the mask for its kind.
+func appendToken(dst, tok []byte) []byte {
+	if m := tokenMask(tok); m != "" {
+		if len(dst) >= len(m) && string(dst[len(dst)-len(m):]) == m {
+			return dst // "<n>-<n>" patterns stay short
+		}
+		return append(dst, m...)
+	}
+	return append(dst, tok...)
+}
+
+// tokenMask classifies a token, returning "" when it is a plain word.
+func tokenMask(t []byte) string {
+	digits, hex, letters, dots, colons, slashes, dashes := 0, 0, 0, 0, 0, 0, 0
+	for _, c := range t {
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+		case isHex(c):
+			hex++
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			letters++
+		case c == '.':
+			dots++
+		case c == ':':
+			colons++
+		case c == '/':
+			slashes++
+		case c == '-':
+			dashes++
+		}
+	}
+	n := len(t)
+	switch {
+	case slashes > 0 && colons > 0 && bytesContains(t, "://"):
+		return maskURL
+	case n == 36 && dashes == 4 && t[8] == '-' && t[13] == '-' && digits+hex == 32:
+		return maskUUID
+	case slashes > 0 && n > 1 && (t[0] == '/' || digits > 0 || slashes > 1):
+		return maskPath
+	case dots == 3 && digits+dots+colons >= n-0 && digits >= 4:
+		return maskIP
+	case colons >= 2 && digits+hex+colons+dots == n && digits > 0:
+		return maskIP // IPv6
+	case digits == n || digits > 0 && digits+dots+dashes+colons == n:
+		return maskNum
+	case n >= 8 && digits > 0 && digits+hex == n:
+		return maskHex
+	case n > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X'):
+		return maskHex
+	case digits > 0 && n >= 6:
+		return maskID
+	}
+	return ""
+}
+
+func bytesContains(b []byte, s string) bool {
+	for i := 0; i+len(s) <= len(b); i++ {
+		if string(b[i:i+len(s)]) == s {
+			return true
+		}
+	}
+	return false
+}
