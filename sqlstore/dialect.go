@@ -1,0 +1,182 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// dialect holds every difference between SQLite and PostgreSQL that the
+// store's one SQL code path needs. Queries are written with ? placeholders
+// and rebound for PostgreSQL.
+type dialect struct {
+	name       string // "sqlite" or "postgres"
+	dollarArgs bool   // placeholders are $1, $2, ... instead of ?
+
+	// migrationLock, when not empty, is run first in each migration's
+	// transaction so that two processes never migrate at once.
+	migrationLock string
+
+	// searchInsert stores a report's text in the full-text index; args:
+	// report id, title, body.
+	searchInsert string
+	// searchDelete removes a report from the index; arg: report id.
+	searchDelete string
+	// searchQuery finds reports; args: match expression, limit. Columns:
+	// report id, rank (higher is better), snippet.
+	searchQuery string
+	// searchMatch turns the words a person typed into the dialect's match
+	// expression.
+	searchMatch func(words []string) string
+
+	// integrityCheck returns one row, "ok" when the database is sound.
+	integrityCheck string
+
+	// isUnique reports whether err is a unique-constraint violation.
+	isUnique func(err error) bool
+}
+
+var sqliteDialect = &dialect{
+	name:           "sqlite",
+	integrityCheck: `PRAGMA integrity_check`,
+	searchInsert:   `INSERT INTO report_search (rowid, title, body) VALUES (?, ?, ?)`,
+	searchDelete:   `DELETE FROM report_search WHERE rowid = ?`,
+	// bm25 is lower for better matches; weight titles ten times the body.
+	searchQuery: `SELECT rowid, -bm25(report_search, 10.0, 1.0),
+		snippet(report_search, 1, '[', ']', '…', 16)
+		FROM report_search WHERE report_search MATCH ? ORDER BY 2 DESC, rowid DESC LIMIT ?`,
+	searchMatch: func(words []string) string {
+		// Each word is an FTS5 string, so nothing a person types is read as
+		// query syntax; a trailing * would be, so it is dropped.
+		q := make([]string, len(words))
+		for i, w := range words {
+			q[i] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
+		}
+		return strings.Join(q, " AND ")
+	},
+	isUnique: func(err error) bool {
+		var e *sqlite.Error
+		if !errors.As(err, &e) {
+			return false
+		}
+		return e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	},
+}
+
+var postgresDialect = &dialect{
+	name:          "postgres",
+	dollarArgs:    true,
+	migrationLock: `SELECT pg_advisory_xact_lock(7216483011)`,
+	// PostgreSQL keeps its own files sound; this checks that it answers.
+	integrityCheck: `SELECT 'ok'`,
+	searchInsert:   `INSERT INTO report_search (report_id, title, body) VALUES (?, ?, ?)`,
+	searchDelete:   `DELETE FROM report_search WHERE report_id = ?`,
+	searchQuery: `SELECT s.report_id, ts_rank_cd(s.document, q.query)::float8,
+		ts_headline('english', s.body, q.query, 'StartSel=[, StopSel=], MaxWords=24, MinWords=8, MaxFragments=1, FragmentDelimiter=" … "')
+		FROM report_search s, (SELECT plainto_tsquery('english', ?) AS query) q
+		WHERE s.document @@ q.query ORDER BY 2 DESC, s.report_id DESC LIMIT ?`,
+	searchMatch: func(words []string) string { return strings.Join(words, " ") },
+	isUnique: func(err error) bool {
+		var e *pgconn.PgError
+		return errors.As(err, &e) && e.Code == "23505"
+	},
+}
+
+// rebind rewrites ? placeholders as $1, $2, ... for PostgreSQL. Queries in
+// this package never hold a literal ? inside quotes.
+func (d *dialect) rebind(query string) string {
+	if !d.dollarArgs || !strings.Contains(query, "?") {
+		return query
+	}
+	var b strings.Builder
+	b.Grow(len(query) + 16)
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	return b.String()
+}
+
+// conns are the connections of a store: one writer and a pool of readers.
+// For PostgreSQL both are the same pool.
+type conns struct {
+	writer, reader *sql.DB
+}
+
+// parseDSN tells the dialect of a DSN: "postgres://..." or
+// "postgresql://..." for PostgreSQL, "sqlite:PATH" or a plain file path for
+// SQLite. It returns the dialect and the driver's data source (the path for
+// SQLite).
+func parseDSN(dsn string) (*dialect, string, error) {
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return postgresDialect, dsn, nil
+	case strings.HasPrefix(dsn, "sqlite:"):
+		dsn = strings.TrimPrefix(dsn, "sqlite:")
+	}
+	if dsn == "" {
+		return nil, "", fmt.Errorf("empty database path")
+	}
+	if strings.ContainsAny(dsn, "?#") {
+		return nil, "", fmt.Errorf("database path %q: ? and # are not allowed", dsn)
+	}
+	return sqliteDialect, dsn, nil
+}
+
+// open connects to the database of the dialect.
+func (d *dialect) open(ctx context.Context, source string, readers int) (*conns, error) {
+	if d == postgresDialect {
+		db, err := sql.Open("pgx", source)
+		if err != nil {
+			return nil, err
+		}
+		db.SetMaxOpenConns(readers + 1)
+		db.SetMaxIdleConns(readers + 1)
+		if err := db.PingContext(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+		return &conns{writer: db, reader: db}, nil
+	}
+	// busy_timeout comes first (the driver applies it before anything else)
+	// so that setting WAL waits for another process instead of failing.
+	// The writer begins transactions with BEGIN IMMEDIATE: it takes the
+	// write lock up front, so a transaction never fails half-way because
+	// another process wrote first.
+	params := "_busy_timeout=10000&_journal_mode=WAL&_foreign_keys=1&_synchronous=NORMAL"
+	file := "file:" + (&url.URL{Path: source}).EscapedPath()
+	w, err := sql.Open("sqlite", file+"?"+params+"&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite", file+"?"+params+"&_query_only=1")
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(readers)
+	r.SetMaxIdleConns(readers)
+	return &conns{writer: w, reader: r}, nil
+}

@@ -1,0 +1,246 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/debrief-oss/debrief"
+)
+
+// Page sizes.
+const (
+	defaultPage = 50
+	maxPage     = 500
+)
+
+// summaryColumns are the columns scanSummary reads, from reports r.
+const summaryColumns = `r.id, r.slug, r.version, r.state, r.title, r.incident_date, r.severity, r.author, r.updated_at`
+
+// scanSummary reads summaryColumns.
+func scanSummary(row interface{ Scan(...any) error }, dest ...any) (*debrief.ReportSummary, error) {
+	s := &debrief.ReportSummary{}
+	var state, date, severity string
+	var updated int64
+	if err := row.Scan(append(dest, &s.ID, &s.Slug, &s.Version, &state, &s.Title, &date, &severity, &s.Author, &updated)...); err != nil {
+		return nil, err
+	}
+	s.State = debrief.ReportState(state)
+	s.IncidentDate = debrief.ParseDate(date)
+	s.Severity = debrief.ParseSeverity(severity)
+	s.UpdatedAt = fromMicros(updated)
+	return s, nil
+}
+
+// cursor is a place in the list order: after the report with this
+// incident day and ID.
+type cursor struct {
+	day string
+	id  int64
+}
+
+func (c cursor) String() string {
+	return base64.RawURLEncoding.EncodeToString([]byte(c.day + "|" + strconv.FormatInt(c.id, 10)))
+}
+
+func parseCursor(s string) (cursor, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	day, id, ok := strings.Cut(string(b), "|")
+	n, err2 := strconv.ParseInt(id, 10, 64)
+	if err != nil || !ok || err2 != nil || (day != "" && !debrief.ParseDate(day).Valid()) {
+		return cursor{}, debrief.Errorf(debrief.EINVALID, "cursor: not a cursor this list returned")
+	}
+	return cursor{day: day, id: n}, nil
+}
+
+// reportWhere turns a filter into SQL conditions on reports r.
+func reportWhere(f debrief.ReportFilter) (where []string, args []any, err error) {
+	switch {
+	case f.State == "":
+		where, args = append(where, "r.state <> ?"), append(args, string(debrief.StateArchived))
+	case f.State.Valid():
+		where, args = append(where, "r.state = ?"), append(args, string(f.State))
+	default:
+		return nil, nil, debrief.Errorf(debrief.EINVALID, "state: %q is not draft, in_review, published or archived", f.State)
+	}
+	if f.Severity < debrief.LevelUnknown || f.Severity > debrief.LevelCritical {
+		return nil, nil, debrief.Errorf(debrief.EINVALID, "severity: %d is not a level", f.Severity)
+	}
+	if f.Severity != debrief.LevelUnknown {
+		where, args = append(where, "r.severity_level = ?"), append(args, int(f.Severity))
+	}
+	if f.Service != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM report_items i WHERE i.report_id = r.id AND i.kind IN ('service', 'service_down') AND lower(i.text) = lower(?))")
+		args = append(args, f.Service)
+	}
+	for _, d := range []struct {
+		name string
+		date debrief.Date
+		op   string
+	}{{"from", f.From, ">="}, {"to", f.To, "<="}} {
+		if d.date.IsZero() {
+			continue
+		}
+		if !d.date.Valid() {
+			return nil, nil, debrief.Errorf(debrief.EINVALID, "%s: %q is not a date", d.name, d.date.Text)
+		}
+		where = append(where, "r.incident_day <> '' AND r.incident_day "+d.op+" ?")
+		args = append(args, d.date.ISO())
+	}
+	if f.Author != "" {
+		where, args = append(where, "lower(r.author) = lower(?)"), append(args, f.Author)
+	}
+	if f.Owner != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM action_items a WHERE a.report_id = r.id AND lower(a.owner) = lower(?))")
+		args = append(args, f.Owner)
+	}
+	return where, args, nil
+}
+
+// ListReports returns a page of the reports the filter selects, newest
+// incident first.
+func (s *Store) ListReports(ctx context.Context, f debrief.ReportFilter) (*debrief.ReportPage, error) {
+	limit, err := pageLimit(f.Limit, defaultPage, maxPage)
+	if err != nil {
+		return nil, err
+	}
+	where, args, err := reportWhere(f)
+	if err != nil {
+		return nil, err
+	}
+	pageWhere, pageArgs := where, args
+	if f.Cursor != "" {
+		c, err := parseCursor(f.Cursor)
+		if err != nil {
+			return nil, err
+		}
+		pageWhere = append(pageWhere[:len(pageWhere):len(pageWhere)], "(r.incident_day < ? OR (r.incident_day = ? AND r.id < ?))")
+		pageArgs = append(pageArgs[:len(pageArgs):len(pageArgs)], c.day, c.day, c.id)
+	}
+	page := &debrief.ReportPage{}
+	err = s.read(ctx, func(t *tx) error {
+		if err := t.queryRow(ctx, `SELECT count(*) FROM reports r WHERE `+strings.Join(where, " AND "), args...).Scan(&page.Total); err != nil {
+			return fmt.Errorf("count reports: %w", err)
+		}
+		var days []string
+		err := t.each(ctx, `SELECT r.incident_day, `+summaryColumns+` FROM reports r WHERE `+strings.Join(pageWhere, " AND ")+
+			` ORDER BY r.incident_day DESC, r.id DESC LIMIT ?`, append(pageArgs, limit+1),
+			func(rows *sql.Rows) error {
+				var day string
+				sum, err := scanSummary(rows, &day)
+				if err != nil {
+					return err
+				}
+				days = append(days, day)
+				page.Reports = append(page.Reports, sum)
+				return nil
+			})
+		if err != nil {
+			return fmt.Errorf("list reports: %w", err)
+		}
+		if len(page.Reports) > limit {
+			page.Reports = page.Reports[:limit]
+			last := page.Reports[limit-1]
+			page.Next = cursor{day: days[limit-1], id: last.ID}.String()
+		}
+		return t.fillServices(ctx, page.Reports)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// fillServices reads the front-matter services of the summaries.
+func (t *tx) fillServices(ctx context.Context, sums []*debrief.ReportSummary) error {
+	if len(sums) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*debrief.ReportSummary, len(sums))
+	args := make([]any, 0, len(sums))
+	for _, s := range sums {
+		byID[s.ID] = s
+		args = append(args, s.ID)
+	}
+	q := `SELECT report_id, text FROM report_items WHERE kind = 'service' AND report_id IN (` +
+		strings.TrimSuffix(strings.Repeat("?,", len(args)), ",") + `) ORDER BY report_id, position`
+	return t.each(ctx, q, args, func(rows *sql.Rows) error {
+		var id int64
+		var text string
+		if err := rows.Scan(&id, &text); err != nil {
+			return err
+		}
+		byID[id].Services = append(byID[id].Services, text)
+		return nil
+	})
+}
+
+// pageLimit checks a requested page size.
+func pageLimit(n, def, max int) (int, error) {
+	switch {
+	case n == 0:
+		return def, nil
+	case n < 0 || n > max:
+		return 0, debrief.Errorf(debrief.EINVALID, "limit: %d is not between 1 and %d", n, max)
+	}
+	return n, nil
+}
+
+// SearchReports returns the reports that match every word of query, best
+// first.
+func (s *Store) SearchReports(ctx context.Context, query string, limit int) ([]*debrief.SearchHit, error) {
+	limit, err := pageLimit(limit, 20, maxPage)
+	if err != nil {
+		return nil, err
+	}
+	words := strings.FieldsFunc(query, func(r rune) bool {
+		return !(r == '\'' || r == '-' || r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 127)
+	})
+	if len(words) == 0 {
+		return nil, debrief.Errorf(debrief.EINVALID, "query: no words to search for")
+	}
+	if err := validateValue("query", reflectString(query)); err != nil {
+		return nil, err
+	}
+	var hits []*debrief.SearchHit
+	err = s.read(ctx, func(t *tx) error {
+		byID := map[int64]*debrief.SearchHit{}
+		var ids []any
+		err := t.each(ctx, s.d.searchQuery, []any{s.d.searchMatch(words), limit}, func(rows *sql.Rows) error {
+			h := &debrief.SearchHit{}
+			var id int64
+			if err := rows.Scan(&id, &h.Rank, &h.Snippet); err != nil {
+				return err
+			}
+			byID[id] = h
+			ids = append(ids, id)
+			hits = append(hits, h)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		var sums []*debrief.ReportSummary
+		err = t.each(ctx, `SELECT `+summaryColumns+` FROM reports r WHERE r.id IN (`+strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+`)`, ids,
+			func(rows *sql.Rows) error {
+				sum, err := scanSummary(rows)
+				if err != nil {
+					return err
+				}
+				byID[sum.ID].Report = sum
+				sums = append(sums, sum)
+				return nil
+			})
+		if err != nil {
+			return err
+		}
+		return t.fillServices(ctx, sums)
+	})
+	return hits, err
+}

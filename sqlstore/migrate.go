@@ -1,0 +1,97 @@
+package sqlstore
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// migrations holds the numbered SQL files of each dialect, applied in order
+// and never edited once released: a change is a new file.
+//
+//go:embed migrations
+var migrations embed.FS
+
+// migration is one numbered schema change.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// loadMigrations reads the dialect's migrations, ordered by number.
+func (d *dialect) migrations() ([]migration, error) {
+	dir := path.Join("migrations", d.name)
+	entries, err := fs.ReadDir(migrations, dir)
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || !strings.HasSuffix(e.Name(), ".sql") {
+			return nil, fmt.Errorf("migration %s: name is not NNNN_name.sql", e.Name())
+		}
+		b, err := fs.ReadFile(migrations, path.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	return ms, nil
+}
+
+// Migrate applies the migrations the database lacks, each in its own
+// transaction with its record in schema_migrations. Running it again does
+// nothing. On PostgreSQL each migration first takes an advisory lock, so
+// replicas that start together migrate one after the other. It returns the
+// names of the migrations applied.
+func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+	ms, err := s.d.migrations()
+	if err != nil {
+		return nil, err
+	}
+	var applied []string
+	for _, m := range ms {
+		done := false
+		err := s.write(ctx, func(t *tx) error {
+			if s.d.migrationLock != "" {
+				if _, err := t.exec(ctx, s.d.migrationLock); err != nil {
+					return err
+				}
+			}
+			if _, err := t.exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+				version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+				return err
+			}
+			var n int
+			if err := t.queryRow(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				done = true
+				return nil
+			}
+			if _, err := t.exec(ctx, m.sql); err != nil {
+				return err
+			}
+			_, err := t.exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+				m.version, m.name, s.nowMicros())
+			return err
+		})
+		if err != nil {
+			return applied, fmt.Errorf("migration %s: %w", m.name, err)
+		}
+		if !done {
+			applied = append(applied, m.name)
+		}
+	}
+	return applied, nil
+}

@@ -1,0 +1,632 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/debrief-oss/debrief"
+)
+
+// reportColumns are the columns of reports that hold the report's own
+// fields, in the order of reportValues.
+const reportColumns = `title, front_id, incident_date, incident_day, report_date, duration, author,
+	severity, severity_level, what_happened, users_affected, data_loss, data_loss_details,
+	financial_impact, cause_what, cause_why, cause_why_not_caught, how_fixed, verification,
+	surprises, time_to_detection, time_to_resolution, total_downtime, metrics_users, error_rate,
+	reviewed_by, sign_off_date, next_review_date`
+
+// reportColumnCount is the number of reportColumns.
+const reportColumnCount = 28
+
+// metaColumns are the columns of reports that the store keeps about a
+// report, in the order scanMeta reads them.
+const metaColumns = `id, slug, version, state, created_at, updated_at, created_by, updated_by`
+
+// reportValues returns the values of reportColumns for r.
+func reportValues(r *debrief.Report) []any {
+	var dataLoss any
+	if v := r.Summary.Impact.DataLoss.Value; v != nil {
+		dataLoss = *v
+	}
+	o, im, rc := r.Overview, r.Summary.Impact, r.RootCause
+	m, so := r.Metrics, r.SignOff
+	return []any{
+		r.Title, r.ID, o.IncidentDate.Text, o.IncidentDate.ISO(), o.ReportDate.Text, o.Duration.Text, o.Author,
+		o.Severity.Text, int(o.Severity.Level), r.Summary.WhatHappened, im.UsersAffected, dataLoss, im.DataLoss.Details,
+		im.FinancialImpact, rc.What, rc.Why, rc.WhyNotCaught, r.Resolution.HowFixed, r.Resolution.Verification,
+		r.Lessons.Surprises, m.TimeToDetection.Text, m.TimeToResolution.Text, m.TotalDowntime.Text, m.AffectedUsers, m.ErrorRate,
+		so.ReviewedBy, so.Date.Text, so.NextReviewDate.Text,
+	}
+}
+
+// scanReport reads reportColumns (after any columns in dest) into a new
+// report, parsing typed values again from their text.
+func scanReport(row interface{ Scan(...any) error }, dest ...any) (*debrief.Report, error) {
+	r := &debrief.Report{}
+	var (
+		incidentDate, incidentDay, reportDate, duration, severity string
+		level                                                     int
+		dataLoss                                                  sql.NullBool
+		ttd, ttr, downtime, signDate, nextReview                  string
+	)
+	im := &r.Summary.Impact
+	dest = append(dest,
+		&r.Title, &r.ID, &incidentDate, &incidentDay, &reportDate, &duration, &r.Overview.Author,
+		&severity, &level, &r.Summary.WhatHappened, &im.UsersAffected, &dataLoss, &im.DataLoss.Details,
+		&im.FinancialImpact, &r.RootCause.What, &r.RootCause.Why, &r.RootCause.WhyNotCaught, &r.Resolution.HowFixed, &r.Resolution.Verification,
+		&r.Lessons.Surprises, &ttd, &ttr, &downtime, &r.Metrics.AffectedUsers, &r.Metrics.ErrorRate,
+		&r.SignOff.ReviewedBy, &signDate, &nextReview,
+	)
+	if err := row.Scan(dest...); err != nil {
+		return nil, err
+	}
+	r.Overview.IncidentDate = debrief.ParseDate(incidentDate)
+	r.Overview.ReportDate = debrief.ParseDate(reportDate)
+	r.Overview.Duration = debrief.ParseDuration(duration)
+	r.Overview.Severity = debrief.ParseSeverity(severity)
+	if dataLoss.Valid {
+		v := dataLoss.Bool
+		im.DataLoss.Value = &v
+	}
+	r.Metrics.TimeToDetection = debrief.ParseDuration(ttd)
+	r.Metrics.TimeToResolution = debrief.ParseDuration(ttr)
+	r.Metrics.TotalDowntime = debrief.ParseDuration(downtime)
+	r.SignOff.Date = debrief.ParseDate(signDate)
+	r.SignOff.NextReviewDate = debrief.ParseDate(nextReview)
+	return r, nil
+}
+
+// Kinds of rows in report_items, with the list each holds.
+var itemLists = []struct {
+	kind string
+	list func(r *debrief.Report) *[]string
+}{
+	{"service", func(r *debrief.Report) *[]string { return &r.Services }},
+	{"tag", func(r *debrief.Report) *[]string { return &r.Tags }},
+	{"service_down", func(r *debrief.Report) *[]string { return &r.Summary.Impact.ServicesDown }},
+	{"immediate_action", func(r *debrief.Report) *[]string { return &r.Resolution.ImmediateActions }},
+	{"went_well", func(r *debrief.Report) *[]string { return &r.Lessons.WentWell }},
+	{"to_improve", func(r *debrief.Report) *[]string { return &r.Lessons.ToImprove }},
+}
+
+// Horizons of prevention_items.
+var horizons = []struct {
+	name string
+	list func(r *debrief.Report) *[]debrief.CheckItem
+}{
+	{"short_term", func(r *debrief.Report) *[]debrief.CheckItem { return &r.Prevention.ShortTerm }},
+	{"medium_term", func(r *debrief.Report) *[]debrief.CheckItem { return &r.Prevention.MediumTerm }},
+	{"long_term", func(r *debrief.Report) *[]debrief.CheckItem { return &r.Prevention.LongTerm }},
+}
+
+// Kinds of documents.
+var documentKinds = []struct {
+	kind string
+	list func(r *debrief.Report) *[]string
+}{
+	{"incident_logs", func(r *debrief.Report) *[]string { return &r.Documents.IncidentLogs }},
+	{"monitoring_screenshots", func(r *debrief.Report) *[]string { return &r.Documents.MonitoringScreenshots }},
+	{"related_tickets", func(r *debrief.Report) *[]string { return &r.Documents.RelatedTickets }},
+}
+
+// childTables are the tables that hold a report's lists.
+var childTables = []string{"report_items", "timeline_events", "action_items", "prevention_items", "documents", "extra_sections"}
+
+// insertRows inserts rows in batches of multi-row INSERTs.
+func (t *tx) insertRows(ctx context.Context, table, columns string, rows [][]any) error {
+	const batch = 200
+	for len(rows) > 0 {
+		n := min(len(rows), batch)
+		var b strings.Builder
+		b.WriteString("INSERT INTO " + table + " (" + columns + ") VALUES ")
+		args := make([]any, 0, n*len(rows[0]))
+		for i, row := range rows[:n] {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('(')
+			b.WriteString(strings.TrimSuffix(strings.Repeat("?,", len(row)), ","))
+			b.WriteByte(')')
+			args = append(args, row...)
+		}
+		if _, err := t.exec(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("insert %s: %w", table, err)
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+// writeChildren stores the lists of r for report id; the tables hold no
+// rows of it yet.
+func (t *tx) writeChildren(ctx context.Context, id int64, r *debrief.Report) error {
+	var rows [][]any
+	for _, l := range itemLists {
+		for i, s := range *l.list(r) {
+			rows = append(rows, []any{id, l.kind, i, s})
+		}
+	}
+	if err := t.insertRows(ctx, "report_items", "report_id, kind, position, text", rows); err != nil {
+		return err
+	}
+	rows = rows[:0]
+	for i, e := range r.Timeline {
+		rows = append(rows, []any{id, i, e.Time.Text, e.Event, e.Action})
+	}
+	if err := t.insertRows(ctx, "timeline_events", "report_id, position, time, event, action", rows); err != nil {
+		return err
+	}
+	rows = rows[:0]
+	for i, a := range r.ActionItems {
+		rows = append(rows, []any{id, i, a.Priority.Text, int(a.Priority.Level), a.Action, a.Owner, a.Due.Text, a.Due.ISO(), a.Status.Text, int(a.Status.Value)})
+	}
+	if err := t.insertRows(ctx, "action_items", "report_id, position, priority, priority_level, action, owner, due, due_day, status, status_value", rows); err != nil {
+		return err
+	}
+	rows = rows[:0]
+	for _, h := range horizons {
+		for i, c := range *h.list(r) {
+			rows = append(rows, []any{id, h.name, i, c.Text, c.Done})
+		}
+	}
+	if err := t.insertRows(ctx, "prevention_items", "report_id, horizon, position, text, done", rows); err != nil {
+		return err
+	}
+	rows = rows[:0]
+	for _, k := range documentKinds {
+		for i, s := range *k.list(r) {
+			rows = append(rows, []any{id, k.kind, i, s})
+		}
+	}
+	if err := t.insertRows(ctx, "documents", "report_id, kind, position, ref", rows); err != nil {
+		return err
+	}
+	rows = rows[:0]
+	for i, x := range r.Extra {
+		rows = append(rows, []any{id, i, x.Heading, x.Level, x.Body, x.After})
+	}
+	if err := t.insertRows(ctx, "extra_sections", "report_id, position, heading, level, body, after_key", rows); err != nil {
+		return err
+	}
+	if _, err := t.exec(ctx, t.d.searchDelete, id); err != nil {
+		return fmt.Errorf("unindex report: %w", err)
+	}
+	if _, err := t.exec(ctx, t.d.searchInsert, id, r.Title, searchText(r)); err != nil {
+		return fmt.Errorf("index report: %w", err)
+	}
+	return nil
+}
+
+// deleteChildren removes the lists of report id.
+func (t *tx) deleteChildren(ctx context.Context, id int64) error {
+	for _, table := range childTables {
+		if _, err := t.exec(ctx, "DELETE FROM "+table+" WHERE report_id = ?", id); err != nil {
+			return fmt.Errorf("delete %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+// readChildren reads the lists of report id into r.
+func (t *tx) readChildren(ctx context.Context, id int64, r *debrief.Report) error {
+	err := t.each(ctx, `SELECT kind, text FROM report_items WHERE report_id = ? ORDER BY kind, position`, []any{id},
+		func(rows *sql.Rows) error {
+			var kind, text string
+			if err := rows.Scan(&kind, &text); err != nil {
+				return err
+			}
+			for _, l := range itemLists {
+				if l.kind == kind {
+					p := l.list(r)
+					*p = append(*p, text)
+				}
+			}
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	err = t.each(ctx, `SELECT time, event, action FROM timeline_events WHERE report_id = ? ORDER BY position`, []any{id},
+		func(rows *sql.Rows) error {
+			var tm string
+			var e debrief.Event
+			if err := rows.Scan(&tm, &e.Event, &e.Action); err != nil {
+				return err
+			}
+			e.Time = debrief.ParseEventTime(tm)
+			r.Timeline = append(r.Timeline, e)
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	err = t.each(ctx, `SELECT priority, action, owner, due, status FROM action_items WHERE report_id = ? ORDER BY position`, []any{id},
+		func(rows *sql.Rows) error {
+			a, err := scanActionItem(rows)
+			if err != nil {
+				return err
+			}
+			r.ActionItems = append(r.ActionItems, a)
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	err = t.each(ctx, `SELECT horizon, text, done FROM prevention_items WHERE report_id = ? ORDER BY horizon, position`, []any{id},
+		func(rows *sql.Rows) error {
+			var h string
+			var c debrief.CheckItem
+			if err := rows.Scan(&h, &c.Text, &c.Done); err != nil {
+				return err
+			}
+			for _, x := range horizons {
+				if x.name == h {
+					p := x.list(r)
+					*p = append(*p, c)
+				}
+			}
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	err = t.each(ctx, `SELECT kind, ref FROM documents WHERE report_id = ? ORDER BY kind, position`, []any{id},
+		func(rows *sql.Rows) error {
+			var kind, ref string
+			if err := rows.Scan(&kind, &ref); err != nil {
+				return err
+			}
+			for _, k := range documentKinds {
+				if k.kind == kind {
+					p := k.list(r)
+					*p = append(*p, ref)
+				}
+			}
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	return t.each(ctx, `SELECT heading, level, body, after_key FROM extra_sections WHERE report_id = ? ORDER BY position`, []any{id},
+		func(rows *sql.Rows) error {
+			var x debrief.ExtraSection
+			if err := rows.Scan(&x.Heading, &x.Level, &x.Body, &x.After); err != nil {
+				return err
+			}
+			r.Extra = append(r.Extra, x)
+			return nil
+		})
+}
+
+// scanActionItem reads priority, action, owner, due, status.
+func scanActionItem(row interface{ Scan(...any) error }, dest ...any) (debrief.ActionItem, error) {
+	var a debrief.ActionItem
+	var priority, due, status string
+	if err := row.Scan(append(dest, &priority, &a.Action, &a.Owner, &due, &status)...); err != nil {
+		return a, err
+	}
+	a.Priority = debrief.ParsePriority(priority)
+	a.Due = debrief.ParseDate(due)
+	a.Status = debrief.ParseStatus(status)
+	return a, nil
+}
+
+// each runs fn for every row of the query.
+func (t *tx) each(ctx context.Context, query string, args []any, fn func(*sql.Rows) error) error {
+	rows, err := t.query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// searchText is the text of r that search finds, title aside.
+func searchText(r *debrief.Report) string {
+	var b strings.Builder
+	add := func(ss ...string) {
+		for _, s := range ss {
+			if strings.TrimSpace(s) != "" {
+				b.WriteString(s)
+				b.WriteString("\n")
+			}
+		}
+	}
+	add(r.Services...)
+	add(r.Tags...)
+	add(r.Overview.Author, r.Summary.WhatHappened, r.Summary.Impact.UsersAffected, r.Summary.Impact.DataLoss.Details, r.Summary.Impact.FinancialImpact)
+	add(r.Summary.Impact.ServicesDown...)
+	for _, e := range r.Timeline {
+		add(e.Event, e.Action)
+	}
+	add(r.RootCause.What, r.RootCause.Why, r.RootCause.WhyNotCaught)
+	add(r.Resolution.ImmediateActions...)
+	add(r.Resolution.HowFixed, r.Resolution.Verification)
+	add(r.Lessons.WentWell...)
+	add(r.Lessons.ToImprove...)
+	add(r.Lessons.Surprises)
+	for _, a := range r.ActionItems {
+		add(a.Action, a.Owner)
+	}
+	for _, h := range horizons {
+		for _, c := range *h.list(r) {
+			add(c.Text)
+		}
+	}
+	add(r.Metrics.AffectedUsers, r.Metrics.ErrorRate)
+	for _, x := range r.Extra {
+		add(x.Heading, x.Body)
+	}
+	return b.String()
+}
+
+// CreateReport stores r as a new draft under slug.
+func (s *Store) CreateReport(ctx context.Context, slug string, r *debrief.Report) (*debrief.StoredReport, error) {
+	if p := slugProblem(slug); p != "" {
+		return nil, debrief.Errorf(debrief.EINVALID, "slug: %s", p)
+	}
+	if err := validateReport(r); err != nil {
+		return nil, err
+	}
+	var id int64
+	err := s.write(ctx, func(t *tx) error {
+		now, actor := s.nowMicros(), debrief.ActorFromContext(ctx)
+		args := append([]any{slug, 1, string(debrief.StateDraft), now, now, actor, actor}, reportValues(r)...)
+		q := `INSERT INTO reports (slug, version, state, created_at, updated_at, created_by, updated_by, ` + reportColumns +
+			`) VALUES (` + strings.TrimSuffix(strings.Repeat("?,", 7+reportColumnCount), ",") + `) RETURNING id`
+		if err := t.queryRow(ctx, q, args...).Scan(&id); err != nil {
+			if s.d.isUnique(err) {
+				return debrief.Errorf(debrief.ECONFLICT, "slug: a report named %q exists", slug)
+			}
+			return fmt.Errorf("insert report: %w", err)
+		}
+		if err := t.writeChildren(ctx, id, r); err != nil {
+			return err
+		}
+		return t.audit(ctx, now, "report.create", "report", id, slug)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Report(ctx, id)
+}
+
+// Report returns the report with the ID.
+func (s *Store) Report(ctx context.Context, id int64) (*debrief.StoredReport, error) {
+	var sr *debrief.StoredReport
+	err := s.read(ctx, func(t *tx) error {
+		var err error
+		sr, err = t.getReport(ctx, "id", id)
+		return err
+	})
+	return sr, err
+}
+
+// ReportBySlug returns the report with the slug.
+func (s *Store) ReportBySlug(ctx context.Context, slug string) (*debrief.StoredReport, error) {
+	var sr *debrief.StoredReport
+	err := s.read(ctx, func(t *tx) error {
+		var err error
+		sr, err = t.getReport(ctx, "slug", slug)
+		return err
+	})
+	return sr, err
+}
+
+// getReport reads a whole report by a unique column (id or slug).
+func (t *tx) getReport(ctx context.Context, column string, key any) (*debrief.StoredReport, error) {
+	sr := &debrief.StoredReport{}
+	var state string
+	var created, updated int64
+	row := t.queryRow(ctx, `SELECT `+metaColumns+`, `+reportColumns+` FROM reports WHERE `+column+` = ?`, key)
+	r, err := scanReport(row, &sr.ID, &sr.Slug, &sr.Version, &state, &created, &updated, &sr.CreatedBy, &sr.UpdatedBy)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, debrief.Errorf(debrief.ENOTFOUND, "report %v not found", key)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get report: %w", err)
+	}
+	sr.State = debrief.ReportState(state)
+	sr.CreatedAt, sr.UpdatedAt = fromMicros(created), fromMicros(updated)
+	if err := t.readChildren(ctx, sr.ID, r); err != nil {
+		return nil, fmt.Errorf("get report %d: %w", sr.ID, err)
+	}
+	sr.Report = r
+	return sr, nil
+}
+
+// bumpVersion makes the next version of report id when version is its
+// current one; otherwise it returns ENOTFOUND or ECONFLICT and changes
+// nothing. Doing this first makes concurrent updates of one report wait for
+// each other on PostgreSQL, and the loser sees the new version.
+func (t *tx) bumpVersion(ctx context.Context, id int64, version int, now int64, extraSet string, extraArgs ...any) error {
+	args := append([]any{now, debrief.ActorFromContext(ctx)}, extraArgs...)
+	args = append(args, id, version)
+	res, err := t.exec(ctx, `UPDATE reports SET version = version + 1, updated_at = ?, updated_by = ?`+extraSet+
+		` WHERE id = ? AND version = ?`, args...)
+	if err != nil {
+		return fmt.Errorf("update report: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 1 {
+		return nil
+	}
+	var current int
+	err = t.queryRow(ctx, `SELECT version FROM reports WHERE id = ?`, id).Scan(&current)
+	if errors.Is(err, sql.ErrNoRows) {
+		return debrief.Errorf(debrief.ENOTFOUND, "report %d not found", id)
+	}
+	if err != nil {
+		return err
+	}
+	return debrief.Errorf(debrief.ECONFLICT, "version: report %d is at version %d, not %d", id, current, version)
+}
+
+// UpdateReport replaces the content of report id at version. An update that
+// changes nothing makes no new version.
+func (s *Store) UpdateReport(ctx context.Context, id int64, version int, r *debrief.Report) (*debrief.StoredReport, error) {
+	if err := validateReport(r); err != nil {
+		return nil, err
+	}
+	var out *debrief.StoredReport
+	err := s.write(ctx, func(t *tx) error {
+		old, err := t.getReport(ctx, "id", id)
+		if err != nil {
+			return err
+		}
+		if old.Version != version {
+			return debrief.Errorf(debrief.ECONFLICT, "version: report %d is at version %d, not %d", id, old.Version, version)
+		}
+		changed := ChangedSections(old.Report, r)
+		if len(changed) == 0 {
+			out = old
+			return nil
+		}
+		now := s.nowMicros()
+		set := ""
+		for _, c := range strings.Split(reportColumns, ",") {
+			set += ", " + strings.TrimSpace(c) + " = ?"
+		}
+		if err := t.bumpVersion(ctx, id, version, now, set, reportValues(r)...); err != nil {
+			return err
+		}
+		if err := t.deleteChildren(ctx, id); err != nil {
+			return err
+		}
+		if err := t.writeChildren(ctx, id, r); err != nil {
+			return err
+		}
+		if err := t.audit(ctx, now, "report.update", "report", id, strings.Join(changed, ", ")); err != nil {
+			return err
+		}
+		out, err = t.getReport(ctx, "id", id)
+		return err
+	})
+	return out, err
+}
+
+// SetReportState moves report id at version to state.
+func (s *Store) SetReportState(ctx context.Context, id int64, version int, state debrief.ReportState) (*debrief.StoredReport, error) {
+	if !state.Valid() {
+		return nil, debrief.Errorf(debrief.EINVALID, "state: %q is not draft, in_review, published or archived", state)
+	}
+	var out *debrief.StoredReport
+	err := s.write(ctx, func(t *tx) error {
+		var old string
+		if err := t.queryRow(ctx, `SELECT state FROM reports WHERE id = ?`, id).Scan(&old); errors.Is(err, sql.ErrNoRows) {
+			return debrief.Errorf(debrief.ENOTFOUND, "report %d not found", id)
+		} else if err != nil {
+			return err
+		}
+		now := s.nowMicros()
+		if err := t.bumpVersion(ctx, id, version, now, `, state = ?`, string(state)); err != nil {
+			return err
+		}
+		if err := t.audit(ctx, now, "report.state", "report", id, old+" -> "+string(state)); err != nil {
+			return err
+		}
+		var err error
+		out, err = t.getReport(ctx, "id", id)
+		return err
+	})
+	return out, err
+}
+
+// ArchiveReport sets the state of report id at version to archived.
+func (s *Store) ArchiveReport(ctx context.Context, id int64, version int) (*debrief.StoredReport, error) {
+	return s.SetReportState(ctx, id, version, debrief.StateArchived)
+}
+
+// ChangedSections names the top-level parts of the report that differ
+// between a and b ("title", "front_matter", then the template's section
+// keys, then "extra"). Empty and nil lists are equal.
+func ChangedSections(a, b *debrief.Report) []string {
+	parts := []struct {
+		key  string
+		a, b any
+	}{
+		{debrief.KeyTitle, a.Title, b.Title},
+		{"front_matter", []any{a.ID, a.Services, a.Tags}, []any{b.ID, b.Services, b.Tags}},
+		{debrief.KeyOverview, a.Overview, b.Overview},
+		{debrief.KeySummary, a.Summary, b.Summary},
+		{debrief.KeyTimeline, a.Timeline, b.Timeline},
+		{debrief.KeyRootCause, a.RootCause, b.RootCause},
+		{debrief.KeyResolution, a.Resolution, b.Resolution},
+		{debrief.KeyLessons, a.Lessons, b.Lessons},
+		{debrief.KeyActionItems, a.ActionItems, b.ActionItems},
+		{debrief.KeyPrevention, a.Prevention, b.Prevention},
+		{debrief.KeyMetrics, a.Metrics, b.Metrics},
+		{debrief.KeyDocuments, a.Documents, b.Documents},
+		{debrief.KeySignOff, a.SignOff, b.SignOff},
+		{"extra", a.Extra, b.Extra},
+	}
+	var changed []string
+	for _, p := range parts {
+		if !sameStored(reflect.ValueOf(p.a), reflect.ValueOf(p.b)) {
+			changed = append(changed, p.key)
+		}
+	}
+	return changed
+}
+
+// sameStored reports whether two values are stored alike: typed values
+// (those with a Text field) compare by their text, since that is what is
+// stored and parsed again; lists compare by their elements, nil or empty.
+func sameStored(a, b reflect.Value) bool {
+	if a.Kind() == reflect.Interface && b.Kind() == reflect.Interface {
+		if a.IsNil() || b.IsNil() {
+			return a.IsNil() == b.IsNil()
+		}
+		a, b = a.Elem(), b.Elem()
+	}
+	if a.Type() != b.Type() {
+		return false
+	}
+	switch a.Kind() {
+	case reflect.Slice:
+		if a.Len() != b.Len() {
+			return false
+		}
+		for i := range a.Len() {
+			if !sameStored(a.Index(i), b.Index(i)) {
+				return false
+			}
+		}
+		return true
+	case reflect.Struct:
+		if f, ok := a.Type().FieldByName("Text"); ok && f.Type.Kind() == reflect.String && a.Type() != reflect.TypeOf(debrief.CheckItem{}) {
+			return a.FieldByIndex(f.Index).String() == b.FieldByIndex(f.Index).String()
+		}
+		for i := range a.NumField() {
+			if !a.Type().Field(i).IsExported() {
+				continue
+			}
+			if !sameStored(a.Field(i), b.Field(i)) {
+				return false
+			}
+		}
+		return true
+	case reflect.Pointer:
+		if a.IsNil() || b.IsNil() {
+			return a.IsNil() == b.IsNil()
+		}
+		return sameStored(a.Elem(), b.Elem())
+	case reflect.String:
+		return a.String() == b.String()
+	case reflect.Bool:
+		return a.Bool() == b.Bool()
+	case reflect.Int, reflect.Int64:
+		return a.Int() == b.Int()
+	}
+	return reflect.DeepEqual(a.Interface(), b.Interface())
+}

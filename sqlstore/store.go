@@ -1,0 +1,178 @@
+// Package sqlstore keeps Debrief's reports, action items, users and audit
+// log in SQLite (embedded, the default) or PostgreSQL (for teams that run
+// several replicas), with one SQL code path over database/sql.
+//
+// Open takes a DSN: "postgres://..." (or "postgresql://...") for
+// PostgreSQL, "sqlite:PATH" or a plain file path for SQLite. Migrate brings
+// the schema up to date. Every difference between the two databases lives in
+// dialect.go.
+//
+// Storage is normalised: a report is a row of reports plus rows of
+// timeline_events, action_items, prevention_items, documents, report_items
+// (lists of strings) and extra_sections. Every typed value is stored as the
+// text a person wrote and parsed again on read, so that a report read back
+// is equal to the report stored and renders to the same Markdown.
+//
+// Every change is one transaction, with its audit entry; a report carries a
+// version, and an update that names a stale version fails with ECONFLICT and
+// changes nothing.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/debrief-oss/debrief"
+)
+
+// Store is the database. It implements the services of package debrief.
+// Its methods are safe for concurrent use.
+type Store struct {
+	d   *dialect
+	c   *conns
+	now func() time.Time
+}
+
+var (
+	_ debrief.ReportService     = (*Store)(nil)
+	_ debrief.SearchService     = (*Store)(nil)
+	_ debrief.ActionItemService = (*Store)(nil)
+	_ debrief.UserService       = (*Store)(nil)
+	_ debrief.AuditService      = (*Store)(nil)
+)
+
+// Options tune a Store. The zero value is good.
+type Options struct {
+	// Now returns the current time; time.Now when nil. Tests set it to
+	// control timestamps.
+	Now func() time.Time
+	// Readers is the number of reading connections; 4 when zero.
+	Readers int
+}
+
+// Open connects to the database named by dsn. It does not change the
+// schema: call Migrate for that.
+func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
+	d, source, err := parseDSN(dsn)
+	if err != nil {
+		return nil, debrief.Errorf(debrief.EINVALID, "db: %v", err)
+	}
+	if opts.Readers <= 0 {
+		opts.Readers = 4
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	c, err := d.open(ctx, source, opts.Readers)
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", d.name, err)
+	}
+	return &Store{d: d, c: c, now: opts.Now}, nil
+}
+
+// Close closes the connections.
+func (s *Store) Close() error {
+	err := s.c.writer.Close()
+	if s.c.reader != s.c.writer {
+		err = errors.Join(err, s.c.reader.Close())
+	}
+	return err
+}
+
+// Dialect returns "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.d.name }
+
+// nowMicros returns the clock's time in microseconds since the epoch, the
+// way the schema keeps times.
+func (s *Store) nowMicros() int64 { return s.now().UTC().UnixMicro() }
+
+// fromMicros turns a stored time back into a time.Time in UTC.
+func fromMicros(us int64) time.Time {
+	if us == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(us).UTC()
+}
+
+// tx is a transaction with the dialect's placeholders.
+type tx struct {
+	*sql.Tx
+	d *dialect
+}
+
+func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return t.ExecContext(ctx, t.d.rebind(query), args...)
+}
+
+func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return t.QueryContext(ctx, t.d.rebind(query), args...)
+}
+
+func (t *tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return t.QueryRowContext(ctx, t.d.rebind(query), args...)
+}
+
+// write runs fn in a transaction on the writer and commits when fn returns
+// nil.
+func (s *Store) write(ctx context.Context, fn func(*tx) error) error {
+	return s.inTx(ctx, s.c.writer, nil, fn)
+}
+
+// read runs fn in a read-only transaction, so that it sees one snapshot.
+func (s *Store) read(ctx context.Context, fn func(*tx) error) error {
+	return s.inTx(ctx, s.c.reader, &sql.TxOptions{ReadOnly: s.d == postgresDialect}, fn)
+}
+
+func (s *Store) inTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(*tx) error) error {
+	t, err := db.BeginTx(ctx, opts)
+	if err != nil {
+		return s.translate(fmt.Errorf("begin: %w", err))
+	}
+	if err := fn(&tx{Tx: t, d: s.d}); err != nil {
+		t.Rollback()
+		return s.translate(err)
+	}
+	if err := t.Commit(); err != nil {
+		return s.translate(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// translate turns driver errors that users can act on into application
+// errors; others stay internal.
+func (s *Store) translate(err error) error {
+	var e *debrief.Error
+	if err == nil || errors.As(err, &e) {
+		return err
+	}
+	if s.d.isUnique(err) {
+		return debrief.Errorf(debrief.ECONFLICT, "already exists")
+	}
+	return err
+}
+
+// audit records a change in the transaction that makes it.
+func (t *tx) audit(ctx context.Context, at int64, action, entity string, id int64, detail string) error {
+	_, err := t.exec(ctx, `INSERT INTO audit_log (at, actor, action, entity, entity_id, detail) VALUES (?, ?, ?, ?, ?, ?)`,
+		at, debrief.ActorFromContext(ctx), action, entity, id, detail)
+	if err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	return nil
+}
+
+// Check verifies that the database is sound: SQLite's integrity check of
+// the file, or a round trip to PostgreSQL.
+func (s *Store) Check(ctx context.Context) error {
+	var res string
+	if err := s.c.writer.QueryRowContext(ctx, s.d.integrityCheck).Scan(&res); err != nil {
+		return fmt.Errorf("integrity check: %w", err)
+	}
+	if res != "ok" {
+		return fmt.Errorf("integrity check: %s", res)
+	}
+	return nil
+}
