@@ -237,8 +237,8 @@ func (p *parser) setField(f field, value string, pos Position) {
 		r.Metrics.ErrorRate = value
 	case fieldIncidentLogs:
 		for _, item := range splitList(value) {
-			if unq := strings.Trim(item, "`"); len(unq) == len(item)-2 {
-				item = unq
+			if len(item) > 2 && item[0] == '`' && item[len(item)-1] == '`' && !strings.Contains(item[1:len(item)-1], "`") {
+				item = item[1 : len(item)-1]
 			}
 			r.Documents.IncidentLogs = append(r.Documents.IncidentLogs, item)
 		}
@@ -287,8 +287,9 @@ func splitList(v string) []string {
 type listItem struct {
 	text string // the item's text, continuation lines included
 	box  string // "[ ]" or "[x]" when the item is a task
-	line line
-	col  int // column of the text
+	line  line   // the item's first line
+	lines []line // all of its lines
+	col   int    // column of the text
 }
 
 // listMarker returns the length of a list marker and its following space at
@@ -325,7 +326,7 @@ func items(lines []line) (list []listItem, rest []line) {
 		if n := listMarker(t); n > 0 && ind <= 3 {
 			text := strings.TrimLeft(t[n:], " \t")
 			col := ind + len(t) - len(text)
-			it := listItem{line: l, col: col}
+			it := listItem{line: l, lines: []line{l}, col: col}
 			if len(text) >= 3 && text[0] == '[' && text[2] == ']' && strings.ContainsRune(" xX", rune(text[1])) &&
 				(len(text) == 3 || text[3] == ' ') {
 				it.box = strings.ToLower(text[:3])
@@ -344,6 +345,7 @@ func items(lines []line) (list []listItem, rest []line) {
 				cur.text += "\n"
 			}
 			cur.text += "\n" + strings.TrimRight(l.text, " \t")
+			cur.lines = append(cur.lines, l)
 			blank = false
 			continue
 		}
@@ -354,7 +356,15 @@ func items(lines []line) (list []listItem, rest []line) {
 		blank = false
 		rest = append(rest, l)
 	}
-	return list, rest
+	// An item with no text ("-" alone, as templates leave them) holds
+	// nothing.
+	kept := list[:0]
+	for _, it := range list {
+		if strings.TrimSpace(it.text) != "" {
+			kept = append(kept, it)
+		}
+	}
+	return kept, rest
 }
 
 // stripMark removes a leading mark ("✅", "⚠️") from an item.

@@ -91,6 +91,10 @@ func parseFrontMatter(lines []string, r *debrief.Report) (title string, diags []
 				j++
 			}
 		}
+		if value == "" && block == nil {
+			rest = append(rest, line)
+			continue
+		}
 		switch strings.ToLower(key) {
 		case "title":
 			title = unquoteYAML(value)
@@ -114,7 +118,13 @@ func parseFrontMatter(lines []string, r *debrief.Report) (title string, diags []
 			rest = append(rest, line)
 		}
 	}
-	r.FrontMatterRest = strings.Join(rest, "\n")
+	var kept []string
+	for _, l := range rest {
+		if strings.TrimSpace(l) != "" {
+			kept = append(kept, strings.TrimRight(l, " \t"))
+		}
+	}
+	r.FrontMatterRest = strings.Join(kept, "\n")
 	return title, diags
 }
 

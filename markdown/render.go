@@ -94,7 +94,10 @@ func Render(r *debrief.Report) []byte {
 		if len(d.IncidentLogs) > 0 {
 			quoted := make([]string, len(d.IncidentLogs))
 			for i, f := range d.IncidentLogs {
-				quoted[i] = "`" + f + "`"
+				quoted[i] = f
+				if !strings.Contains(f, "`") {
+					quoted[i] = "`" + f + "`"
+				}
 			}
 			logs = strings.Join(quoted, ", ")
 		}

@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/debrief-oss/debrief"
@@ -158,7 +159,7 @@ func (p *parser) timeline(lines []line) {
 		for _, it := range list {
 			tm, event, ok := leadingTime(it.text)
 			if !ok {
-				rest = append(rest, it.line)
+				rest = append(rest, it.lines...)
 				continue
 			}
 			p.doc.Fields[fmt.Sprintf("timeline[%d]", len(p.r.Timeline))] = posOf(it.line, it.col)
@@ -190,9 +191,8 @@ func (p *parser) timelineTable(t *table) {
 			}
 		}
 	}
-	if h := cellAt(t.header, tc).text; tc >= 0 && !plainTimeHeader(h) {
-		p.r.Extra = append(p.r.Extra, debrief.ExtraSection{Body: "Times: " + h, After: debrief.KeyTimeline})
-	}
+	p.headerNote(debrief.KeyTimeline, t.header, "time", "date", "date time", "datetime", "timestamp", "when", "date and time",
+		"event", "what", "description", "what happened", "who what", "summary", "action taken", "action", "actions", "action impact", "response", "notes")
 	type row struct {
 		e           debrief.Event
 		placeholder bool
@@ -235,12 +235,20 @@ func (p *parser) timelineTable(t *table) {
 	}
 }
 
-func plainTimeHeader(h string) bool {
-	switch normalize(h) {
-	case "time", "date", "date time", "datetime", "timestamp", "when", "date and time", "":
-		return true
+// headerNote keeps the header of a table as a note when one of its columns
+// has a name Debrief does not write itself ("Date and Time in CET"), so
+// that what the header said is not lost.
+func (p *parser) headerNote(key string, header []tableCell, known ...string) {
+	for _, c := range header {
+		if c.text != "" && !slices.Contains(known, normalize(c.text)) {
+			names := make([]string, len(header))
+			for i, h := range header {
+				names[i] = h.text
+			}
+			p.r.Extra = append(p.r.Extra, debrief.ExtraSection{Body: "Table columns: " + strings.Join(names, " | "), After: key})
+			return
+		}
 	}
-	return false
 }
 
 func isTemplateEvent(event, action string) bool {
@@ -342,6 +350,9 @@ func (p *parser) actionItems(lines []line) {
 	oc := column(t.header, used, "owner", "who", "assignee", "responsible", "assigned to")
 	dc := column(t.header, used, "due date", "due", "deadline", "eta", "target date", "date")
 	sc := column(t.header, used, "status", "state")
+	p.headerNote(key, t.header, "priority", "prio", "severity", "action", "action item", "item", "task", "description", "what",
+		"follow up", "owner", "who", "assignee", "responsible", "assigned to", "due date", "due", "deadline", "eta",
+		"target date", "date", "status", "state")
 	if ac < 0 {
 		for i := range t.header {
 			if !used[i] {

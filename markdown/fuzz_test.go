@@ -1,0 +1,66 @@
+package markdown_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/debrief-oss/debrief/internal/testenv"
+	"github.com/debrief-oss/debrief/markdown"
+)
+
+// FuzzParse checks, for any input, that parsing does not panic, that the
+// canonical form is a fixed point (formatting twice changes nothing) and
+// that formatting loses no word. The seed corpus is every real post-mortem
+// of the shared fixtures, the template and the filled example.
+func FuzzParse(f *testing.F) {
+	seeds := []string{"testdata/filled.md"}
+	if dir := filepath.Join(testenv.SharedDir(f), "fixtures", "postmortems"); dirExists(dir) {
+		matches, _ := filepath.Glob(filepath.Join(dir, "*.md"))
+		seeds = append(seeds, matches...)
+		seeds = append(seeds, filepath.Join(testenv.SharedDir(f), "spec", "postmortem-template.md"))
+	} else if testenv.RequireAll() {
+		f.Fatalf("fixtures missing at %s", dir)
+	}
+	for _, s := range seeds {
+		b, err := os.ReadFile(s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		if !utf8.Valid(src) {
+			return
+		}
+		out := markdown.Render(markdown.Parse("fuzz.md", src).Report)
+		again := markdown.Render(markdown.Parse("fuzz.md", out).Report)
+		if !bytes.Equal(out, again) {
+			t.Fatalf("canonical form not stable:\n%s", lineDiff(out, again))
+		}
+		if lost := markdown.Lost(src, out); len(lost) > 0 {
+			t.Fatalf("lost words %q; canonical form:\n%s", lost, out)
+		}
+	})
+}
+
+func dirExists(dir string) bool {
+	fi, err := os.Stat(dir)
+	return err == nil && fi.IsDir()
+}
+
+// BenchmarkParseRender parses and renders the filled example report.
+func BenchmarkParseRender(b *testing.B) {
+	src, err := os.ReadFile("testdata/filled.md")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		doc := markdown.Parse("filled.md", src)
+		_ = markdown.Render(doc.Report)
+	}
+}

@@ -1,0 +1,328 @@
+package markdown_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/debrief-oss/debrief"
+	"github.com/debrief-oss/debrief/internal/testenv"
+	"github.com/debrief-oss/debrief/markdown"
+	"github.com/google/go-cmp/cmp"
+)
+
+func mustRead(tb testing.TB, path string) []byte {
+	tb.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
+
+func TestTemplateIsEmptyReport(t *testing.T) {
+	src := mustRead(t, testenv.Template(t))
+	doc := markdown.Parse("template.md", src)
+	if diff := cmp.Diff(&debrief.Report{}, doc.Report); diff != "" {
+		t.Errorf("template parses to a non-empty report (-want +got):\n%s", diff)
+	}
+	if len(doc.Diagnostics) != 0 {
+		t.Errorf("diagnostics on the template: %v", doc.Diagnostics)
+	}
+	if len(doc.Placeholders) < 40 {
+		t.Errorf("found %d placeholders in the template, want every one (40+)", len(doc.Placeholders))
+	}
+	want := append(bytes.Clone(src), '\n')
+	if got := markdown.Render(&debrief.Report{}); !bytes.Equal(got, want) {
+		t.Errorf("rendered empty report differs from the template:\n%s", lineDiff(want, got))
+	}
+}
+
+func TestFilledRoundTrip(t *testing.T) {
+	src := mustRead(t, "testdata/filled.md")
+	doc := markdown.Parse("filled.md", src)
+	if len(doc.Diagnostics) != 0 {
+		t.Fatalf("diagnostics: %v", doc.Diagnostics)
+	}
+	if got := markdown.Render(doc.Report); !bytes.Equal(got, src) {
+		t.Fatalf("Markdown round trip differs:\n%s", lineDiff(src, got))
+	}
+	// Through JSON and back.
+	j, err := json.Marshal(doc.Report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back debrief.Report
+	if err := json.Unmarshal(j, &back); err != nil {
+		t.Fatal(err)
+	}
+	if got := markdown.Render(&back); !bytes.Equal(got, src) {
+		t.Fatalf("JSON round trip differs:\n%s", lineDiff(src, got))
+	}
+
+	r := doc.Report
+	checks := []struct{ name, got, want string }{
+		{"title", r.Title, "Checkout outage after connection pool exhaustion"},
+		{"id", r.ID, "PM-2026-014"},
+		{"services", strings.Join(r.Services, ","), "checkout,payments-api"},
+		{"incident date", r.Overview.IncidentDate.ISO(), "2026-03-14"},
+		{"duration", fmt.Sprint(r.Overview.Duration.Minutes()), "88"},
+		{"severity", r.Overview.Severity.Level.String(), "High"},
+		{"data loss", fmt.Sprint(*r.Summary.Impact.DataLoss.Value), "false"},
+		{"services down", strings.Join(r.Summary.Impact.ServicesDown, "|"), "checkout|payments-api"},
+		{"timeline rows", fmt.Sprint(len(r.Timeline)), "8"},
+		{"first detection", fmt.Sprintf("%02d:%02d", r.Timeline[1].Time.Hour, r.Timeline[1].Time.Minute), "14:09"},
+		{"first action", r.Timeline[0].Action, ""},
+		{"action items", fmt.Sprint(len(r.ActionItems)), "4"},
+		{"action status", r.ActionItems[1].Status.Value.String(), "In Progress"},
+		{"action due", r.ActionItems[2].Due.ISO(), "2026-04-15"},
+		{"short term done", fmt.Sprint(r.Prevention.ShortTerm[0].Done, r.Prevention.MediumTerm[0].Done), "true false"},
+		{"went well", r.Lessons.WentWell[0], "The error-rate alert fired seven minutes after the first failures"},
+		{"ttd", fmt.Sprint(r.Metrics.TimeToDetection.Minutes()), "7"},
+		{"logs", strings.Join(r.Documents.IncidentLogs, ","), "docs/incident-logs/2026-03-14-payments-api.log"},
+		{"tickets", strings.Join(r.Documents.RelatedTickets, ","), "PAY-1432,PAY-1437"},
+		{"reviewed by", r.SignOff.ReviewedBy, "Dana Okafor"},
+		{"extras", fmt.Sprint(len(r.Extra)), "0"},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.name, c.got, c.want)
+		}
+	}
+	if pos := doc.Pos("timeline[1].time"); pos.Line != 35 || pos.Column != 3 {
+		t.Errorf("timeline[1].time at %d:%d, want 35:3", pos.Line, pos.Column)
+	}
+	if pos := doc.Pos("action_items[2].due_date"); pos.Line != 93 {
+		t.Errorf("action_items[2].due_date at line %d, want 93", pos.Line)
+	}
+}
+
+// TestVariants parses the same report written the ways people write it and
+// expects the same report as the canonical file.
+func TestVariants(t *testing.T) {
+	src := string(mustRead(t, "testdata/filled.md"))
+	want := markdown.Parse("filled.md", []byte(src)).Report
+	shift := func(s string) string {
+		var out []string
+		for _, l := range strings.Split(s, "\n") {
+			if strings.HasPrefix(l, "#") {
+				l = "#" + l
+			}
+			out = append(out, l)
+		}
+		return strings.Join(out, "\n")
+	}
+	reorder := func(s string) string {
+		// Move the Metrics section before the Timeline.
+		i := strings.Index(s, "## Metrics")
+		j := strings.Index(s, "## Supporting Documents")
+		metrics := s[i:j]
+		s = s[:i] + s[j:]
+		k := strings.Index(s, "## Timeline")
+		return s[:k] + metrics + s[k:]
+	}
+	variants := map[string]string{
+		"crlf":           strings.ReplaceAll(src, "\n", "\r\n"),
+		"bom":            "\xEF\xBB\xBF" + src,
+		"shifted":        shift(src),
+		"star bullets":   strings.NewReplacer("\n- ✅", "\n* ✅", "\n- ⚠️", "\n* ⚠️", "\n- **", "\n* **", "\n- [", "\n* [", "\n- Incident", "\n* Incident").Replace(src),
+		"no outer pipes": strings.NewReplacer("\n| ", "\n", " |\n", "\n", "\n|--", "\n--", "--|\n", "--\n").Replace(src),
+		"padded table":   strings.Replace(src, "| 14:02 | Incident began | - |", "|   14:02   |  Incident began  | -   |", 1),
+		"no marks":       strings.NewReplacer("- ✅ ", "- ", "- ⚠️ ", "- ").Replace(src),
+		"reordered":      reorder(src),
+		"lower severity": strings.Replace(src, "**Severity**: High", "**Severity**: high", 1),
+		"colon in bold":  strings.Replace(src, "**Report Author**: Priya", "**Report Author:** Priya", 1),
+		"no final nl":    strings.TrimSuffix(src, "\n"),
+	}
+	for name, v := range variants {
+		t.Run(name, func(t *testing.T) {
+			doc := markdown.Parse(name, []byte(v))
+			got := doc.Report
+			if name == "lower severity" {
+				if got.Overview.Severity.Level != debrief.LevelHigh {
+					t.Fatalf("severity %q parsed as %v", got.Overview.Severity.Text, got.Overview.Severity.Level)
+				}
+				got.Overview.Severity = want.Overview.Severity
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("report differs (-want +got):\n%s", diff)
+			}
+			if out := markdown.Render(got); !bytes.Equal(out, []byte(src)) {
+				t.Errorf("canonical form differs:\n%s", lineDiff([]byte(src), out))
+			}
+		})
+	}
+}
+
+func TestMissingAndExtraSections(t *testing.T) {
+	src := "# Incident Post-Mortem Report: DNS\n\nPreamble note.\n\n## Summary\n\n### What Happened?\nDNS broke.\n\n### Background\nWe run two resolvers.\n\n## Attendees\n\n- AB\n- CD\n\n## Timeline\n\n| Time | Event | Action Taken |\n|------|-------|--------------|\n| 23:50 | Incident began | - |\n| 00:10 | Service restored | Restarted resolver |\n"
+	doc := markdown.Parse("dns.md", []byte(src))
+	r := doc.Report
+	if r.Title != "DNS" || r.Summary.WhatHappened != "DNS broke." {
+		t.Fatalf("title %q, what happened %q", r.Title, r.Summary.WhatHappened)
+	}
+	wantExtra := []debrief.ExtraSection{
+		{Body: "Preamble note.", After: debrief.KeyTitle},
+		{Heading: "Background", Level: 3, Body: "We run two resolvers.", After: debrief.KeyWhatHappened},
+		{Heading: "Attendees", Level: 2, Body: "- AB\n- CD", After: debrief.KeySummary},
+	}
+	if diff := cmp.Diff(wantExtra, r.Extra); diff != "" {
+		t.Errorf("extras (-want +got):\n%s", diff)
+	}
+	out := markdown.Render(r)
+	if lost := markdown.Lost([]byte(src), out); len(lost) > 0 {
+		t.Errorf("lost words: %v", lost)
+	}
+	// The extras stay where they were relative to the template sections.
+	for _, pair := range [][2]string{{"Preamble note.", "## Incident Overview"}, {"### Background", "### Impact"}, {"## Attendees", "## Timeline"}} {
+		if i, j := strings.Index(string(out), pair[0]), strings.Index(string(out), pair[1]); i < 0 || j < 0 || i > j {
+			t.Errorf("%q should come before %q in:\n%s", pair[0], pair[1], out)
+		}
+	}
+	again := markdown.Render(markdown.Parse("again.md", out).Report)
+	if !bytes.Equal(again, out) {
+		t.Errorf("canonical form is not stable:\n%s", lineDiff(out, again))
+	}
+}
+
+func TestFrontMatter(t *testing.T) {
+	src := "---\ntitle: \"Queue backlog\"\nid: INC-7\nservices:\n  - queue\n  - worker\ntags: [p1]\nowner: team-a\n---\n\n# Incident Post-Mortem Report\n"
+	r := markdown.Parse("fm.md", []byte(src)).Report
+	if r.Title != "Queue backlog" || r.ID != "INC-7" || !slices.Equal(r.Services, []string{"queue", "worker"}) ||
+		!slices.Equal(r.Tags, []string{"p1"}) || r.FrontMatterRest != "owner: team-a" {
+		t.Fatalf("front matter read as %+v", r)
+	}
+	out := markdown.Render(r)
+	if !strings.HasPrefix(string(out), "---\nid: INC-7\nservices: [queue, worker]\ntags: [p1]\nowner: team-a\n---\n\n# Incident Post-Mortem Report: Queue backlog\n") {
+		t.Errorf("rendered front matter:\n%s", out[:200])
+	}
+	bad := markdown.Parse("bad.md", []byte("---\nid: 1\n# Title\n"))
+	if len(bad.Diagnostics) != 1 || bad.Diagnostics[0].Pos.Line != 1 || bad.Diagnostics[0].Severity != markdown.SeverityError {
+		t.Errorf("unclosed front matter: %v", bad.Diagnostics)
+	}
+}
+
+// TestFixturesImport imports every real post-mortem written in another
+// team's layout: no text may be lost, the canonical form must be stable, and
+// the log shows which template sections each one filled.
+func TestFixturesImport(t *testing.T) {
+	files := testenv.FixtureFiles(t, "postmortems", ".md")
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			src := mustRead(t, f)
+			doc := markdown.Parse(f, src)
+			out := markdown.Render(doc.Report)
+			if lost := markdown.Lost(src, out); len(lost) > 0 {
+				t.Errorf("import lost words: %v", lost)
+			}
+			again := markdown.Render(markdown.Parse("again", out).Report)
+			if !bytes.Equal(again, out) {
+				t.Errorf("canonical form is not stable:\n%s", lineDiff(out, again))
+			}
+			t.Logf("filled: %s; extra sections: %d", strings.Join(filled(doc.Report), ", "), len(doc.Report.Extra))
+		})
+	}
+}
+
+// TestFixtureMappings checks what the import makes of particular layouts.
+func TestFixtureMappings(t *testing.T) {
+	dir := filepath.Join(testenv.Fixtures(t), "postmortems")
+	parse := func(name string) *debrief.Report {
+		return markdown.Parse(name, mustRead(t, filepath.Join(dir, name))).Report
+	}
+	chia := parse("chia-2021-05-26-website-outage.md")
+	if len(chia.Timeline) != 11 || chia.Timeline[0].Time.Hour != 16 || chia.Timeline[0].Time.Minute != 49 || chia.Timeline[0].Time.Zone == nil {
+		t.Errorf("chia timeline: %d rows, first %+v", len(chia.Timeline), chia.Timeline[0].Time)
+	}
+	if chia.RootCause.What == "" || chia.Resolution.HowFixed == "" || chia.Summary.WhatHappened == "" {
+		t.Errorf("chia: root cause, resolution or summary not mapped")
+	}
+	dfds := parse("dfds-PM2024-001-nodes-notready.md")
+	if got := dfds.Timeline[18].Time; got.Precision != debrief.PrecisionHour || got.Hour != 14 {
+		t.Errorf("14:?? read as %+v", got)
+	}
+	if dfds.RootCause.Why == "" || len(dfds.ActionItems) == 0 {
+		t.Errorf("dfds: contributing factors or action items not mapped")
+	}
+	if dfds.Metrics.TimeToDetection.Minutes() != 4 || dfds.Metrics.TimeToResolution.Minutes() != 399 {
+		t.Errorf("dfds stats: ttd %q ttr %q", dfds.Metrics.TimeToDetection.Text, dfds.Metrics.TimeToResolution.Text)
+	}
+	univaf := parse("univaf-2021-06-03-database-full.md")
+	if len(univaf.Timeline) != 8 || univaf.Timeline[0].Time.Hour != 9 || !univaf.Timeline[0].Time.HasDate {
+		t.Errorf("univaf heading timeline: %d entries, first %+v", len(univaf.Timeline), univaf.Timeline[0].Time)
+	}
+	if len(univaf.Lessons.WentWell) != 3 || len(univaf.Lessons.ToImprove) != 2 || len(univaf.ActionItems) != 4 {
+		t.Errorf("univaf lessons %d/%d, actions %d", len(univaf.Lessons.WentWell), len(univaf.Lessons.ToImprove), len(univaf.ActionItems))
+	}
+	sre := parse("template-dastergon-srebook.md")
+	if sre.Title != "Title (incident #)" {
+		t.Errorf("srebook title %q", sre.Title)
+	}
+}
+
+// filled lists the template sections that r has a value in.
+func filled(r *debrief.Report) []string {
+	var out []string
+	add := func(name string, ok bool) {
+		if ok {
+			out = append(out, name)
+		}
+	}
+	o := r.Overview
+	add("overview", !o.IncidentDate.IsZero() || !o.ReportDate.IsZero() || !o.Duration.IsZero() || o.Author != "" || !o.Severity.IsZero())
+	add("what_happened", r.Summary.WhatHappened != "")
+	im := r.Summary.Impact
+	add("impact", im.UsersAffected != "" || len(im.ServicesDown) > 0 || !im.DataLoss.IsZero() || im.FinancialImpact != "")
+	add("timeline", len(r.Timeline) > 0)
+	add("root_cause", r.RootCause.What != "" || r.RootCause.Why != "" || r.RootCause.WhyNotCaught != "")
+	add("resolution", len(r.Resolution.ImmediateActions) > 0 || r.Resolution.HowFixed != "" || r.Resolution.Verification != "")
+	add("lessons", len(r.Lessons.WentWell) > 0 || len(r.Lessons.ToImprove) > 0 || r.Lessons.Surprises != "")
+	add("action_items", len(r.ActionItems) > 0)
+	add("prevention", len(r.Prevention.ShortTerm)+len(r.Prevention.MediumTerm)+len(r.Prevention.LongTerm) > 0)
+	m := r.Metrics
+	add("metrics", !m.TimeToDetection.IsZero() || !m.TimeToResolution.IsZero() || !m.TotalDowntime.IsZero() || m.AffectedUsers != "" || m.ErrorRate != "")
+	d := r.Documents
+	add("documents", len(d.IncidentLogs)+len(d.MonitoringScreenshots)+len(d.RelatedTickets) > 0)
+	add("sign_off", !r.SignOff.Empty())
+	return out
+}
+
+func TestLostFindsDroppedText(t *testing.T) {
+	src := []byte("## Summary\n\nThe cache expired and the origin melted.\n")
+	if lost := markdown.Lost(src, []byte("## Summary\n\nThe cache expired.\n")); !slices.Equal(lost, []string{"origin", "melted"}) {
+		t.Errorf("Lost = %v", lost)
+	}
+	if lost := markdown.Lost(src, src); len(lost) != 0 {
+		t.Errorf("Lost of identical text = %v", lost)
+	}
+}
+
+func TestParseNeverPanicsOnOddInput(t *testing.T) {
+	for _, src := range []string{"", "#", "# ", "|", "|\n|-|", "---", "---\n---", "- [", "## Timeline\n|a|\n|-|\n|", "## Action Items\n| a |\n|---|\n| b | c | d |", "\xff\xfe", "```\n# not a heading\n```", "## Timeline\n- 25:99 nope\n- 12:?? maybe"} {
+		doc := markdown.Parse("odd.md", []byte(src))
+		_ = markdown.Render(doc.Report)
+	}
+}
+
+// lineDiff shows the first differing line of two texts.
+func lineDiff(want, got []byte) string {
+	w, g := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
+	for i := 0; i < max(len(w), len(g)); i++ {
+		var a, b string
+		if i < len(w) {
+			a = w[i]
+		}
+		if i < len(g) {
+			b = g[i]
+		}
+		if a != b || i >= len(w) || i >= len(g) {
+			return fmt.Sprintf("line %d:\nwant %q\ngot  %q", i+1, a, b)
+		}
+	}
+	return "(no difference)"
+}
