@@ -285,8 +285,8 @@ func splitList(v string) []string {
 
 // listItem is one item of a Markdown list.
 type listItem struct {
-	text string // the item's text, continuation lines included
-	box  string // "[ ]" or "[x]" when the item is a task
+	text  string // the item's text, continuation lines included
+	box   string // "[ ]" or "[x]" when the item is a task
 	line  line   // the item's first line
 	lines []line // all of its lines
 	col   int    // column of the text
