@@ -3,6 +3,7 @@ package debrief
 import (
 	"strings"
 	"time"
+	"unicode"
 )
 
 // ActionItem is one follow-up of the report.
@@ -62,9 +63,18 @@ type Status struct {
 // ("todo", "open" -> Pending; "wip", "ongoing" -> In Progress; "closed",
 // "complete", "fixed" -> Done; "wontfix", "cancelled" -> Won't Do).
 func ParseStatus(text string) Status {
-	s := strings.ToLower(strings.TrimSpace(text))
-	s = strings.NewReplacer("’", "'", "-", " ", "_", " ").Replace(s)
-	s = strings.Join(strings.Fields(s), " ")
+	s := strings.Map(func(r rune) rune {
+		switch r {
+		case '’':
+			return '\''
+		case '-', '_':
+			return ' '
+		}
+		return unicode.ToLower(r)
+	}, strings.TrimSpace(text))
+	if strings.Contains(s, "  ") {
+		s = strings.Join(strings.Fields(s), " ")
+	}
 	var v StatusValue
 	switch s {
 	case "pending", "todo", "to do", "open", "not started", "planned", "new":

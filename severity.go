@@ -1,6 +1,9 @@
 package debrief
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+)
 
 // Level is the parsed severity of an incident, ordered from least to most
 // severe. LevelUnknown is the zero value.
@@ -39,8 +42,12 @@ func ParseSeverity(text string) Severity {
 
 // ParseLevel maps a word to a Level; LevelUnknown when it is none.
 func ParseLevel(text string) Level {
-	s := strings.ToLower(strings.TrimSpace(text))
-	s = strings.NewReplacer("-", "", " ", "", "_", "").Replace(s)
+	s := strings.Map(func(r rune) rune {
+		if r == '-' || r == ' ' || r == '_' {
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, strings.TrimSpace(text))
 	switch s {
 	case "low", "minor", "sev4", "p4", "s4":
 		return LevelLow

@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/debrief-oss/debrief"
 )
@@ -110,4 +111,13 @@ func parentPath(p string) string {
 		}
 	}
 	return ""
+}
+
+// indexPath builds a field path such as "timeline[2].time" (sub may be "").
+func indexPath(key string, i int, sub string) string {
+	p := key + "[" + strconv.Itoa(i) + "]"
+	if sub != "" {
+		p += "." + sub
+	}
+	return p
 }

@@ -1,7 +1,6 @@
 package markdown
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/debrief-oss/debrief"
@@ -388,7 +387,7 @@ func (p *parser) listItems(key string, lines []line, mark string) ([]string, []l
 			p.placeholder(key, text, pos)
 			continue
 		}
-		p.doc.Fields[fmt.Sprintf("%s[%d]", key, len(out))] = pos
+		p.doc.Fields[indexPath(key, len(out), "")] = pos
 		out = append(out, text)
 	}
 	return out, rest
@@ -404,7 +403,7 @@ func (p *parser) checklist(key string, lines []line) []debrief.CheckItem {
 			p.placeholder(key, it.text, pos)
 			continue
 		}
-		p.doc.Fields[fmt.Sprintf("%s[%d]", key, len(out))] = pos
+		p.doc.Fields[indexPath(key, len(out), "")] = pos
 		out = append(out, debrief.CheckItem{Text: it.text, Done: it.box == "[x]"})
 	}
 	p.extraText(key, rest)

@@ -326,3 +326,21 @@ func lineDiff(want, got []byte) string {
 	}
 	return "(no difference)"
 }
+
+func TestNormalizeHeadings(t *testing.T) {
+	for _, c := range [][2]string{
+		{"Why Wasn't It Caught Earlier?", debrief.KeyWhyNotCaught},
+		{"2. Root Cause(s)", debrief.KeyRootCause},
+		{"Mitigation & Resolution", debrief.KeyResolution},
+		{"Short-term (This Week)", debrief.KeyShortTerm},
+		{"**Sign-off**", debrief.KeySignOff},
+		{"Timeline (all times approximate)", debrief.KeyTimeline},
+		{"1a Lessons learned", debrief.KeyLessons},
+	} {
+		src := "# T\n\n## " + c[0] + "\n"
+		doc := markdown.Parse("h.md", []byte(src))
+		if got := doc.Headings[1].Key; got != c[1] {
+			t.Errorf("%q recognised as %q, want %q", c[0], got, c[1])
+		}
+	}
+}

@@ -43,7 +43,7 @@ type parser struct {
 // line and column. file names the source in diagnostics.
 func Parse(file string, src []byte) *Document {
 	r := &debrief.Report{}
-	doc := &Document{File: file, Source: src, Report: r, Fields: map[string]Position{}}
+	doc := &Document{File: file, Source: src, Report: r, Fields: make(map[string]Position, 160)}
 	p := &parser{doc: doc, r: r, seen: map[string]bool{}, direct: map[string][]line{}}
 	if !utf8.Valid(src) {
 		p.warn(Position{1, 1}, "the file is not valid UTF-8")
@@ -62,7 +62,7 @@ func splitLines(src []byte) []line {
 		src = src[3:]
 		off = 3
 	}
-	var lines []line
+	lines := make([]line, 0, bytes.Count(src, []byte("\n"))+1)
 	num := 1
 	for len(src) > 0 {
 		i := bytes.IndexByte(src, '\n')
@@ -309,13 +309,13 @@ func (p *parser) extraText(key string, lines []line) {
 	if len(body) == 0 {
 		return
 	}
-	p.doc.Fields[fmt.Sprintf("extra[%d]", len(p.r.Extra))] = posOf(body[0], 0)
+	p.doc.Fields[indexPath("extra", len(p.r.Extra), "")] = posOf(body[0], 0)
 	p.r.Extra = append(p.r.Extra, debrief.ExtraSection{Body: joinLines(body), After: key})
 }
 
 // extraSection keeps a section the template does not have.
 func (p *parser) extraSection(h *Heading, anchor string, level int, lines []line) {
-	p.doc.Fields[fmt.Sprintf("extra[%d]", len(p.r.Extra))] = h.Pos
+	p.doc.Fields[indexPath("extra", len(p.r.Extra), "")] = h.Pos
 	p.r.Extra = append(p.r.Extra, debrief.ExtraSection{
 		Heading: h.Text, Level: level, Body: joinLines(trimBlank(lines)), After: anchor,
 	})

@@ -3,6 +3,7 @@ package markdown
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/debrief-oss/debrief"
@@ -14,6 +15,7 @@ import (
 // Rendering an empty report gives the template.
 func Render(r *debrief.Report) []byte {
 	w := &writer{extras: groupExtras(r.Extra), done: map[string]bool{}}
+	w.b.Grow(6144)
 	w.frontMatter(r)
 	title := "# " + templateTitle
 	if r.Title != "" {
@@ -240,7 +242,7 @@ func numbered(items, placeholders []string) string {
 	}
 	lines := make([]string, len(items))
 	for i, it := range items {
-		lines[i] = fmt.Sprintf("%d. %s", i+1, it)
+		lines[i] = strconv.Itoa(i+1) + ". " + it
 	}
 	return strings.Join(lines, "\n")
 }

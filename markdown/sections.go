@@ -3,6 +3,7 @@ package markdown
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/debrief-oss/debrief"
 )
@@ -165,23 +166,54 @@ var fieldHeadings = map[string]field{
 // Cause(s)?" -> "root cause"), "&" read as "and", hyphens as spaces.
 func normalize(s string) string {
 	s, _ = splitParenthetical(s)
-	s = strings.ToLower(s)
-	s = strings.NewReplacer("&", " and ", "-", " ", "_", " ", "/", " ", "’", "", "'", "").Replace(s)
-	var b strings.Builder
+	b := make([]byte, 0, len(s)+8)
+	space := true // at the start, or after a space
+	word := 0     // where the current word starts in b
+	first := true // the current word is the first
+	endWord := func() {
+		// Drop a leading section number ("1", "2a").
+		if first && len(b) > word && isNumbering(string(b[word:])) {
+			b = b[:word]
+			space = true
+			return
+		}
+		first = false
+	}
 	for _, r := range s {
 		switch {
+		case r == '&':
+			if !space {
+				endWord()
+			}
+			if len(b) > 0 && b[len(b)-1] != ' ' {
+				b = append(b, ' ')
+			}
+			b = append(b, "and "...)
+			word = len(b)
+			space = true
+		case r == '\'' || r == '’':
+			// "wasn't" -> "wasnt"
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(r)
-		case unicode.IsSpace(r):
-			b.WriteByte(' ')
+			if space && len(b) > 0 && b[len(b)-1] != ' ' {
+				b = append(b, ' ')
+			}
+			if space {
+				word = len(b)
+			}
+			b = utf8.AppendRune(b, unicode.ToLower(r))
+			space = false
+		default: // spaces, hyphens, slashes, punctuation
+			if !space {
+				endWord()
+				space = true
+			}
 		}
 	}
-	words := strings.Fields(b.String())
-	// Drop leading numbering ("1", "2a").
-	if len(words) > 1 && isNumbering(words[0]) {
-		words = words[1:]
+	if !space {
+		// The last word is never dropped as numbering: "Phase 1".
+		first = false
 	}
-	return strings.Join(words, " ")
+	return strings.TrimSpace(string(b))
 }
 
 // splitParenthetical splits "Timeline (all times approximate)" into

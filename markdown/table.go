@@ -1,7 +1,6 @@
 package markdown
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
@@ -162,7 +161,7 @@ func (p *parser) timeline(lines []line) {
 				rest = append(rest, it.lines...)
 				continue
 			}
-			p.doc.Fields[fmt.Sprintf("timeline[%d]", len(p.r.Timeline))] = posOf(it.line, it.col)
+			p.doc.Fields[indexPath("timeline", len(p.r.Timeline), "")] = posOf(it.line, it.col)
 			p.r.Timeline = append(p.r.Timeline, debrief.Event{Time: tm, Event: event})
 		}
 	}
@@ -227,10 +226,10 @@ func (p *parser) timelineTable(t *table) {
 			}
 		}
 		i := len(p.r.Timeline)
-		p.doc.Fields[fmt.Sprintf("timeline[%d]", i)] = posOf(rw.l, 0)
-		p.doc.Fields[fmt.Sprintf("timeline[%d].time", i)] = posOf(rw.l, cellAt(rw.cells, tc).col)
-		p.doc.Fields[fmt.Sprintf("timeline[%d].event", i)] = posOf(rw.l, cellAt(rw.cells, ec).col)
-		p.doc.Fields[fmt.Sprintf("timeline[%d].action", i)] = posOf(rw.l, cellAt(rw.cells, ac).col)
+		p.doc.Fields[indexPath("timeline", i, "")] = posOf(rw.l, 0)
+		p.doc.Fields[indexPath("timeline", i, "time")] = posOf(rw.l, cellAt(rw.cells, tc).col)
+		p.doc.Fields[indexPath("timeline", i, "event")] = posOf(rw.l, cellAt(rw.cells, ec).col)
+		p.doc.Fields[indexPath("timeline", i, "action")] = posOf(rw.l, cellAt(rw.cells, ac).col)
 		p.r.Timeline = append(p.r.Timeline, rw.e)
 	}
 }
@@ -281,8 +280,8 @@ func (p *parser) timelineEntry(h *Heading, t debrief.EventTime, lines []line) {
 		paras = append(paras, strings.Join(cur, " "))
 	}
 	i := len(p.r.Timeline)
-	p.doc.Fields[fmt.Sprintf("timeline[%d]", i)] = h.Pos
-	p.doc.Fields[fmt.Sprintf("timeline[%d].time", i)] = h.Pos
+	p.doc.Fields[indexPath("timeline", i, "")] = h.Pos
+	p.doc.Fields[indexPath("timeline", i, "time")] = h.Pos
 	p.r.Timeline = append(p.r.Timeline, debrief.Event{Time: t, Event: strings.Join(paras, "<br>")})
 }
 
@@ -338,7 +337,7 @@ func (p *parser) actionItems(lines []line) {
 			case "[ ]":
 				a.Status = debrief.ParseStatus("Pending")
 			}
-			p.doc.Fields[fmt.Sprintf("action_items[%d]", len(p.r.ActionItems))] = posOf(it.line, it.col)
+			p.doc.Fields[indexPath("action_items", len(p.r.ActionItems), "")] = posOf(it.line, it.col)
 			p.r.ActionItems = append(p.r.ActionItems, a)
 		}
 		p.extraText(key, rest)
@@ -406,10 +405,13 @@ func (p *parser) actionItems(lines []line) {
 			}
 		}
 		i := len(p.r.ActionItems)
-		p.doc.Fields[fmt.Sprintf("action_items[%d]", i)] = posOf(rw.l, 0)
-		for name, c := range map[string]int{"priority": pc, "action": ac, "owner": oc, "due_date": dc, "status": sc} {
-			if c >= 0 {
-				p.doc.Fields[fmt.Sprintf("action_items[%d].%s", i, name)] = posOf(rw.l, cellAt(rw.cells, c).col)
+		p.doc.Fields[indexPath("action_items", i, "")] = posOf(rw.l, 0)
+		for _, c := range [...]struct {
+			name string
+			col  int
+		}{{"priority", pc}, {"action", ac}, {"owner", oc}, {"due_date", dc}, {"status", sc}} {
+			if c.col >= 0 {
+				p.doc.Fields[indexPath("action_items", i, c.name)] = posOf(rw.l, cellAt(rw.cells, c.col).col)
 			}
 		}
 		p.r.ActionItems = append(p.r.ActionItems, rw.a)
