@@ -53,7 +53,7 @@ func (d *accessDecoder) decode(line []byte, r *record) bool {
 		}
 		i++
 	}
-	r.msg = line[start:i]
+	r.msg, r.request = line[start:i], true
 	i++
 	if i+4 > len(line) || line[i] != ' ' {
 		return false

@@ -304,10 +304,10 @@ func (w *worker) event(line []byte, at pos) {
 		g.users.add(key, hashUser(u))
 	}
 	s := w.scratch[:0]
-	if rec.status != 0 {
+	if rec.request {
 		s = append(s, byte('0'+rec.status/100), byte('0'+rec.status/10%10), byte('0'+rec.status%10), ' ')
 	}
-	s = appendTemplate(s, rec.msg, rec.status != 0)
+	s = appendTemplate(s, rec.msg, rec.request)
 	w.scratch = s
 	if t := g.tmpls[string(s)]; t != nil {
 		t.count++
@@ -395,7 +395,11 @@ func (a *analysis) setFormat(i int, f *format) {
 }
 
 func (a *analysis) detectOpts(in Input) detectOptions {
-	return detectOptions{format: a.opt.Format, loc: a.opt.Location, keys: &a.opt.Keys, year: a.opt.Year, refTime: in.ModTime, fileName: in.Name}
+	var keys *Keys
+	if a.opt.Keys != (Keys{}) {
+		keys = &a.opt.Keys
+	}
+	return detectOptions{format: a.opt.Format, loc: a.opt.Location, keys: keys, year: a.opt.Year, refTime: in.ModTime, fileName: in.Name}
 }
 
 // Analyze reads the inputs, merged by time, and returns what they show.

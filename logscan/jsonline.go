@@ -2,6 +2,8 @@ package logscan
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"strconv"
 )
 
@@ -71,30 +73,46 @@ func keyRole(k []byte, custom *Keys) (role int, unit float64) {
 }
 
 // jsonString returns the end of a JSON string whose content starts at i
-// (just after the opening quote), and whether it holds escapes.
-func jsonString(b []byte, i int) (end int, escaped bool) {
+// (just after the opening quote), or -1.
+func jsonString(b []byte, i int) int {
 	for {
-		q := bytes.IndexByte(b[i:], '"')
-		if q < 0 {
-			return -1, escaped
+		j := findQuote(b, i)
+		if j < 0 {
+			return -1
 		}
-		j := i + q
+		if j == 0 || b[j-1] != '\\' {
+			return j
+		}
 		// Count the backslashes before the quote: an odd number escapes it.
 		n := 0
 		for k := j - 1; k >= i && b[k] == '\\'; k-- {
 			n++
 		}
-		if n > 0 {
-			escaped = true
-		}
 		if n%2 == 0 {
-			if !escaped && bytes.IndexByte(b[i:j], '\\') >= 0 {
-				escaped = true
-			}
-			return j, escaped
+			return j
 		}
 		i = j + 1
 	}
+}
+
+// findQuote returns the index of the first '"' at or after i, or -1. It
+// tests eight bytes at a time: keys and values are mostly too short for the
+// call into the vectorised search to pay off.
+func findQuote(b []byte, i int) int {
+	const ones, highs, quotes = 0x0101010101010101, 0x8080808080808080, 0x2222222222222222
+	for i+8 <= len(b) {
+		x := binary.LittleEndian.Uint64(b[i:]) ^ quotes
+		if t := (x - ones) &^ x & highs; t != 0 {
+			return i + bits.TrailingZeros64(t)/8
+		}
+		i += 8
+	}
+	for ; i < len(b); i++ {
+		if b[i] == '"' {
+			return i
+		}
+	}
+	return -1
 }
 
 // skipNested returns the index after the object or array that starts at i.
@@ -103,7 +121,7 @@ func skipNested(b []byte, i int) int {
 	for i < len(b) {
 		switch b[i] {
 		case '"':
-			e, _ := jsonString(b, i+1)
+			e := jsonString(b, i+1)
 			if e < 0 {
 				return -1
 			}
@@ -194,6 +212,31 @@ type jsonDecoder struct {
 	inner   decoder
 	scratch []byte
 	seen    int // roles found in the last line (for detection)
+	// memo remembers the role of the n-th key of the last lines: records
+	// of one file usually list the same keys in the same order, and one
+	// comparison is cheaper than looking a key up among all names.
+	memo [16]keyMemo
+}
+
+type keyMemo struct {
+	n    int
+	key  [24]byte
+	role int
+	unit float64
+}
+
+// role returns the role of the n-th key of a record.
+func (d *jsonDecoder) role(n int, key []byte) (int, float64) {
+	if n >= len(d.memo) || len(key) > len(d.memo[0].key) {
+		return keyRole(key, d.keys)
+	}
+	m := &d.memo[n]
+	if m.n == len(key) && string(m.key[:m.n]) == string(key) {
+		return m.role, m.unit
+	}
+	m.role, m.unit = keyRole(key, d.keys)
+	m.n = copy(m.key[:], key)
+	return m.role, m.unit
 }
 
 func (d *jsonDecoder) decode(line []byte, r *record) bool {
@@ -205,9 +248,8 @@ func (d *jsonDecoder) decode(line []byte, r *record) bool {
 		return false
 	}
 	i++
-	found := 0
+	found, nkey := 0, 0
 	var logVal []byte
-	logEsc := false
 	for {
 		for i < len(line) && (isSpace(line[i]) || line[i] == ',') {
 			i++
@@ -221,7 +263,7 @@ func (d *jsonDecoder) decode(line []byte, r *record) bool {
 		if line[i] != '"' {
 			return false
 		}
-		ke, _ := jsonString(line, i+1)
+		ke := jsonString(line, i+1)
 		if ke < 0 {
 			return false
 		}
@@ -241,14 +283,14 @@ func (d *jsonDecoder) decode(line []byte, r *record) bool {
 			return false
 		}
 		var val []byte
-		str, esc := false, false
+		str := false
 		switch c := line[i]; c {
 		case '"':
-			e, es := jsonString(line, i+1)
+			e := jsonString(line, i+1)
 			if e < 0 {
 				return false
 			}
-			val, str, esc = line[i+1:e], true, es
+			val, str = line[i+1:e], true
 			i = e + 1
 		case '{', '[':
 			e := skipNested(line, i)
@@ -264,14 +306,15 @@ func (d *jsonDecoder) decode(line []byte, r *record) bool {
 			}
 			val = line[s:i]
 		}
-		role, unit := keyRole(key, d.keys)
+		role, unit := d.role(nkey, key)
+		nkey++
 		if role == 0 || found&role != 0 {
 			continue
 		}
-		if d.apply(role, unit, val, str, esc, r) {
+		if d.apply(role, unit, val, str, r) {
 			found |= role
 			if role == roleLog {
-				logVal, logEsc = val, esc
+				logVal = val
 			}
 		}
 		if d.inner == nil && found&d.want == d.want && d.want != 0 {
@@ -283,7 +326,7 @@ func (d *jsonDecoder) decode(line []byte, r *record) bool {
 		if found&roleLog == 0 {
 			return false
 		}
-		return d.decodeInner(logVal, logEsc, r)
+		return d.decodeInner(logVal, r)
 	}
 	if found&roleTime == 0 {
 		return false
@@ -293,11 +336,11 @@ func (d *jsonDecoder) decode(line []byte, r *record) bool {
 
 // decodeInner decodes the line a Docker record wraps, keeping the outer
 // time, which Docker writes in UTC with nanoseconds.
-func (d *jsonDecoder) decodeInner(v []byte, esc bool, r *record) bool {
+func (d *jsonDecoder) decodeInner(v []byte, r *record) bool {
 	if !r.hasTime {
 		return false
 	}
-	if esc {
+	if bytes.IndexByte(v, '\\') >= 0 {
 		d.scratch = unescapeJSON(d.scratch[:0], v)
 		v = d.scratch
 	}
@@ -321,7 +364,7 @@ func (d *jsonDecoder) decodeInner(v []byte, esc bool, r *record) bool {
 
 // apply stores one value in the record, returning false when it does not
 // fit the role (a "status" that is not a number, say).
-func (d *jsonDecoder) apply(role int, unit float64, val []byte, str, esc bool, r *record) bool {
+func (d *jsonDecoder) apply(role int, unit float64, val []byte, str bool, r *record) bool {
 	switch role {
 	case roleTime:
 		if str {
@@ -368,7 +411,7 @@ func (d *jsonDecoder) apply(role int, unit float64, val []byte, str, esc bool, r
 		if !str {
 			return false
 		}
-		if esc {
+		if bytes.IndexByte(val, '\\') >= 0 {
 			// Messages are masked into templates; unescaping keeps quotes
 			// and newlines from splitting them oddly.
 			d.scratch = unescapeJSON(d.scratch[:0], val)
@@ -413,6 +456,9 @@ func latencyMillis(v []byte, unit float64) (float64, bool) {
 	}
 	end := len(v)
 	suffix := 0.0
+	if c := v[len(v)-1]; c >= '0' && c <= '9' {
+		goto number
+	}
 	for _, s := range [...]struct {
 		text string
 		ms   float64
@@ -423,6 +469,7 @@ func latencyMillis(v []byte, unit float64) (float64, bool) {
 			break
 		}
 	}
+number:
 	f, ok := parseDecimal(v[:end])
 	if !ok {
 		return 0, false

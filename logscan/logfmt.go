@@ -35,13 +35,13 @@ func (d *logfmtDecoder) decode(line []byte, r *record) bool {
 		key := line[ks:i]
 		i++
 		var val []byte
-		str, esc := false, false
+		str := false
 		if i < len(line) && line[i] == '"' {
-			e, es := jsonString(line, i+1)
+			e := jsonString(line, i+1)
 			if e < 0 {
 				return false
 			}
-			val, str, esc = line[i+1:e], true, es
+			val, str = line[i+1:e], true
 			i = e + 1
 		} else {
 			vs := i
@@ -65,7 +65,7 @@ func (d *logfmtDecoder) decode(line []byte, r *record) bool {
 		if role == roleIP || role == roleMsg {
 			str = true
 		}
-		if d.js.apply(role, unit, val, str, esc, r) {
+		if d.js.apply(role, unit, val, str, r) {
 			found |= role
 		}
 	}

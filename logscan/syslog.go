@@ -124,7 +124,7 @@ func (d *syslogDecoder) decode5424(line []byte, i, sev int, r *record) bool {
 		for i < len(line) && line[i] == '[' {
 			for i++; i < len(line) && line[i] != ']'; i++ {
 				if line[i] == '"' {
-					e, _ := jsonString(line, i+1)
+					e := jsonString(line, i+1)
 					if e < 0 {
 						return false
 					}
@@ -184,6 +184,6 @@ func (haproxyDecoder) decode(msg []byte, r *record) {
 		if e := bytes.IndexByte(req, '"'); e >= 0 {
 			req = req[:e]
 		}
-		r.msg = req
+		r.msg, r.request = req, true
 	}
 }

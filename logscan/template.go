@@ -116,9 +116,27 @@ func appendRequestPath(dst, p []byte) []byte {
 	return dst
 }
 
-// appendToken appends tok or the mask for its kind.
+// appendToken appends tok or the mask for its kind. A token of words
+// joined by dashes or underscores ("db-7", "inc-1-ns-2") has each part
+// masked on its own.
 func appendToken(dst, tok []byte) []byte {
-	if m := tokenMask(tok); m != "" {
+	m := tokenMask(tok)
+	if m == maskNum || m == maskID || m == "" {
+		if parts := splitJoined(tok); parts > 1 {
+			start := 0
+			for i := 0; i <= len(tok); i++ {
+				if i == len(tok) || tok[i] == '-' || tok[i] == '_' {
+					dst = appendPart(dst, tok[start:i])
+					if i < len(tok) {
+						dst = append(dst, tok[i])
+					}
+					start = i + 1
+				}
+			}
+			return dst
+		}
+	}
+	if m != "" {
 		if len(dst) >= len(m) && string(dst[len(dst)-len(m):]) == m {
 			return dst // "<n>-<n>" patterns stay short
 		}
@@ -166,6 +184,8 @@ func tokenMask(t []byte) string {
 		return maskHex
 	case n > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X'):
 		return maskHex
+	case digits > 0 && letters <= 3 && t[0] >= '0' && t[0] <= '9' && unitSuffix(t):
+		return maskNum // 1571ms, 20s, 512KB
 	case digits > 0 && n >= 6:
 		return maskID
 	}
@@ -179,4 +199,47 @@ func bytesContains(b []byte, s string) bool {
 		}
 	}
 	return false
+}
+
+// splitJoined counts the parts of a token joined by '-' or '_' when at
+// least one part is a plain word; otherwise it returns 1.
+func splitJoined(tok []byte) int {
+	parts, words, start := 0, 0, 0
+	for i := 0; i <= len(tok); i++ {
+		if i == len(tok) || tok[i] == '-' || tok[i] == '_' {
+			if i > start {
+				parts++
+				if tokenMask(tok[start:i]) == "" {
+					words++
+				}
+			}
+			start = i + 1
+		}
+	}
+	if words == 0 || words == parts {
+		return 1
+	}
+	return parts
+}
+
+// appendPart appends one part of a joined token, masked when variable.
+func appendPart(dst, p []byte) []byte {
+	if m := tokenMask(p); m != "" {
+		return append(dst, m...)
+	}
+	return append(dst, p...)
+}
+
+// unitSuffix reports whether t is digits followed by letters only.
+func unitSuffix(t []byte) bool {
+	i := 0
+	for i < len(t) && (t[i] >= '0' && t[i] <= '9' || t[i] == '.') {
+		i++
+	}
+	for ; i < len(t); i++ {
+		if !(t[i] >= 'a' && t[i] <= 'z' || t[i] >= 'A' && t[i] <= 'Z') {
+			return false
+		}
+	}
+	return true
 }
