@@ -122,7 +122,7 @@ type record struct {
 	user    []byte
 	ip      []byte
 	msg     []byte
-	request bool // msg is an HTTP request line
+	request bool    // msg is an HTTP request line
 	latency float64 // milliseconds
 	hasLat  bool
 	// cont marks a continuation line (a stack trace under an event): it
