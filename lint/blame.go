@@ -4,62 +4,70 @@ import (
 	"bytes"
 	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/debrief-oss/debrief/markdown"
 )
 
 func blameRule() *Rule {
+	patterns := blamePatterns()
 	return &Rule{
 		Name:     "blame",
 		Severity: Error,
 		Doc:      "language that blames people (\"human error\", \"X forgot\", \"careless\") instead of systems",
-		Run:      runBlame,
+		Run:      func(p *Pass) { runBlame(p, patterns) },
 	}
 }
 
 // blamePattern is a kind of blaming language and a neutral way to say it.
+// The expression runs only on lines that hold one of its triggers (lower
+// case), which keeps the rule cheap on the many lines without any.
 type blamePattern struct {
-	re      *regexp.Regexp
-	suggest string
+	triggers []string
+	re       *regexp.Regexp
+	suggest  string
 }
 
 // blamePatterns are tuned for precision: each one names a person's failing,
 // not a system's ("the node failed to start" and "faulty configuration" are
 // not blame).
 func blamePatterns() []blamePattern {
-	mk := func(expr, suggest string) blamePattern {
-		return blamePattern{regexp.MustCompile(`(?i)` + expr), suggest}
+	mk := func(triggers, expr, suggest string) blamePattern {
+		return blamePattern{strings.Split(triggers, "|"), regexp.MustCompile(`(?i)` + expr), suggest}
 	}
 	return []blamePattern{
-		mk(`\b(human|operator|engineer|user's|developer) errors?\b`,
+		mk("error", `\b(human|operator|engineer|user's|developer) errors?\b`,
 			"describe the condition that let the action cause harm, e.g. \"the deploy script allowed ...\""),
-		mk(`\bforgot(ten)?\b`,
+		mk("forgot", `\bforgot(ten)?\b`,
 			"say what did not happen and why nothing caught it, e.g. \"the step was skipped; the checklist does not include it\""),
-		mk(`\b(should|ought to)( have|'ve) (known|realized|realised|noticed)\b`,
+		mk("should|ought|'ve", `\b(should|ought to)( have|'ve) (known|realized|realised|noticed)\b`,
 			"say what information was missing at the time, e.g. \"the dashboard did not show ...\""),
-		mk(`\b(careless(ly|ness)?|negligen(t|ce)|sloppy|incompeten(t|ce)|lazy|reckless(ly|ness)?|inattentive)\b`,
+		mk("careless|negligen|sloppy|incompeten|lazy|reckless|inattentive", `\b(careless(ly|ness)?|negligen(t|ce)|sloppy|incompeten(t|ce)|lazy|reckless(ly|ness)?|inattentive)\b`,
 			"describe the action and its context without judging the person"),
-		mk(`\b(was|were) to blame\b|\bblam(e|ed|es|ing) (on )?@[\w-]+|\b(his|her|their|@[\w-]+['’]s|[A-Z][a-z]+['’]s) fault\b`,
+		mk("blam|fault", `\b(was|were) to blame\b|\bblam(e|ed|es|ing) (on )?@[\w-]+|\b(his|her|their|@[\w-]+['’]s|[A-Z][a-z]+['’]s) fault\b`,
 			"name the contributing factors in the system, not a person"),
-		mk(`\b(dropped the ball|messed up|screwed up|fat[- ]fingered|didn't bother|did not bother|failed to pay attention)\b`,
+		mk("dropped|messed|screwed|finger|bother|attention", `\b(dropped the ball|messed up|screwed up|fat[- ]fingered|didn't bother|did not bother|failed to pay attention)\b`,
 			"describe what happened neutrally, e.g. \"the command was run against production\""),
-		mk(`(^|[^\w@])@[\w-]+ (caused|broke|took down|brought down|crashed)\b`,
+		mk("@", `(^|[^\w@])@[\w-]+ (caused|broke|took down|brought down|crashed)\b`,
 			"say which change or condition caused it, e.g. \"the config change in deploy #123 caused ...\""),
-		mk(`\b(his|her|their|@[\w-]+['’]s|[A-Z][a-z]+['’]s) (mistake|error|negligence)\b|\bmistake (by|of) (@[\w-]+|[A-Z][a-z]+)`,
+		mk("mistake|error|negligence", `\b(his|her|their|@[\w-]+['’]s|[A-Z][a-z]+['’]s) (mistake|error|negligence)\b|\bmistake (by|of) (@[\w-]+|[A-Z][a-z]+)`,
 			"describe the change and the safeguard that was missing"),
 	}
 }
 
 // runBlame scans the prose of the report line by line; code blocks, inline
 // code and HTML comments are not prose.
-func runBlame(p *Pass) {
-	patterns := blamePatterns()
-	for _, phrase := range p.Config.BlamePhrases {
-		patterns = append(patterns, blamePattern{
-			re:      regexp.MustCompile(`(?i)\b` + regexp.QuoteMeta(strings.TrimSpace(phrase)) + `\b`),
-			suggest: "this phrase is listed as blaming in " + ConfigFile,
-		})
+func runBlame(p *Pass, builtin []blamePattern) {
+	patterns := builtin
+	if len(p.Config.BlamePhrases) > 0 {
+		patterns = append([]blamePattern(nil), builtin...)
+		for _, phrase := range p.Config.BlamePhrases {
+			phrase = strings.TrimSpace(phrase)
+			patterns = append(patterns, blamePattern{
+				triggers: []string{strings.ToLower(phrase)},
+				re:       regexp.MustCompile(`(?i)(^|\W)` + regexp.QuoteMeta(phrase) + `($|\W)`),
+				suggest:  "this phrase is listed as blaming in " + ConfigFile,
+			})
+		}
 	}
 	inFence, inComment := false, false
 	for i, line := range bytes.Split(p.Doc.Source, []byte("\n")) {
@@ -73,7 +81,11 @@ func runBlame(p *Pass) {
 			continue
 		}
 		s, inComment = maskProse(s, inComment)
+		lower := strings.ToLower(s)
 		for _, bp := range patterns {
+			if !containsAny(lower, bp.triggers) {
+				continue
+			}
 			loc := bp.re.FindStringIndex(s)
 			if loc == nil {
 				continue
@@ -82,12 +94,22 @@ func runBlame(p *Pass) {
 			for start < loc[1] && !isWordStart(s[start]) {
 				start++
 			}
-			col := utf8.RuneCountInString(s[:start]) + 1
+			col := start + 1 // in bytes, as the parser counts
 			word := strings.TrimSpace(s[start:loc[1]])
 			p.ReportAt(markdown.Position{Line: i + 1, Column: col}, "%q blames people: %s", word, bp.suggest)
 			break
 		}
 	}
+}
+
+// containsAny reports whether s contains any of subs.
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // isWordStart reports whether c can begin the reported words.

@@ -22,11 +22,18 @@ func brokenReferenceRule() *Rule {
 // (`docs/x.log`) and Markdown link targets ([x](docs/x.log)).
 var referencePattern = regexp.MustCompile("`([^`]+)`|\\]\\(([^)\\s]+)\\)")
 
-// references returns the local paths an entry refers to.
+// references returns the local paths an entry refers to: the paths in its
+// inline code and link targets, or the entry itself when it is one word.
 func references(entry string) []string {
 	var out []string
+	var refs []string
 	for _, m := range referencePattern.FindAllStringSubmatch(entry, -1) {
-		ref := m[1] + m[2]
+		refs = append(refs, m[1]+m[2])
+	}
+	if e := strings.TrimSpace(entry); len(refs) == 0 && looksLikePath(e) {
+		refs = append(refs, e)
+	}
+	for _, ref := range refs {
 		ref, _, _ = strings.Cut(ref, "#")
 		if ref == "" || strings.ContainsAny(ref, "[]<>{} ") || strings.Contains(ref, "://") ||
 			strings.HasPrefix(ref, "mailto:") || !strings.ContainsAny(ref, "/.") {
@@ -38,6 +45,22 @@ func references(entry string) []string {
 		out = append(out, ref)
 	}
 	return out
+}
+
+// looksLikePath reports whether a bare entry is a file path rather than a
+// ticket number or a word: one word with a folder or a file extension.
+func looksLikePath(s string) bool {
+	if s == "" || strings.ContainsAny(s, " \t") {
+		return false
+	}
+	if strings.Contains(s, "/") {
+		return true
+	}
+	switch strings.ToLower(filepath.Ext(s)) {
+	case ".log", ".txt", ".md", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".json", ".csv", ".pdf", ".yaml", ".yml", ".html", ".har", ".gz":
+		return true
+	}
+	return false
 }
 
 // runBrokenReference looks for each path relative to the repository root

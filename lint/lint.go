@@ -52,6 +52,19 @@ func ParseSeverity(s string) (Severity, error) {
 // MarshalText writes the severity's name.
 func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
+// UnmarshalText reads a severity's name.
+func (s *Severity) UnmarshalText(b []byte) error {
+	v, err := ParseSeverity(string(b))
+	if err != nil {
+		return err
+	}
+	if v < 0 {
+		return fmt.Errorf("severity %q names no level", b)
+	}
+	*s = v
+	return nil
+}
+
 // Finding is one problem in one report.
 type Finding struct {
 	File     string   `json:"file"`

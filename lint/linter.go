@@ -114,8 +114,12 @@ func (c *configs) forFile(file string) (*Config, error) {
 
 // LintFile parses and lints one report whose source is already read.
 func (l *Linter) LintFile(file string, src []byte, cfg *Config) Result {
+	return l.lintSource(file, src, cfg, l.rules())
+}
+
+func (l *Linter) lintSource(file string, src []byte, cfg *Config, rules []*Rule) Result {
 	doc := markdown.Parse(file, src)
-	return Result{File: file, Doc: doc, Findings: Check(doc, l.rules(), cfg, l.now())}
+	return Result{File: file, Doc: doc, Findings: Check(doc, rules, cfg, l.now())}
 }
 
 func (l *Linter) rules() []*Rule {
@@ -153,7 +157,7 @@ func (l *Linter) LintPaths(ctx context.Context, paths []string) ([]Result, error
 	for range workers {
 		wg.Go(func() {
 			for i := range next {
-				results[i] = l.lintOne(files[i], cs)
+				results[i] = l.lintOne(files[i], cs, rules)
 			}
 		})
 	}
@@ -171,7 +175,7 @@ func (l *Linter) LintPaths(ctx context.Context, paths []string) ([]Result, error
 	return results, nil
 }
 
-func (l *Linter) lintOne(file string, cs *configs) Result {
+func (l *Linter) lintOne(file string, cs *configs, rules []*Rule) Result {
 	cfg := l.Config
 	if cfg == nil {
 		var err error
@@ -183,7 +187,7 @@ func (l *Linter) lintOne(file string, cs *configs) Result {
 	if err != nil {
 		return Result{File: file, Err: err}
 	}
-	return l.LintFile(file, src, cfg)
+	return l.lintSource(file, src, cfg, rules)
 }
 
 // Findings collects the findings of results, and joins their errors.

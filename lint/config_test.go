@@ -1,0 +1,166 @@
+package lint
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// mustWrite writes a file under dir, making its folders.
+func mustWrite(tb testing.TB, dir, name, content string) string {
+	tb.Helper()
+	path := filepath.Join(dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return path
+}
+
+func TestParseConfigErrors(t *testing.T) {
+	for _, src := range []string{
+		"rules:\n  no-such-rule: off\n",
+		"rules:\n  blame: loud\n",
+		"colour: blue\n",
+		"blame-phrases: ['']\n",
+	} {
+		if _, err := ParseConfig([]byte(src), All()); err == nil {
+			t.Errorf("ParseConfig(%q) accepted", src)
+		}
+	}
+	c, err := ParseConfig(nil, All())
+	if err != nil || len(c.Rules) != 0 {
+		t.Errorf("empty config: %v, %v", c, err)
+	}
+}
+
+func TestConfigFoundUpward(t *testing.T) {
+	planted, err := os.ReadFile(filepath.Join("testdata", "planted.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	mustWrite(t, dir, ConfigFile, `rules:
+  overdue: error
+  metric-mismatch: off
+  blame: warning
+blame-phrases:
+  - thrown under the bus
+documents: evidence
+`)
+	// The reference resolves through the documents folder of the config.
+	mustWrite(t, dir, "evidence/edge-proxy.log", "log\n")
+	src := strings.Replace(string(planted), "Two other hand-issued", "The on-call was thrown under the bus. Two other hand-issued", 1)
+	report := mustWrite(t, dir, "incidents/2024/cert.md", src)
+	mustWrite(t, dir, "incidents/README.md", "# not a report\n")
+
+	res, err := (&Linter{Now: testNow}).LintPaths(context.Background(), []string{filepath.Join(dir, "incidents")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 1 || res[0].File != report {
+		t.Fatalf("linted %+v, want only %s", res, report)
+	}
+	got := map[string]Severity{}
+	var blames int
+	for _, f := range res[0].Findings {
+		got[f.Rule] = f.Severity
+		if f.Rule == "blame" {
+			blames++
+		}
+	}
+	if got["overdue"] != Error {
+		t.Errorf("overdue is %v, want error from the config", got["overdue"])
+	}
+	if _, ok := got["metric-mismatch"]; ok {
+		t.Error("metric-mismatch reported though turned off")
+	}
+	if got["blame"] != Warning || blames != 2 {
+		t.Errorf("blame: %v x%d, want 2 warnings (forgot, and the configured phrase)", got["blame"], blames)
+	}
+	if _, ok := got["broken-reference"]; ok {
+		t.Error("reference not found through the documents folder")
+	}
+
+	// A bad config is an error of each file it covers.
+	mustWrite(t, dir, ConfigFile, "rules:\n  nope: off\n")
+	res, err = (&Linter{Now: testNow}).LintPaths(context.Background(), []string{report})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Findings(res); err == nil || !strings.Contains(err.Error(), "nope") {
+		t.Errorf("bad config error = %v", err)
+	}
+}
+
+func TestBrokenReference(t *testing.T) {
+	dir := t.TempDir()
+	mustWrite(t, dir, ConfigFile, "")
+	mustWrite(t, dir, "logs/ok.log", "x\n")
+	src := "# Report\n\n## Supporting Documents\n\n" +
+		"- Incident logs: `logs/ok.log`, `logs/missing.log`\n" +
+		"- Monitoring screenshots: [graph](https://example.com/g.png)\n" +
+		"- Related tickets: [runbook](logs/gone.md#step-2)\n"
+	path := mustWrite(t, dir, "r.md", src)
+	res, err := (&Linter{Rules: []*Rule{brokenReferenceRule()}, Now: testNow}).LintPaths(context.Background(), []string{path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := Findings(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 2 || fs[0].Line != 5 || !strings.Contains(fs[0].Message, "logs/missing.log") || fs[1].Line != 7 || !strings.Contains(fs[1].Message, "logs/gone.md") {
+		t.Errorf("findings = %v", fs)
+	}
+}
+
+func TestFix(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("testdata", "planted.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &Linter{Now: testNow}
+	doc := l.LintFile("planted.md", src, &Config{}).Doc
+	out, changes := Fix(doc)
+	if len(changes) != 1 || changes[0].Old != "30 minutes" || changes[0].New != "12 minutes" {
+		t.Fatalf("changes = %+v", changes)
+	}
+	for _, f := range l.LintFile("planted.md", out, &Config{}).Findings {
+		if f.Rule == "metric-mismatch" {
+			t.Errorf("still there after the fix: %s", f)
+		}
+	}
+	clean, err := os.ReadFile(filepath.Join("testdata", "clean.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc = l.LintFile("clean.md", clean, &Config{}).Doc
+	if out, changes := Fix(doc); len(changes) != 0 || string(out) != string(clean) {
+		t.Errorf("a clean report was changed: %+v", changes)
+	}
+}
+
+func TestReferences(t *testing.T) {
+	tests := map[string]string{
+		"docs/a.log":                       "docs/a.log",
+		"`docs/b.log` and `c.txt`":         "docs/b.log c.txt",
+		"[x](shots/y%20z.png#top)":         "shots/y z.png",
+		"OPS-1234":                         "",
+		"v1.2":                             "",
+		"https://example.com/a.png":        "",
+		"`docs/incident-logs/[filename]`":  "",
+		"see the dashboard":                "",
+		"graph.png":                        "graph.png",
+		"[ticket](https://jira.example/1)": "",
+	}
+	for in, want := range tests {
+		if got := strings.Join(references(in), " "); got != want {
+			t.Errorf("references(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
