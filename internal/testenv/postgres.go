@@ -10,9 +10,10 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver
 )
@@ -41,22 +42,26 @@ func PostgresBin() string {
 // one piece of package state here: a server per test would cost a second
 // each, so tests share one and each gets its own database.
 type cluster struct {
-	once sync.Once
-	err  error
-	bin  string
-	dir  string
-	port int
-	asPG bool // commands run as the postgres user (we are root)
-	mu   sync.Mutex
-	n    int // databases made so far
+	once   sync.Once
+	err    error
+	bin    string
+	dir    string
+	port   int
+	cred   *syscall.Credential // the postgres user's, when we are root
+	server *exec.Cmd
+	exited chan struct{} // closed when the server process has ended
+	mu     sync.Mutex
+	n      int // databases made so far
 }
 
 var pg cluster
 
 // MustHavePostgres returns the DSN of a new, empty database on a throwaway
 // PostgreSQL server that the test binary starts on first use (initdb and
-// pg_ctl on a temporary folder and a free loopback port) and RunMain stops.
-// It calls Missing when PostgreSQL is not installed.
+// postgres on a temporary folder and a free loopback port). The server
+// runs as a child of the test binary and is stopped by RunMain, or by the
+// kernel when the binary dies. MustHavePostgres calls Missing when
+// PostgreSQL is not installed.
 func MustHavePostgres(tb testing.TB) string {
 	tb.Helper()
 	pg.once.Do(pg.start)
@@ -93,14 +98,12 @@ func (c *cluster) dsn(db string) string {
 	return fmt.Sprintf("postgres://debrief@127.0.0.1:%d/%s?sslmode=disable", c.port, db)
 }
 
-// command runs a PostgreSQL binary, as the postgres user when we are root
-// (the server refuses to run as root).
+// command runs a PostgreSQL binary, as the postgres user when we are root:
+// the server refuses to run as root.
 func (c *cluster) command(name string, args ...string) *exec.Cmd {
-	path := filepath.Join(c.bin, name)
-	if c.asPG {
-		return exec.Command("runuser", append([]string{"-u", "postgres", "--", path}, args...)...)
-	}
-	return exec.Command(path, args...)
+	cmd := exec.Command(filepath.Join(c.bin, name), args...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: c.cred}
+	return cmd
 }
 
 func (c *cluster) start() {
@@ -130,7 +133,7 @@ func (c *cluster) startServer() error {
 		if err := os.Chown(dir, uid, gid); err != nil {
 			return err
 		}
-		c.asPG = true
+		c.cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
 	}
 	data := filepath.Join(dir, "data")
 	if out, err := c.command("initdb", "-D", data, "-U", "debrief", "--auth=trust", "-E", "UTF8",
@@ -143,25 +146,54 @@ func (c *cluster) startServer() error {
 	}
 	c.port = l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	opts := fmt.Sprintf("-k %s -p %d -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300", dir, c.port)
-	if out, err := c.command("pg_ctl", "-D", data, "-w", "-l", filepath.Join(dir, "log"), "-o", opts, "start").CombinedOutput(); err != nil {
-		log, _ := os.ReadFile(filepath.Join(dir, "log"))
-		return fmt.Errorf("pg_ctl start: %v\n%s\n%s", err, out, log)
+	logFile, err := os.Create(filepath.Join(dir, "log"))
+	if err != nil {
+		return err
 	}
-	return nil
+	defer logFile.Close()
+	// The server is a child of this process rather than a daemon that
+	// pg_ctl leaves behind, so that it cannot outlive the test binary:
+	// the kernel sends it SIGQUIT (immediate shutdown) if the binary dies.
+	c.server = c.command("postgres", "-D", data, "-k", dir, "-p", strconv.Itoa(c.port),
+		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
+		"-c", "full_page_writes=off", "-c", "max_connections=300")
+	c.server.SysProcAttr.Pdeathsig = syscall.SIGQUIT
+	c.server.Stdout, c.server.Stderr = logFile, logFile
+	if err := c.server.Start(); err != nil {
+		return fmt.Errorf("start postgres: %w", err)
+	}
+	c.exited = make(chan struct{})
+	go func() {
+		c.server.Wait()
+		close(c.exited)
+	}()
+	// Wait until the server takes connections, as pg_ctl -w does.
+	for {
+		select {
+		case <-c.exited:
+			log, _ := os.ReadFile(filepath.Join(dir, "log"))
+			return fmt.Errorf("postgres exited: %s", log)
+		default:
+		}
+		if out, err := c.command("pg_isready", "-q", "-h", "127.0.0.1", "-p", strconv.Itoa(c.port)).CombinedOutput(); err == nil {
+			return nil
+		} else if len(out) > 0 {
+			return fmt.Errorf("pg_isready: %s", out)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
-// stop stops the server and removes its folder.
+// stop shuts the server down (fast shutdown: open sessions are ended) and
+// removes its folder.
 func (c *cluster) stop() {
-	if c.dir == "" {
-		return
+	if c.server != nil && c.exited != nil {
+		c.server.Process.Signal(syscall.SIGINT)
+		<-c.exited
+		c.server = nil
 	}
-	data := filepath.Join(c.dir, "data")
-	if _, err := os.Stat(filepath.Join(data, "postmaster.pid")); err == nil {
-		if out, err := c.command("pg_ctl", "-D", data, "-m", "immediate", "-w", "stop").CombinedOutput(); err != nil {
-			fmt.Fprintf(os.Stderr, "testenv: pg_ctl stop: %v\n%s", err, strings.TrimSpace(string(out)))
-		}
+	if c.dir != "" {
+		os.RemoveAll(c.dir)
+		c.dir = ""
 	}
-	os.RemoveAll(c.dir)
-	c.dir = ""
 }
