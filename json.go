@@ -329,3 +329,16 @@ func jsonError(data []byte, err error) error {
 	}
 	return Errorf(EINVALID, "line %d, column %d: %v", line, col, err)
 }
+
+// DecodeJSON reads a report in Debrief's JSON format. Errors are EINVALID
+// and name the line and column of the problem.
+func DecodeJSON(data []byte) (*Report, error) {
+	var r Report
+	if err := json.Unmarshal(data, &r); err != nil {
+		if ErrorCode(err) == EINTERNAL {
+			return nil, jsonError(data, err)
+		}
+		return nil, err
+	}
+	return &r, nil
+}

@@ -45,6 +45,10 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"version": {"print the version of debrief", runVersion},
+		"new":     {"write a new report from the template", runNew},
+		"fmt":     {"rewrite reports in canonical form", runFmt},
+		"show":    {"print a report as text or JSON", runShow},
+		"import":  {"convert a report from another layout or JSON to canonical Markdown", runImport},
 	}
 }
 

@@ -1,0 +1,399 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/aymanbagabas/go-udiff"
+	"github.com/debrief-oss/debrief"
+	"github.com/debrief-oss/debrief/markdown"
+)
+
+func runNew(_ context.Context, e *env) error {
+	fs := newFlagSet("new", "", "Write a new report from the template as DIR/YYYY-MM-DD-slug.md, prefilled from the flags.\nAn existing file is never overwritten.", e)
+	title := fs.String("title", "", "incident title")
+	date := fs.String("date", "", "incident date, YYYY-MM-DD (default today)")
+	severity := fs.String("severity", "", "Low, Medium, High or Critical")
+	author := fs.String("author", "", "report author")
+	dir := fs.String("dir", ".", "folder to write the report in")
+	if err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErrorf("new: unexpected argument %q", fs.Arg(0))
+	}
+	today := debrief.DateOf(time.Now())
+	r := &debrief.Report{Title: strings.TrimSpace(*title)}
+	r.Overview.ReportDate = today
+	r.Overview.IncidentDate = today
+	if *date != "" {
+		d := debrief.ParseDate(*date)
+		if !d.Valid() {
+			return usageErrorf("new: --date %q is not a date (want YYYY-MM-DD)", *date)
+		}
+		r.Overview.IncidentDate = debrief.ParseDate(d.ISO())
+	}
+	if *severity != "" {
+		s := debrief.ParseSeverity(*severity)
+		if !s.Valid() {
+			return usageErrorf("new: --severity %q is not one of Low, Medium, High, Critical", *severity)
+		}
+		r.Overview.Severity = debrief.ParseSeverity(s.Level.String())
+	}
+	r.Overview.Author = strings.TrimSpace(*author)
+	name := r.Overview.IncidentDate.ISO() + "-" + slug(r.Title) + ".md"
+	path := filepath.Join(*dir, name)
+	if err := os.MkdirAll(*dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return fmt.Errorf("new: %s already exists; not overwriting it", path)
+		}
+		return err
+	}
+	if _, err := f.Write(markdown.Render(r)); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, path)
+	return nil
+}
+
+// slug makes a file-name part from a title: "Checkout outage!" ->
+// "checkout-outage". An empty title gives "incident".
+func slug(title string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(title) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+			if b.Len() >= 60 {
+				break
+			}
+		} else {
+			dash = true
+		}
+	}
+	if b.Len() == 0 {
+		return "incident"
+	}
+	return b.String()
+}
+
+func runFmt(_ context.Context, e *env) error {
+	fs := newFlagSet("fmt", "[PATHS...]", `Rewrite reports in canonical form: the template's layout, sections in order,
+placeholders where nothing is filled in, extra sections kept in place.
+Without -l, -d or -w the canonical form is printed. A folder is walked for
+reports (Markdown files with template sections); "-" reads standard input.
+A file whose rewrite would drop text is never written: fmt reports it and
+exits with 2.`, e)
+	list := fs.Bool("l", false, "list files whose formatting differs (exit 1 when any)")
+	diff := fs.Bool("d", false, "print diffs instead of rewriting")
+	write := fs.Bool("w", false, "write the result to the file instead of standard output")
+	if err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	paths := fs.Args()
+	if len(paths) == 0 {
+		paths = []string{"-"}
+	}
+	files, err := reportFiles(paths)
+	if err != nil {
+		return err
+	}
+	var failed, differ bool
+	for _, f := range files {
+		src, err := readInput(f.path, e.stdin)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "%s: %v\n", f.path, err)
+			failed = true
+			continue
+		}
+		if !f.explicit && !looksLikeReport(src) {
+			continue
+		}
+		doc := markdown.Parse(f.name(), src)
+		printDiagnostics(e.stderr, doc.Diagnostics, markdown.SeverityError)
+		out := markdown.Render(doc.Report)
+		if lost := markdown.Lost(src, out); len(lost) > 0 {
+			fmt.Fprintf(e.stderr, "%s:1:1: error: formatting would drop text (%s); the file is left unchanged\n", f.name(), quoteWords(lost))
+			failed = true
+			continue
+		}
+		same := bytes.Equal(src, out)
+		if !same {
+			differ = true
+		}
+		if *list && !same {
+			fmt.Fprintln(e.stdout, f.name())
+		}
+		if *diff && !same {
+			fmt.Fprint(e.stdout, udiff.Unified(f.name(), f.name()+" (formatted)", string(src), string(out)))
+		}
+		if *write && !same && f.path != "-" {
+			if err := writeFileAtomic(f.path, out); err != nil {
+				fmt.Fprintf(e.stderr, "%s: %v\n", f.path, err)
+				failed = true
+			}
+		}
+		if !*list && !*diff && (!*write || f.path == "-") {
+			e.stdout.Write(out)
+		}
+	}
+	switch {
+	case failed:
+		return &exitError{code: 2}
+	case *list && differ:
+		return errFindings
+	}
+	return nil
+}
+
+func quoteWords(ws []string) string {
+	if len(ws) > 8 {
+		ws = append(ws[:8:8], fmt.Sprintf("and %d more", len(ws)-8))
+	}
+	return "missing: " + strings.Join(ws, ", ")
+}
+
+// printDiagnostics prints parse diagnostics of at least severity min.
+func printDiagnostics(w io.Writer, ds []markdown.Diagnostic, min markdown.Severity) {
+	for _, d := range ds {
+		if d.Severity >= min {
+			fmt.Fprintf(w, "%s:%d:%d: %s: %s\n", d.File, d.Pos.Line, d.Pos.Column, d.Severity, d.Message)
+		}
+	}
+}
+
+// writeFileAtomic replaces path with data through a temporary file in the
+// same folder, so that a crash never leaves half a report.
+func writeFileAtomic(path string, data []byte) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), fi.Mode().Perm()); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// inputFile is a file named on the command line or found in a folder.
+type inputFile struct {
+	path     string
+	explicit bool // named on the command line, not found in a folder
+}
+
+func (f inputFile) name() string {
+	if f.path == "-" {
+		return "<stdin>"
+	}
+	return f.path
+}
+
+// reportFiles expands paths: files as named, folders walked for *.md files
+// (skipping hidden folders and node_modules).
+func reportFiles(paths []string) ([]inputFile, error) {
+	var out []inputFile
+	for _, p := range paths {
+		if p == "-" {
+			out = append(out, inputFile{path: p, explicit: true})
+			continue
+		}
+		fi, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if !fi.IsDir() {
+			out = append(out, inputFile{path: p, explicit: true})
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				if path != p && (strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules") {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if strings.HasSuffix(strings.ToLower(d.Name()), ".md") {
+				out = append(out, inputFile{path: path})
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// looksLikeReport reports whether a Markdown file found in a folder is a
+// post-mortem: it has at least two template sections.
+func looksLikeReport(src []byte) bool {
+	doc := markdown.Parse("", src)
+	n := 0
+	for _, h := range doc.Headings {
+		if h.Key != "" && h.Key != debrief.KeyTitle {
+			n++
+		}
+	}
+	return n >= 2
+}
+
+func runShow(_ context.Context, e *env) error {
+	fs := newFlagSet("show", "FILE", "Print a report: a readable summary, or with --json Debrief's JSON format\n(described by docs/report.schema.json). \"-\" reads standard input.", e)
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageErrorf("show: want exactly one FILE")
+	}
+	path := fs.Arg(0)
+	src, err := readInput(path, e.stdin)
+	if err != nil {
+		return err
+	}
+	f := inputFile{path: path}
+	doc := markdown.Parse(f.name(), src)
+	printDiagnostics(e.stderr, doc.Diagnostics, markdown.SeverityWarning)
+	if *asJSON {
+		out, err := json.MarshalIndent(doc.Report, "", "  ")
+		if err != nil {
+			return err
+		}
+		e.stdout.Write(append(out, '\n'))
+		return nil
+	}
+	showText(e.stdout, doc.Report)
+	return nil
+}
+
+// showText prints the essentials of a report for a terminal.
+func showText(w io.Writer, r *debrief.Report) {
+	title := r.Title
+	if title == "" {
+		title = "(untitled)"
+	}
+	fmt.Fprintln(w, title)
+	fmt.Fprintln(w, strings.Repeat("=", min(len([]rune(title)), 78)))
+	o := r.Overview
+	row := func(label, value string) {
+		if value == "" {
+			value = "-"
+		}
+		fmt.Fprintf(w, "%-16s %s\n", label+":", value)
+	}
+	row("Incident date", o.IncidentDate.Text)
+	row("Severity", o.Severity.Canonical())
+	row("Duration", o.Duration.Text)
+	row("Author", o.Author)
+	row("Services down", strings.Join(r.Summary.Impact.ServicesDown, ", "))
+	row("Users affected", r.Summary.Impact.UsersAffected)
+	if r.Summary.WhatHappened != "" {
+		fmt.Fprintf(w, "\n%s\n", r.Summary.WhatHappened)
+	}
+	if len(r.Timeline) > 0 {
+		fmt.Fprintln(w, "\nTimeline:")
+		for _, ev := range r.Timeline {
+			fmt.Fprintf(w, "  %-17s %s", ev.Time.Text, ev.Event)
+			if ev.Action != "" {
+				fmt.Fprintf(w, " — %s", ev.Action)
+			}
+			fmt.Fprintln(w)
+		}
+	}
+	if len(r.ActionItems) > 0 {
+		fmt.Fprintln(w, "\nAction items:")
+		for _, a := range r.ActionItems {
+			fmt.Fprintf(w, "  [%s] %s (%s, due %s, %s)\n", or(a.Priority.Canonical(), "-"), a.Action, or(a.Owner, "no owner"), or(a.Due.Text, "-"), or(a.Status.Canonical(), "no status"))
+		}
+	}
+	if n := len(r.Extra); n > 0 {
+		fmt.Fprintf(w, "\n%d extra section(s)\n", n)
+	}
+}
+
+func or(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
+}
+
+func runImport(_ context.Context, e *env) error {
+	fs := newFlagSet("import", "FILE", `Convert a report to canonical Markdown on standard output. --from markdown
+(the default) reads any layout: other teams' post-mortems are mapped into the
+template's sections as well as they can be, and what does not map is kept as
+extra sections. --from json reads Debrief's JSON format. "-" reads standard
+input.`, e)
+	from := fs.String("from", "markdown", "input format: markdown or json")
+	if err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageErrorf("import: want exactly one FILE")
+	}
+	f := inputFile{path: fs.Arg(0)}
+	src, err := readInput(f.path, e.stdin)
+	if err != nil {
+		return err
+	}
+	switch *from {
+	case "markdown", "md":
+		doc := markdown.Parse(f.name(), src)
+		printDiagnostics(e.stderr, doc.Diagnostics, markdown.SeverityWarning)
+		out := markdown.Render(doc.Report)
+		if lost := markdown.Lost(src, out); len(lost) > 0 {
+			return fmt.Errorf("%s: import would drop text (%s)", f.name(), quoteWords(lost))
+		}
+		_, err = e.stdout.Write(out)
+		return err
+	case "json":
+		r, err := debrief.DecodeJSON(src)
+		if err != nil {
+			return fmt.Errorf("%s: %s", f.name(), debrief.ErrorMessage(err))
+		}
+		_, err = e.stdout.Write(markdown.Render(r))
+		return err
+	default:
+		return usageErrorf("import: --from %q: want markdown or json", *from)
+	}
+}
