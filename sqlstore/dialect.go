@@ -38,6 +38,13 @@ type dialect struct {
 	// expression.
 	searchMatch func(words []string) string
 
+	// nativeBool tells that BOOLEAN columns hold Go bools; SQLite keeps
+	// them as the integers 0 and 1.
+	nativeBool bool
+	// resetIdentity, when not empty, is a format (with the table name twice)
+	// that moves a table's ID sequence past the IDs copied into it.
+	resetIdentity string
+
 	// integrityCheck returns one row, "ok" when the database is sound.
 	integrityCheck string
 
@@ -75,6 +82,8 @@ var sqliteDialect = &dialect{
 var postgresDialect = &dialect{
 	name:          "postgres",
 	dollarArgs:    true,
+	nativeBool:    true,
+	resetIdentity: `SELECT setval(pg_get_serial_sequence('%s', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM %s), false)`,
 	migrationLock: `SELECT pg_advisory_xact_lock(7216483011)`,
 	// PostgreSQL keeps its own files sound; this checks that it answers.
 	integrityCheck: `SELECT 'ok'`,

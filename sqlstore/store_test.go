@@ -89,6 +89,9 @@ func TestConformance(t *testing.T) {
 					c.fn(t, db.dsn(t))
 				})
 			}
+			t.Run("backup_restore", func(t *testing.T) {
+				testBackupRestore(t, db.dsn(t), db.dsn(t))
+			})
 		})
 	}
 }
@@ -834,4 +837,61 @@ func TestMigrateConcurrentFresh(t *testing.T) {
 			}
 		})
 	}
+}
+
+func testBackupRestore(t *testing.T, dsn, emptyDSN string) {
+	s := openStore(t, dsn, newClock().Now)
+	ctx := context.Background()
+	want := map[string]*debrief.Report{}
+	for i := range 5 {
+		slug := fmt.Sprintf("r%d", i)
+		want[slug] = fullReport(i)
+		mustCreate(t, s, slug, want[slug])
+	}
+	u := &debrief.User{Email: "ada@example.com", Role: debrief.RoleAdmin}
+	if err := s.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	secret, _, err := s.CreateAPIToken(ctx, u.ID, "ci")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "backup.db")
+	if err := s.Backup(ctx, file); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, s.Backup(ctx, file), debrief.ECONFLICT)
+
+	check := func(name string, st *sqlstore.Store) {
+		t.Helper()
+		for slug, r := range want {
+			got, err := st.ReportBySlug(ctx, slug)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if diff := cmp.Diff(r, got.Report, cmpOpts...); diff != "" {
+				t.Errorf("%s: %s differs:\n%s", name, slug, diff)
+			}
+		}
+		if who, err := st.UserByAPIToken(ctx, secret); err != nil || who.Email != u.Email {
+			t.Errorf("%s: token user %v, %v", name, who, err)
+		}
+		if hits, err := st.SearchReports(ctx, "payments", 10); err != nil || len(hits) != len(want) {
+			t.Errorf("%s: search found %d, %v", name, len(hits), err)
+		}
+		if log, _ := st.AuditLog(ctx, debrief.AuditFilter{Entity: "report"}); len(log) != len(want) {
+			t.Errorf("%s: %d audit entries, want %d", name, len(log), len(want))
+		}
+		// New rows get new IDs.
+		if _, err := st.CreateReport(ctx, "new-"+name, fullReport(9)); err != nil {
+			t.Errorf("%s: create after copy: %v", name, err)
+		}
+	}
+	r := openStore(t, emptyDSN, nil)
+	if err := r.Restore(ctx, file); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, r.Restore(ctx, file), debrief.ECONFLICT)
+	check("restored", r)
+	check("backup", openStore(t, "sqlite:"+file, nil))
 }
