@@ -149,7 +149,7 @@ func TestParseEventTime(t *testing.T) {
 func TestParseDataLoss(t *testing.T) {
 	for _, c := range []struct {
 		in, details, text string
-		value           *bool
+		value             *bool
 	}{
 		{"No", "", "No", ptr(false)},
 		{"Yes - 200 orders were lost", "200 orders were lost", "Yes - 200 orders were lost", ptr(true)},
