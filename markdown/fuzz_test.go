@@ -16,7 +16,7 @@ import (
 // that formatting loses no word. The seed corpus is every real post-mortem
 // of the shared fixtures, the template and the filled example.
 func FuzzParse(f *testing.F) {
-	seeds := []string{"testdata/filled.md"}
+	seeds := []string{"../examples/2026-03-14-checkout-outage.md"}
 	if dir := filepath.Join(testenv.SharedDir(f), "fixtures", "postmortems"); dirExists(dir) {
 		matches, _ := filepath.Glob(filepath.Join(dir, "*.md"))
 		seeds = append(seeds, matches...)
@@ -53,7 +53,7 @@ func dirExists(dir string) bool {
 
 // BenchmarkParseRender parses and renders the filled example report.
 func BenchmarkParseRender(b *testing.B) {
-	src, err := os.ReadFile("testdata/filled.md")
+	src, err := os.ReadFile("../examples/2026-03-14-checkout-outage.md")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -44,7 +44,7 @@ func TestTemplateIsEmptyReport(t *testing.T) {
 }
 
 func TestFilledRoundTrip(t *testing.T) {
-	src := mustRead(t, "testdata/filled.md")
+	src := mustRead(t, "../examples/2026-03-14-checkout-outage.md")
 	doc := markdown.Parse("filled.md", src)
 	if len(doc.Diagnostics) != 0 {
 		t.Fatalf("diagnostics: %v", doc.Diagnostics)
@@ -105,7 +105,7 @@ func TestFilledRoundTrip(t *testing.T) {
 // TestVariants parses the same report written the ways people write it and
 // expects the same report as the canonical file.
 func TestVariants(t *testing.T) {
-	src := string(mustRead(t, "testdata/filled.md"))
+	src := string(mustRead(t, "../examples/2026-03-14-checkout-outage.md"))
 	want := markdown.Parse("filled.md", []byte(src)).Report
 	shift := func(s string) string {
 		var out []string
