@@ -172,4 +172,3 @@ func copyTable(ctx context.Context, w, r *tx, table string) error {
 	}
 	return flush()
 }
-

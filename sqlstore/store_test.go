@@ -172,7 +172,7 @@ func fullReport(n int) *debrief.Report {
 		},
 		SignOff: debrief.SignOff{ReviewedBy: "Team", Date: debrief.ParseDate("2024-03-20"), NextReviewDate: debrief.ParseDate("")},
 		Extra: []debrief.ExtraSection{
-			{Heading: "", Level: 2, Body: "Text before the first section.", After: debrief.KeyTitle},
+			{Heading: "", Level: 0, Body: "Text before the first section.", After: debrief.KeyTitle},
 			{Heading: "Appendix: graphs", Level: 2, Body: "```\nquery\n```", After: debrief.KeySignOff},
 			{Heading: "Notes", Level: 3, Body: "", After: debrief.KeyRootCauseWhy},
 		},
@@ -687,7 +687,7 @@ func testInvalid(t *testing.T, dsn string) {
 		{"ok", edit(func(r *debrief.Report) { r.Timeline[1].Event = "nul\x00" }), "timeline[1].event"},
 		{"ok", edit(func(r *debrief.Report) { r.Overview.IncidentDate.Text = "\x00" }), "overview.incident_date.text"},
 		{"ok", edit(func(r *debrief.Report) { r.ActionItems[1].Owner = "\xc3" }), "action_items[1].owner"},
-		{"ok", edit(func(r *debrief.Report) { r.Extra[1].Level = 0 }), "extra[1].level"},
+		{"ok", edit(func(r *debrief.Report) { r.Extra[1].Level = 7 }), "extra[1].level"},
 		{"ok", edit(func(r *debrief.Report) { r.Extra[0].After = "nowhere" }), "extra[0].after"},
 		{"ok", edit(func(r *debrief.Report) { r.Summary.WhatHappened = strings.Repeat("x", 2<<20) }), "summary.what_happened"},
 	}

@@ -51,8 +51,8 @@ func validateReport(r *debrief.Report) error {
 		return err
 	}
 	for i, x := range r.Extra {
-		if x.Level < 1 || x.Level > 6 {
-			return debrief.Errorf(debrief.EINVALID, "extra[%d].level: %d is not a heading level (1 to 6)", i, x.Level)
+		if x.Level < 0 || x.Level > 6 {
+			return debrief.Errorf(debrief.EINVALID, "extra[%d].level: %d is not a heading level (1 to 6, or 0 for text without a heading)", i, x.Level)
 		}
 		if x.After != "" && !slices.Contains(debrief.SectionKeys, x.After) {
 			return debrief.Errorf(debrief.EINVALID, "extra[%d].after: %q is not a section key", i, x.After)

@@ -49,6 +49,11 @@ func commands() map[string]command {
 		"fmt":     {"rewrite reports in canonical form", runFmt},
 		"show":    {"print a report as text or JSON", runShow},
 		"import":  {"convert a report from another layout or JSON to canonical Markdown", runImport},
+		"migrate": {"bring the database's schema up to date", runMigrate},
+		"backup":  {"copy the whole database to a file", runBackup},
+		"restore": {"load a backup into an empty database", runRestore},
+		"export":  {"write every stored report as Markdown to a folder", runExport},
+		"load":    {"store Markdown reports in the database", runLoad},
 	}
 }
 

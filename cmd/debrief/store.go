@@ -1,0 +1,290 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/debrief-oss/debrief"
+	"github.com/debrief-oss/debrief/markdown"
+	"github.com/debrief-oss/debrief/sqlstore"
+)
+
+// defaultDB is the database the store commands use without --db: a SQLite
+// file in the current folder.
+const defaultDB = "debrief.db"
+
+// dbHelp documents --db for every command that takes it.
+const dbHelp = `database: a SQLite file path or sqlite:PATH, or postgres://user@host/db`
+
+// openDB opens the database of --db. With migrate, it brings the schema up
+// to date first (creating a SQLite file when there is none); without, the
+// database must exist.
+func openDB(ctx context.Context, dsn string, migrate bool) (*sqlstore.Store, error) {
+	if path := sqlstore.FilePath(dsn); path != "" && !migrate {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("no database at %s (run debrief migrate or debrief load first)", path)
+		}
+	}
+	s, err := sqlstore.Open(ctx, dsn, sqlstore.Options{})
+	if err != nil {
+		return nil, storeError(err)
+	}
+	if migrate {
+		if _, err := s.Migrate(ctx); err != nil {
+			s.Close()
+			return nil, storeError(err)
+		}
+	}
+	return s, nil
+}
+
+// storeError shows an application error by its message.
+func storeError(err error) error {
+	if code := debrief.ErrorCode(err); code != debrief.EINTERNAL && code != "" {
+		return fmt.Errorf("%s", debrief.ErrorMessage(err))
+	}
+	return err
+}
+
+func runMigrate(ctx context.Context, e *env) error {
+	fs := newFlagSet("migrate", "", "Bring the database's schema up to date. Running it again does nothing.", e)
+	db := fs.String("db", defaultDB, dbHelp)
+	if err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return usageErrorf("migrate takes no arguments")
+	}
+	s, err := sqlstore.Open(ctx, *db, sqlstore.Options{})
+	if err != nil {
+		return storeError(err)
+	}
+	defer s.Close()
+	applied, err := s.Migrate(ctx)
+	for _, name := range applied {
+		fmt.Fprintf(e.stdout, "applied %s\n", name)
+	}
+	if err != nil {
+		return storeError(err)
+	}
+	if len(applied) == 0 {
+		fmt.Fprintln(e.stdout, "the schema is up to date")
+	}
+	return nil
+}
+
+func runBackup(ctx context.Context, e *env) error {
+	fs := newFlagSet("backup", "FILE", `Write a copy of the whole database to FILE, a new SQLite file, while it is in use.
+For SQLite this is VACUUM INTO; for PostgreSQL, a portable copy of every table.
+"debrief restore" loads a backup into an empty database.`, e)
+	db := fs.String("db", defaultDB, dbHelp)
+	if err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageErrorf("backup takes one FILE")
+	}
+	s, err := openDB(ctx, *db, false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.Backup(ctx, fs.Arg(0)); err != nil {
+		return storeError(err)
+	}
+	fmt.Fprintf(e.stdout, "backed up to %s\n", fs.Arg(0))
+	return nil
+}
+
+func runRestore(ctx context.Context, e *env) error {
+	fs := newFlagSet("restore", "FILE", `Copy a backup that "debrief backup" wrote into the database, which must be empty.
+The database's schema is brought up to date first.`, e)
+	db := fs.String("db", defaultDB, dbHelp)
+	if err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageErrorf("restore takes one FILE")
+	}
+	s, err := openDB(ctx, *db, true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.Restore(ctx, fs.Arg(0)); err != nil {
+		return storeError(err)
+	}
+	fmt.Fprintf(e.stdout, "restored %s\n", fs.Arg(0))
+	return nil
+}
+
+func runExport(ctx context.Context, e *env) error {
+	fs := newFlagSet("export", "DIR", `Write every stored report, archived ones included, as canonical Markdown to
+DIR/SLUG.md, creating DIR when needed.`, e)
+	db := fs.String("db", defaultDB, dbHelp)
+	if err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageErrorf("export takes one DIR")
+	}
+	dir := fs.Arg(0)
+	s, err := openDB(ctx, *db, false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	n := 0
+	for _, state := range []debrief.ReportState{debrief.StateDraft, debrief.StateInReview, debrief.StatePublished, debrief.StateArchived} {
+		f := debrief.ReportFilter{State: state, Limit: 500}
+		for {
+			page, err := s.ListReports(ctx, f)
+			if err != nil {
+				return storeError(err)
+			}
+			for _, sum := range page.Reports {
+				sr, err := s.Report(ctx, sum.ID)
+				if err != nil {
+					return storeError(err)
+				}
+				path := filepath.Join(dir, sr.Slug+".md")
+				if err := os.WriteFile(path, markdown.Render(sr.Report), 0o644); err != nil {
+					return err
+				}
+				n++
+			}
+			if f.Cursor = page.Next; f.Cursor == "" {
+				break
+			}
+		}
+	}
+	fmt.Fprintf(e.stdout, "exported %d reports to %s\n", n, dir)
+	return nil
+}
+
+func runLoad(ctx context.Context, e *env) error {
+	fs := newFlagSet("load", "PATH...", `Store Markdown reports: files, and the .md files in folders and their
+subfolders. A report is named by its file name without .md; a report of
+that name is updated, and loading the same files again changes nothing.
+Files with parse errors are reported and skipped. The database's schema is
+brought up to date first.`, e)
+	db := fs.String("db", defaultDB, dbHelp)
+	if err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usageErrorf("load takes at least one PATH")
+	}
+	files, err := markdownFiles(fs.Args())
+	if err != nil {
+		return err
+	}
+	s, err := openDB(ctx, *db, true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	var created, updated, unchanged, skipped int
+	for _, file := range files {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			return err
+		}
+		doc := markdown.Parse(file, src)
+		bad := false
+		for _, d := range doc.Diagnostics {
+			if d.Severity == markdown.SeverityError {
+				fmt.Fprintln(e.stderr, d.Error())
+				bad = true
+			}
+		}
+		if bad {
+			skipped++
+			continue
+		}
+		slug := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+		counter, err := loadReport(ctx, s, slug, doc.Report)
+		if debrief.ErrorCode(err) == debrief.EINVALID {
+			fmt.Fprintf(e.stderr, "%s: %s\n", file, debrief.ErrorMessage(err))
+			skipped++
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", file, storeError(err))
+		}
+		switch counter {
+		case "created":
+			created++
+		case "updated":
+			updated++
+		default:
+			unchanged++
+		}
+	}
+	fmt.Fprintf(e.stdout, "%d created, %d updated, %d unchanged, %d skipped\n", created, updated, unchanged, skipped)
+	if skipped > 0 {
+		return errFindings
+	}
+	return nil
+}
+
+// loadReport stores r under slug and says what happened: "created",
+// "updated" or "unchanged".
+func loadReport(ctx context.Context, s *sqlstore.Store, slug string, r *debrief.Report) (string, error) {
+	old, err := s.ReportBySlug(ctx, slug)
+	if debrief.ErrorCode(err) == debrief.ENOTFOUND {
+		_, err = s.CreateReport(ctx, slug, r)
+		return "created", err
+	}
+	if err != nil {
+		return "", err
+	}
+	sr, err := s.UpdateReport(ctx, old.ID, old.Version, r)
+	if err != nil {
+		return "", err
+	}
+	if sr.Version == old.Version {
+		return "unchanged", nil
+	}
+	return "updated", nil
+}
+
+// markdownFiles lists the files of paths: files as given, folders walked
+// for .md files, in name order.
+func markdownFiles(paths []string) ([]string, error) {
+	var files []string
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if !info.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && strings.EqualFold(filepath.Ext(path), ".md") {
+				found = append(found, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		sort.Strings(found)
+		files = append(files, found...)
+	}
+	return files, nil
+}

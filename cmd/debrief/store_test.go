@@ -1,0 +1,179 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/debrief-oss/debrief/internal/testenv"
+	"github.com/debrief-oss/debrief/markdown"
+	"github.com/debrief-oss/debrief/sqlstore"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// TestMain stops the throwaway PostgreSQL server the store tests start.
+func TestMain(m *testing.M) { os.Exit(testenv.RunMain(m)) }
+
+// storeDatabases makes a new, empty database of each kind.
+var storeDatabases = []struct {
+	name string
+	dsn  func(t *testing.T) string
+}{
+	{"sqlite", func(t *testing.T) string { return filepath.Join(t.TempDir(), "debrief.db") }},
+	{"postgres", func(t *testing.T) string { return testenv.MustHavePostgres(t) }},
+}
+
+// mustRun runs debrief and fails the test unless it exits with 0.
+func mustRun(t *testing.T, args ...string) string {
+	t.Helper()
+	out, errOut, code := runCLI(t, "", args...)
+	if code != 0 {
+		t.Fatalf("debrief %s: exit %d\n%s%s", strings.Join(args, " "), code, out, errOut)
+	}
+	return out
+}
+
+// TestLoadExportFixtures stores the fixture reports and checks that every
+// one reads back equal to what was parsed, that loading again changes
+// nothing, and that export writes each report's canonical Markdown byte for
+// byte.
+func TestLoadExportFixtures(t *testing.T) {
+	files := testenv.FixtureFiles(t, "postmortems", ".md")
+	dir := filepath.Dir(files[0])
+	for _, db := range storeDatabases {
+		t.Run(db.name, func(t *testing.T) {
+			dsn := db.dsn(t)
+			n := len(files)
+			if out := mustRun(t, "load", "--db", dsn, dir); !strings.HasPrefix(out, strconv.Itoa(n)+" created, 0 updated, 0 unchanged, 0 skipped") {
+				t.Errorf("first load: %q", out)
+			}
+			if out := mustRun(t, "load", dir, "--db", dsn); !strings.HasPrefix(out, "0 created, 0 updated, "+strconv.Itoa(n)+" unchanged") {
+				t.Errorf("second load: %q", out)
+			}
+
+			ctx := context.Background()
+			s, err := sqlstore.Open(ctx, dsn, sqlstore.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			canonical := map[string][]byte{}
+			for _, file := range files {
+				src, err := os.ReadFile(file)
+				if err != nil {
+					t.Fatal(err)
+				}
+				parsed := markdown.Parse(file, src).Report
+				slug := strings.TrimSuffix(filepath.Base(file), ".md")
+				sr, err := s.ReportBySlug(ctx, slug)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if sr.Version != 1 {
+					t.Errorf("%s: version %d after loading twice, want 1", slug, sr.Version)
+				}
+				if diff := cmp.Diff(parsed, sr.Report, cmpopts.EquateEmpty(), cmp.Comparer(sameZone)); diff != "" {
+					t.Errorf("%s: stored report differs from the parsed one (-parsed +stored):\n%s", slug, diff)
+				}
+				canonical[slug+".md"] = markdown.Render(parsed)
+			}
+
+			out := filepath.Join(t.TempDir(), "export")
+			mustRun(t, "export", "--db", dsn, out)
+			exported := readDir(t, out)
+			if len(exported) != n {
+				t.Errorf("exported %d files, want %d", len(exported), n)
+			}
+			for name, want := range canonical {
+				if got := exported[name]; !bytes.Equal(got, want) {
+					t.Errorf("%s: exported Markdown is not the canonical rendering", name)
+				}
+			}
+
+			// Canonical reports go through load and export unchanged.
+			again := filepath.Join(t.TempDir(), "again.db")
+			mustRun(t, "load", "--db", again, out)
+			out2 := filepath.Join(t.TempDir(), "export2")
+			mustRun(t, "export", "--db", "sqlite:"+again, out2)
+			if diff := cmp.Diff(exported, readDir(t, out2)); diff != "" {
+				t.Errorf("load then export of an export differs:\n%s", diff)
+			}
+
+			// A backup restored elsewhere exports the same reports.
+			backup := filepath.Join(t.TempDir(), "backup.db")
+			mustRun(t, "backup", "--db", dsn, backup)
+			restored := filepath.Join(t.TempDir(), "restored.db")
+			mustRun(t, "restore", "--db", restored, backup)
+			out3 := filepath.Join(t.TempDir(), "export3")
+			mustRun(t, "export", "--db", restored, out3)
+			if diff := cmp.Diff(exported, readDir(t, out3)); diff != "" {
+				t.Errorf("export of a restored backup differs:\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestStoreCommands(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "x.db")
+	if _, errOut, code := runCLI(t, "", "export", "--db", db, filepath.Join(dir, "out")); code != 2 || !strings.Contains(errOut, "no database at") {
+		t.Errorf("export of a missing database: exit %d, %q", code, errOut)
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Errorf("export created %s", db)
+	}
+	if out := mustRun(t, "migrate", "--db", "sqlite:"+db); !strings.Contains(out, "applied 0001_schema.sql") {
+		t.Errorf("first migrate: %q", out)
+	}
+	if out := mustRun(t, "migrate", "--db", db); out != "the schema is up to date\n" {
+		t.Errorf("second migrate: %q", out)
+	}
+	// A report that cannot be stored is reported, the others are stored.
+	reports := filepath.Join(dir, "reports")
+	os.MkdirAll(reports, 0o755)
+	os.WriteFile(filepath.Join(reports, "good.md"), []byte("# Incident Post-Mortem Report: Good\n"), 0o644)
+	os.WriteFile(filepath.Join(reports, "bad name.md"), []byte("# Incident Post-Mortem Report: Bad\n"), 0o644)
+	out, errOut, code := runCLI(t, "", "load", "--db", db, reports)
+	if code != 1 || !strings.HasPrefix(out, "1 created, 0 updated, 0 unchanged, 1 skipped") || !strings.Contains(errOut, "bad name.md: slug:") {
+		t.Errorf("load with a bad file: exit %d, %q, %q", code, out, errOut)
+	}
+	if _, errOut, code := runCLI(t, "", "backup", "--db", db, filepath.Join(dir, "reports", "good.md")); code != 2 || !strings.Contains(errOut, "exists") {
+		t.Errorf("backup over a file: exit %d, %q", code, errOut)
+	}
+	if _, _, code := runCLI(t, "", "load", "--db", db); code != 2 {
+		t.Errorf("load without paths: exit %d", code)
+	}
+}
+
+// sameZone compares time zones by name and offset.
+func sameZone(a, b *time.Location) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	t := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	return t.In(a).Format("MST -0700") == t.In(b).Format("MST -0700")
+}
+
+// readDir returns the files of dir by name.
+func readDir(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[e.Name()] = b
+	}
+	return files
+}
