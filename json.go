@@ -203,7 +203,7 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 func checksJSON(items []CheckItem) []jsonCheck {
 	out := make([]jsonCheck, len(items))
 	for i, it := range items {
-		out[i] = jsonCheck{Text: it.Text, Done: it.Done}
+		out[i] = jsonCheck(it)
 	}
 	return out
 }
@@ -297,7 +297,7 @@ func checksFromJSON(items []jsonCheck) []CheckItem {
 	}
 	out := make([]CheckItem, len(items))
 	for i, it := range items {
-		out[i] = CheckItem{Text: it.Text, Done: it.Done}
+		out[i] = CheckItem(it)
 	}
 	return out
 }
