@@ -67,9 +67,10 @@ type Incident struct {
 
 // Evidence is a log line with its place.
 type Evidence struct {
-	File string `json:"file"`
-	Line int    `json:"line"`
-	Text string `json:"text"`
+	File string     `json:"file"`
+	Line int        `json:"line"`
+	Time *time.Time `json:"time,omitempty"`
+	Text string     `json:"text"`
 }
 
 // TopError is an error template with its count and one line it came from.
@@ -138,7 +139,10 @@ func (a *analysis) result(inputs []Input, g *agg) *Result {
 		if !e.set {
 			return nil
 		}
-		return ev(a.book.files[e.at.seq], e.at, e.text)
+		x := ev(a.book.files[e.at.seq], e.at, e.text)
+		t := time.Unix(e.sec, 0).In(loc)
+		x.Time = &t
+		return x
 	}
 	for _, b := range g.badShown {
 		r.BadExamples = append(r.BadExamples, *ev(b.file, b.at, b.text))

@@ -40,6 +40,25 @@ func appendTemplate(dst, msg []byte, request bool) []byte {
 	if len(msg) > 512 {
 		msg = msg[:512]
 	}
+	if request {
+		// "GET /a HTTP/1.1": the protocol says nothing about the error.
+		if sp := lastSpace(msg); sp > 0 && len(msg)-sp > 5 && string(msg[sp+1:sp+6]) == "HTTP/" {
+			msg = msg[:sp]
+		}
+		// The query's values vary with every request: keep that there was
+		// one.
+		for i, c := range msg {
+			if c == '?' {
+				return append(appendMasked(dst, msg[:i], true), "?<query>"...)
+			}
+		}
+	}
+	return appendMasked(dst, msg, request)
+}
+
+// appendMasked appends msg with its variable tokens masked; paths keeps
+// URL paths, masking only their variable segments.
+func appendMasked(dst, msg []byte, paths bool) []byte {
 	i := 0
 	for i < len(msg) {
 		c := msg[i]
@@ -75,7 +94,7 @@ func appendTemplate(dst, msg []byte, request bool) []byte {
 			e--
 		}
 		tok := msg[i:e]
-		if request && len(tok) > 0 && tok[0] == '/' {
+		if paths && len(tok) > 0 && tok[0] == '/' {
 			dst = appendRequestPath(dst, tok)
 		} else {
 			dst = appendToken(dst, tok)
@@ -242,4 +261,13 @@ func unitSuffix(t []byte) bool {
 		}
 	}
 	return true
+}
+
+func lastSpace(b []byte) int {
+	for i := len(b) - 1; i >= 0; i-- {
+		if b[i] == ' ' {
+			return i
+		}
+	}
+	return -1
 }

@@ -58,10 +58,10 @@ func (e elevation) state(b Bucket) int {
 	r := rate(b)
 	// Clearly above: at least 3 errors, a rate above the baseline by one
 	// point, three spreads and the baseline itself, and more errors than
-	// chance would give at the baseline rate (three standard deviations).
+	// chance would give at the baseline rate (four standard deviations).
 	n := float64(b.Total)
 	expect := e.base * n
-	if b.Errors >= 3 && r >= e.base+max(0.01, 3*e.spread, e.base) && float64(b.Errors) > expect+3*math.Sqrt(expect*(1-e.base)) {
+	if b.Errors >= 3 && r >= e.base+max(0.01, 3*e.spread, e.base) && float64(b.Errors) > expect+4*math.Sqrt(expect*(1-e.base)) {
 		return 1
 	}
 	return 0

@@ -48,6 +48,7 @@ func commands() map[string]command {
 		"new":     {"write a new report from the template", runNew},
 		"fmt":     {"rewrite reports in canonical form", runFmt},
 		"show":    {"print a report as text or JSON", runShow},
+		"logs":    {"find the incident's evidence in logs: window, error rate, users, top errors", runLogs},
 		"import":  {"convert a report from another layout or JSON to canonical Markdown", runImport},
 		"migrate": {"bring the database's schema up to date", runMigrate},
 		"backup":  {"copy the whole database to a file", runBackup},

@@ -1,0 +1,628 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/debrief-oss/debrief"
+	"github.com/debrief-oss/debrief/chart"
+	"github.com/debrief-oss/debrief/logscan"
+	"github.com/debrief-oss/debrief/markdown"
+)
+
+// runLogs dispatches "debrief logs analyze" and "debrief logs apply".
+func runLogs(ctx context.Context, e *env) error {
+	if len(e.args) > 0 {
+		sub, rest := e.args[0], &env{args: e.args[1:], stdin: e.stdin, stdout: e.stdout, stderr: e.stderr}
+		switch sub {
+		case "analyze":
+			return runLogsAnalyze(ctx, rest)
+		case "apply":
+			return runLogsApply(ctx, rest)
+		}
+	}
+	fs := newFlagSet("logs", "analyze|apply ...", `Read an incident's logs and find its evidence: when errors rose above their
+baseline, when they peaked and ended, the error rate, the users affected and
+the top error messages.
+
+  debrief logs analyze [flags] FILE...         print what the logs show
+  debrief logs apply [flags] REPORT.md FILE... fill the report from the logs
+
+Run "debrief logs analyze --help" for the flags.`, e)
+	if err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	if len(fs.Args()) == 0 {
+		fs.Usage()
+		return errUsage
+	}
+	return usageErrorf("logs: unknown subcommand %q (want analyze or apply)", fs.Args()[0])
+}
+
+// logsFlags are the analysis flags shared by analyze and apply.
+type logsFlags struct {
+	format, bucket, rule, tz     string
+	year, top, workers           int
+	maxLine                      int
+	userBudget                   int
+	timeKey, levelKey, statusKey string
+	userKey, msgKey, latencyKey  string
+	noProgress                   bool
+}
+
+func (f *logsFlags) register(fs *flagSet) {
+	fs.StringVar(&f.format, "format", "", "log format for every file, instead of detecting it: "+strings.Join(logscan.Formats(), ", "))
+	fs.StringVar(&f.bucket, "bucket", "", "bucket width such as 1m or 10s (default: from the time span, at least 1m)")
+	fs.StringVar(&f.rule, "error", "", "which events are errors, e.g. status>=400 or level>=warn (default: status>=500, or level>=error without a status)")
+	fs.StringVar(&f.tz, "tz", "", "zone of times written without one, e.g. Europe/Paris or +02:00 (default UTC); also the zone of the output")
+	fs.IntVar(&f.year, "year", 0, "year of the first line of syslog files without years (default: from the file's modification time)")
+	fs.IntVar(&f.top, "top", 10, "number of top error templates to show")
+	fs.IntVar(&f.workers, "workers", 0, "decoding goroutines (default: one per core)")
+	fs.IntVar(&f.maxLine, "max-line", 64<<10, "longest line decoded, in bytes; longer lines are skipped and counted")
+	fs.IntVar(&f.userBudget, "user-budget", 1<<20, "failing (user, time) pairs counted exactly before affected users are estimated")
+	fs.StringVar(&f.timeKey, "time-key", "", "JSON/logfmt field with the time")
+	fs.StringVar(&f.levelKey, "level-key", "", "JSON/logfmt field with the level")
+	fs.StringVar(&f.statusKey, "status-key", "", "JSON/logfmt field with the HTTP status")
+	fs.StringVar(&f.userKey, "user-key", "", "JSON/logfmt field with the user id")
+	fs.StringVar(&f.msgKey, "msg-key", "", "JSON/logfmt field with the message")
+	fs.StringVar(&f.latencyKey, "latency-key", "", "JSON/logfmt field with the latency")
+	fs.BoolVar(&f.noProgress, "no-progress", false, "never show the progress bar")
+}
+
+// options turns the flags into analysis options.
+func (f *logsFlags) options() (logscan.Options, error) {
+	o := logscan.Options{Format: f.format, Year: f.year, TopErrors: f.top, Workers: f.workers, MaxLine: f.maxLine, UserBudget: f.userBudget,
+		Keys: logscan.Keys{Time: f.timeKey, Level: f.levelKey, Status: f.statusKey, User: f.userKey, Message: f.msgKey, Latency: f.latencyKey}}
+	if f.format != "" {
+		ok := false
+		for _, name := range logscan.Formats() {
+			ok = ok || name == f.format
+		}
+		if !ok {
+			return o, usageErrorf("logs: unknown --format %q (want one of %s)", f.format, strings.Join(logscan.Formats(), ", "))
+		}
+	}
+	if f.bucket != "" {
+		d, err := time.ParseDuration(f.bucket)
+		if err != nil || d < time.Second {
+			return o, usageErrorf("logs: bad --bucket %q: want a duration of at least 1s, such as 1m", f.bucket)
+		}
+		o.Bucket = d
+	}
+	if f.rule != "" {
+		r, err := logscan.ParseRule(f.rule)
+		if err != nil {
+			return o, usageErrorf("logs: --error: %v", err)
+		}
+		o.Rule = r
+	}
+	if f.tz != "" {
+		loc, err := logsZone(f.tz)
+		if err != nil {
+			return o, usageErrorf("logs: bad --tz %q: %v", f.tz, err)
+		}
+		o.Location = loc
+	}
+	return o, nil
+}
+
+// logsZone reads a zone name ("Europe/Paris", "UTC") or a fixed offset
+// ("+02:00", "-0500").
+func logsZone(s string) (*time.Location, error) {
+	if len(s) >= 3 && (s[0] == '+' || s[0] == '-') {
+		t, err := time.Parse("-07:00", s)
+		if err != nil {
+			if t, err = time.Parse("-0700", s); err != nil {
+				if t, err = time.Parse("-07", s); err != nil {
+					return nil, fmt.Errorf("want an offset such as +02:00")
+				}
+			}
+		}
+		_, off := t.Zone()
+		return time.FixedZone(s, off), nil
+	}
+	return time.LoadLocation(s)
+}
+
+// logsAnalyze opens the files and runs the analysis, with a progress bar on
+// a terminal.
+func logsAnalyze(ctx context.Context, e *env, f *logsFlags, files []string) (*logscan.Result, logscan.Options, error) {
+	opt, err := f.options()
+	if err != nil {
+		return nil, opt, err
+	}
+	var inputs []logscan.Input
+	var total int64
+	for _, name := range files {
+		in := logscan.Input{Name: name}
+		if name == "-" {
+			in.Reader = e.stdin
+			total = -1
+		} else {
+			fh, err := os.Open(name)
+			if err != nil {
+				return nil, opt, fmt.Errorf("logs: %w", err)
+			}
+			defer fh.Close()
+			st, err := fh.Stat()
+			if err != nil {
+				return nil, opt, fmt.Errorf("logs: %w", err)
+			}
+			if st.IsDir() {
+				return nil, opt, fmt.Errorf("logs: %s is a directory; name the log files", name)
+			}
+			if total >= 0 {
+				total += st.Size()
+			}
+			in.Reader, in.ModTime = fh, st.ModTime()
+		}
+		inputs = append(inputs, in)
+	}
+	if out, ok := e.stderr.(*os.File); ok && !f.noProgress && term.IsTerminal(int(out.Fd())) {
+		bar := progressbar.NewOptions64(total,
+			progressbar.OptionSetWriter(out),
+			progressbar.OptionShowBytes(true),
+			progressbar.OptionSetDescription("reading logs"),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionShowElapsedTimeOnFinish(),
+			progressbar.OptionClearOnFinish(),
+		)
+		opt.Progress = func(n int64) { _ = bar.Add64(n) }
+		defer bar.Finish()
+	}
+	opt.Warn = func(err error) { fmt.Fprintf(e.stderr, "debrief: warning: %v\n", err) }
+	res, err := logscan.Analyze(ctx, inputs, opt)
+	if err != nil {
+		return nil, opt, fmt.Errorf("logs: %w", err)
+	}
+	return res, opt, nil
+}
+
+func runLogsAnalyze(ctx context.Context, e *env) error {
+	fs := newFlagSet("logs analyze", "FILE...", `Analyze logs (plain or gzip; - for standard input; several files are merged
+by time) and print what they show about the incident: events and errors per
+time bucket, the baseline error rate, the incident window (start, peak, end)
+with its error rate, the distinct users who saw a failure in it, the top
+error messages grouped by template, latency percentiles and the change in
+volume. Formats are detected per file: combined/common access logs, JSON
+lines (also bunyan, Caddy), Docker/Kubernetes json-file, logfmt, syslog
+(RFC 3164 and 5424), HAProxy, and "timestamp level message" lines.`, e)
+	var f logsFlags
+	f.register(fs)
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	svg := fs.String("svg", "", "write a chart of events and error rate with the incident shaded to this SVG file")
+	timeline := fs.Bool("timeline", false, "print draft Markdown timeline rows (incident began, errors peaked, service restored)")
+	if err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	files := fs.Args()
+	if len(files) == 0 {
+		return usageErrorf("logs analyze: no FILE given")
+	}
+	if *asJSON && *timeline {
+		return usageErrorf("logs analyze: --json and --timeline print different things; choose one")
+	}
+	res, opt, err := logsAnalyze(ctx, e, &f, files)
+	if err != nil {
+		return err
+	}
+	if *svg != "" {
+		if err := logsWriteSVG(*svg, res, opt); err != nil {
+			return err
+		}
+	}
+	switch {
+	case *asJSON:
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	case *timeline:
+		rows := logscan.TimelineRows(res.TimelineEvents(opt.Location))
+		if len(rows) == 0 {
+			fmt.Fprintln(e.stderr, "debrief: no incident found in the logs: no timeline rows to draft")
+			return nil
+		}
+		fmt.Fprintln(e.stdout, "| Time | Event | Action Taken |")
+		fmt.Fprintln(e.stdout, "|------|-------|--------------|")
+		for _, r := range rows {
+			fmt.Fprintln(e.stdout, r)
+		}
+		return nil
+	}
+	logsSummary(e.stdout, res, opt.Location)
+	return nil
+}
+
+// logsWriteSVG draws the traffic chart.
+func logsWriteSVG(path string, res *logscan.Result, opt logscan.Options) error {
+	tr := chart.Traffic{Title: "Events and error rate: " + logsFileList(res), Bucket: time.Duration(res.BucketSeconds) * time.Second}
+	for _, b := range res.Buckets {
+		tr.Points = append(tr.Points, chart.TrafficPoint{Start: b.Start, Total: b.Total, Errors: b.Errors})
+	}
+	if res.Incident != nil {
+		tr.WindowStart, tr.WindowEnd = res.Incident.Start, res.Incident.End
+	}
+	fh, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("logs: %w", err)
+	}
+	if err := tr.WriteSVG(fh); err != nil {
+		fh.Close()
+		return fmt.Errorf("logs: write %s: %w", path, err)
+	}
+	if err := fh.Close(); err != nil {
+		return fmt.Errorf("logs: write %s: %w", path, err)
+	}
+	return nil
+}
+
+func logsFileList(res *logscan.Result) string {
+	var names []string
+	for _, f := range res.Files {
+		names = append(names, filepath.Base(f.Name))
+	}
+	if len(names) > 3 {
+		names = append(names[:3], fmt.Sprintf("and %d more", len(names)-3))
+	}
+	return strings.Join(names, ", ")
+}
+
+// logsSummary prints the readable summary of an analysis.
+func logsSummary(w io.Writer, res *logscan.Result, loc *time.Location) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	tf := func(t time.Time) string { return t.In(loc).Format("2006-01-02 15:04:05 MST") }
+	for _, f := range res.Files {
+		fmt.Fprintf(w, "File:      %s (%s)\n", f.Name, f.Format)
+	}
+	fmt.Fprintf(w, "Lines:     %d (%d events, %d bad, %d over-long, %d continuation)\n", res.Lines, res.Events, res.BadLines, res.LongLines, res.ContinuationLines)
+	if res.First == nil {
+		fmt.Fprintln(w, "No events with a time were found.")
+		logsBadLines(w, res)
+		return
+	}
+	fmt.Fprintf(w, "Span:      %s to %s, %d buckets of %s\n", tf(*res.First), tf(*res.Last), len(res.Buckets), time.Duration(res.BucketSeconds)*time.Second)
+	fmt.Fprintf(w, "Errors:    %d (%s); baseline error rate %s\n", res.Errors, res.ErrorRule, logscan.Percent(res.BaselineErrorRate))
+	if inc := res.Incident; inc != nil {
+		fmt.Fprintf(w, "\nIncident:  %s to %s (%s)\n", tf(inc.Start), tf(inc.End), inc.End.Sub(inc.Start))
+		fmt.Fprintf(w, "  error rate %s (%d errors of %d events); peak %s at %s\n", logscan.Percent(inc.ErrorRate), inc.Errors, inc.Requests, logscan.Percent(inc.PeakErrorRate), tf(inc.Peak))
+		how := "exact"
+		if !res.AffectedUsersExact {
+			how = "estimated with HyperLogLog"
+		}
+		by := res.AffectedUsersBy
+		if by == "" {
+			by = "no user or client field"
+		}
+		fmt.Fprintf(w, "  affected users: %d (%s, by %s)\n", res.AffectedUsers, how, by)
+		if v := res.Volume; v != nil {
+			fmt.Fprintf(w, "  volume: %.0f events per bucket against %.0f before (%+.0f%%)\n", v.IncidentPerBucket, v.BaselinePerBucket, 100*v.Change)
+		}
+		for _, ev := range []struct {
+			what string
+			e    *logscan.Evidence
+		}{{"began", inc.StartEvidence}, {"peak", inc.PeakEvidence}, {"restored", inc.EndEvidence}} {
+			if ev.e != nil {
+				fmt.Fprintf(w, "  %-8s  %s:%d: %s\n", ev.what, ev.e.File, ev.e.Line, logsShort(ev.e.Text, 160))
+			}
+		}
+	} else {
+		fmt.Fprintln(w, "\nNo incident: the error rate never rose clearly above its baseline.")
+	}
+	if l := res.Latency; l != nil {
+		fmt.Fprintf(w, "\nLatency:   p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms (%d events)\n", l.P50, l.P90, l.P99, l.Max, l.Count)
+	}
+	if len(res.TopErrors) > 0 {
+		fmt.Fprintln(w, "\nTop errors:")
+		for _, t := range res.TopErrors {
+			fmt.Fprintf(w, "  %7d  %s\n", t.Count, logsShort(t.Template, 200))
+			if t.Evidence != nil {
+				fmt.Fprintf(w, "           %s:%d: %s\n", t.Evidence.File, t.Evidence.Line, logsShort(t.Example, 160))
+			}
+		}
+	}
+	logsBadLines(w, res)
+}
+
+func logsBadLines(w io.Writer, res *logscan.Result) {
+	if len(res.BadExamples) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nBad lines (%d; the first %d):\n", res.BadLines, len(res.BadExamples))
+	for _, b := range res.BadExamples {
+		fmt.Fprintf(w, "  %s:%d: %s\n", b.File, b.Line, logsShort(b.Text, 160))
+	}
+}
+
+// logsShort cuts s to n bytes at most, marking the cut.
+func logsShort(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && s[cut]&0xC0 == 0x80 {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+func runLogsApply(ctx context.Context, e *env) error {
+	fs := newFlagSet("logs apply", "REPORT.md FILE...", `Analyze logs as "debrief logs analyze" does and fill the report with what
+they show, only where it is empty: the Metrics error rate and affected users,
+Users Affected under Impact, and draft Timeline rows (incident began, errors
+peaked, service restored) when the timeline has no real rows yet. Prints the
+change as a unified diff; with --dry-run the report is left as it is.`, e)
+	var f logsFlags
+	f.register(fs)
+	dryRun := fs.Bool("dry-run", false, "print the diff without writing the report")
+	if err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	args := fs.Args()
+	if len(args) < 2 {
+		return usageErrorf("logs apply: want REPORT.md and at least one log FILE")
+	}
+	reportPath, files := args[0], args[1:]
+	src, err := os.ReadFile(reportPath)
+	if err != nil {
+		return fmt.Errorf("logs apply: %w", err)
+	}
+	doc := markdown.Parse(reportPath, src)
+	res, opt, err := logsAnalyze(ctx, e, &f, files)
+	if err != nil {
+		return err
+	}
+	changed := logsFill(doc, res, opt.Location)
+	if len(changed) == 0 {
+		fmt.Fprintf(e.stderr, "debrief: %s: nothing to fill (fields already set, or no incident in the logs)\n", reportPath)
+		return nil
+	}
+	out := markdown.Render(doc.Report)
+	fmt.Fprint(e.stdout, logsUnifiedDiff(reportPath, string(src), string(out)))
+	if *dryRun {
+		return nil
+	}
+	if err := logsWriteFile(reportPath, out); err != nil {
+		return fmt.Errorf("logs apply: %w", err)
+	}
+	fmt.Fprintf(e.stderr, "debrief: %s: filled %s\n", reportPath, strings.Join(changed, ", "))
+	return nil
+}
+
+// logsEmpty reports whether a report field is unset: empty, or still the
+// template's placeholder.
+func logsEmpty(doc *markdown.Document, field, value string) bool {
+	if strings.TrimSpace(value) == "" {
+		return true
+	}
+	for _, p := range doc.Placeholders {
+		if p.Field == field {
+			return true
+		}
+	}
+	v := strings.TrimSpace(value)
+	return strings.HasPrefix(v, "[") && strings.HasSuffix(v, "]")
+}
+
+// logsFill fills the report's empty fields from the analysis and returns
+// the names of those it filled.
+func logsFill(doc *markdown.Document, res *logscan.Result, loc *time.Location) []string {
+	r := doc.Report
+	inc := res.Incident
+	if inc == nil {
+		return nil
+	}
+	var changed []string
+	if logsEmpty(doc, "metrics.error_rate", r.Metrics.ErrorRate) {
+		r.Metrics.ErrorRate = fmt.Sprintf("%s (%d of %d events failed)", logscan.Percent(inc.ErrorRate), inc.Errors, inc.Requests)
+		changed = append(changed, "error rate")
+	}
+	users := fmt.Sprintf("%d", res.AffectedUsers)
+	if !res.AffectedUsersExact {
+		users = fmt.Sprintf("about %d (estimated)", res.AffectedUsers)
+	}
+	if res.AffectedUsersBy == "client_ip" {
+		users += " distinct client addresses"
+	}
+	if res.AffectedUsersBy != "" {
+		if logsEmpty(doc, "metrics.affected_users", r.Metrics.AffectedUsers) {
+			r.Metrics.AffectedUsers = users
+			changed = append(changed, "affected users")
+		}
+		if logsEmpty(doc, "summary.impact.users_affected", r.Summary.Impact.UsersAffected) {
+			r.Summary.Impact.UsersAffected = users
+			changed = append(changed, "users affected")
+		}
+	}
+	if logsTimelineEmpty(doc) {
+		r.Timeline = logsMergeTimeline(r.Timeline, res.TimelineEvents(loc))
+		changed = append(changed, "timeline")
+	}
+	return changed
+}
+
+// logsMergeTimeline puts the drafted events into a timeline that holds only
+// the template's rows: "Incident began" and "Service restored" take the
+// drafted times, the peak goes after the start, and the other template rows
+// stay for the team to fill in.
+func logsMergeTimeline(tmpl, draft []debrief.Event) []debrief.Event {
+	if len(draft) != 3 {
+		return tmpl
+	}
+	began, peak, restored := draft[0], draft[1], draft[2]
+	var out []debrief.Event
+	usedBegan, usedRestored := false, false
+	for _, ev := range tmpl {
+		switch strings.ToLower(strings.TrimSpace(ev.Event)) {
+		case "incident began":
+			out = append(out, began, peak)
+			usedBegan = true
+		case "service restored":
+			out = append(out, restored)
+			usedRestored = true
+		default:
+			out = append(out, ev)
+		}
+	}
+	if !usedBegan {
+		out = append([]debrief.Event{began, peak}, out...)
+	}
+	if !usedRestored {
+		out = append(out, restored)
+	}
+	return out
+}
+
+// logsTimelineEmpty reports whether the timeline has no row with a real
+// time (only the template's "HH:MM" rows, or none).
+func logsTimelineEmpty(doc *markdown.Document) bool {
+	for i, ev := range doc.Report.Timeline {
+		if ev.Time.Precision == debrief.PrecisionNone || ev.Time.Text == "" {
+			continue
+		}
+		placeholder := false
+		for _, p := range doc.Placeholders {
+			if p.Field == fmt.Sprintf("timeline[%d].time", i) || p.Field == fmt.Sprintf("timeline[%d]", i) {
+				placeholder = true
+			}
+		}
+		if !placeholder {
+			return false
+		}
+	}
+	return true
+}
+
+// logsWriteFile replaces path's content, keeping its mode.
+func logsWriteFile(path string, data []byte) error {
+	mode := os.FileMode(0o644)
+	if st, err := os.Stat(path); err == nil {
+		mode = st.Mode().Perm()
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".debrief-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// logsUnifiedDiff returns a unified diff from a to b with three lines of
+// context, or "" when they are equal.
+func logsUnifiedDiff(name, a, b string) string {
+	if a == b {
+		return ""
+	}
+	x, y := logsSplitLines(a), logsSplitLines(b)
+	// Longest common subsequence by dynamic programming: reports are small.
+	n, m := len(x), len(y)
+	lcs := make([][]int32, n+1)
+	for i := range lcs {
+		lcs[i] = make([]int32, m+1)
+	}
+	for i := n - 1; i >= 0; i-- {
+		for j := m - 1; j >= 0; j-- {
+			if x[i] == y[j] {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
+	type op struct {
+		kind byte // ' ', '-', '+'
+		text string
+		ai   int // line in a (0-based) of ' ' and '-'
+		bi   int // line in b of ' ' and '+'
+	}
+	var ops []op
+	i, j := 0, 0
+	for i < n || j < m {
+		switch {
+		case i < n && j < m && x[i] == y[j]:
+			ops = append(ops, op{' ', x[i], i, j})
+			i++
+			j++
+		case i < n && (j == m || lcs[i+1][j] >= lcs[i][j+1]):
+			ops = append(ops, op{'-', x[i], i, j})
+			i++
+		default:
+			ops = append(ops, op{'+', y[j], i, j})
+			j++
+		}
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "--- %s\n+++ %s\n", name, name)
+	const ctx = 3
+	for k := 0; k < len(ops); {
+		if ops[k].kind == ' ' {
+			k++
+			continue
+		}
+		// A hunk: from ctx lines before this change to ctx lines after the
+		// last change that is within 2*ctx of the next.
+		start := max(k-ctx, 0)
+		end := k
+		for end < len(ops) {
+			if ops[end].kind != ' ' {
+				end++
+				continue
+			}
+			run := end
+			for run < len(ops) && ops[run].kind == ' ' {
+				run++
+			}
+			if run == len(ops) || run-end > 2*ctx {
+				end = min(end+ctx, len(ops))
+				break
+			}
+			end = run
+		}
+		aStart, bStart, aLen, bLen := ops[start].ai, ops[start].bi, 0, 0
+		for _, o := range ops[start:end] {
+			if o.kind != '+' {
+				aLen++
+			}
+			if o.kind != '-' {
+				bLen++
+			}
+		}
+		fmt.Fprintf(&sb, "@@ -%d,%d +%d,%d @@\n", aStart+1, aLen, bStart+1, bLen)
+		for _, o := range ops[start:end] {
+			sb.WriteByte(o.kind)
+			sb.WriteString(o.text)
+			sb.WriteByte('\n')
+		}
+		k = end
+	}
+	return sb.String()
+}
+
+func logsSplitLines(s string) []string {
+	s = strings.TrimSuffix(s, "\n")
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}

@@ -1,0 +1,215 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/debrief-oss/debrief/internal/testenv"
+	"github.com/debrief-oss/debrief/logscan/loggen"
+)
+
+// logsGenerated writes a generated log to a temporary file and returns its
+// path and exact answers.
+func logsGenerated(t *testing.T, format string, lines int64, gz bool) (string, loggen.Stats) {
+	t.Helper()
+	var buf bytes.Buffer
+	st, err := loggen.Write(&buf, loggen.Default(format, lines))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	name := "app.log"
+	if gz {
+		var z bytes.Buffer
+		w := gzip.NewWriter(&z)
+		w.Write(data)
+		w.Close()
+		data, name = z.Bytes(), "app.log.gz"
+	}
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path, st
+}
+
+func TestLogsAnalyzeJSONKeys(t *testing.T) {
+	path, st := logsGenerated(t, loggen.Combined, 200000, true)
+	out, errOut, code := runCLI(t, "", "logs", "analyze", "--json", path)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"format", "lines", "bad_lines", "first", "last", "bucket_seconds", "buckets", "baseline_error_rate", "incident", "affected_users", "affected_users_exact", "top_errors"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("--json lacks %q", k)
+		}
+	}
+	var inc map[string]json.RawMessage
+	if err := json.Unmarshal(m["incident"], &inc); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"start", "peak", "end", "error_rate", "peak_error_rate", "errors", "requests"} {
+		if _, ok := inc[k]; !ok {
+			t.Errorf("--json incident lacks %q", k)
+		}
+	}
+	var res struct {
+		Format        string
+		Lines         int64
+		AffectedUsers int64 `json:"affected_users"`
+		Incident      struct{ Errors, Requests int64 }
+		Buckets       []struct{ Total, Errors int64 }
+		TopErrors     []struct{ Template string } `json:"top_errors"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Format != "combined" || res.Lines != st.Lines || res.AffectedUsers != st.WindowUsers || res.Incident.Errors != st.WindowErrors {
+		t.Errorf("format %q lines %d users %d window errors %d; want combined %d %d %d", res.Format, res.Lines, res.AffectedUsers, res.Incident.Errors, st.Lines, st.WindowUsers, st.WindowErrors)
+	}
+	if len(res.TopErrors) == 0 || !strings.HasPrefix(res.TopErrors[0].Template, "50") || !strings.Contains(res.TopErrors[0].Template, "GET /api/items/<n>?<query>") {
+		t.Errorf("top errors = %+v, want masked request templates", res.TopErrors)
+	}
+}
+
+func TestLogsAnalyzeStdinSummaryAndTimeline(t *testing.T) {
+	var buf bytes.Buffer
+	st, err := loggen.Write(&buf, loggen.Default(loggen.JSON, 30000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runCLI(t, buf.String(), "logs", "analyze", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"Incident:  2026-03-14 13:05:00 UTC to 2026-03-14 13:20:00 UTC", "(exact, by user)", "Latency:", "Top errors:"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
+	}
+	out, _, code = runCLI(t, buf.String(), "logs", "analyze", "--timeline", "--tz", "+01:00", "-")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 5 {
+		t.Fatalf("timeline: exit %d, output %q", code, out)
+	}
+	if !strings.HasPrefix(lines[2], "| 2026-03-14 14:05 +01:00 | Incident began: ") || !strings.Contains(lines[2], "(log: -:") {
+		t.Errorf("first row = %q", lines[2])
+	}
+	if !strings.HasPrefix(lines[4], "| 2026-03-14 14:20 +01:00 | Service restored") {
+		t.Errorf("last row = %q", lines[4])
+	}
+	_ = st
+}
+
+func TestLogsAnalyzeSVG(t *testing.T) {
+	path, _ := logsGenerated(t, loggen.JSON, 20000, false)
+	svg := filepath.Join(t.TempDir(), "traffic.svg")
+	if _, errOut, code := runCLI(t, "", "logs", "analyze", "--svg", svg, path); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	data, err := os.ReadFile(svg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(data, []byte("<svg")) || !bytes.Contains(data, []byte("incident")) {
+		t.Errorf("SVG = %.200s", data)
+	}
+}
+
+func TestLogsAnalyzeErrors(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "core.dump")
+	os.WriteFile(bin, []byte("\x7fELF\x00\x00\x01\x02binary"), 0o644)
+	if _, errOut, code := runCLI(t, "", "logs", "analyze", bin); code != 2 || !strings.Contains(errOut, "core.dump") || !strings.Contains(errOut, "binary") {
+		t.Errorf("binary file: exit %d, stderr %q", code, errOut)
+	}
+	prose := filepath.Join(dir, "notes.txt")
+	os.WriteFile(prose, []byte("just some words\nwithout any times\n"), 0o644)
+	if _, errOut, code := runCLI(t, "", "logs", "analyze", prose); code != 2 || !strings.Contains(errOut, "notes.txt:1: no known log format fits") {
+		t.Errorf("unknown format: exit %d, stderr %q", code, errOut)
+	}
+	if _, errOut, code := runCLI(t, "", "logs", "analyze", "--error", "status>>x", prose); code != 2 || !strings.Contains(errOut, "--error") {
+		t.Errorf("bad rule: exit %d, stderr %q", code, errOut)
+	}
+	if _, _, code := runCLI(t, "", "logs", "analyze"); code != 2 {
+		t.Errorf("no files: exit %d, want 2", code)
+	}
+	if out, _, code := runCLI(t, "", "logs", "analyze", "--help"); code != 0 || !strings.Contains(out, "Usage: debrief logs analyze") {
+		t.Errorf("--help: exit %d, %q", code, out)
+	}
+}
+
+func TestLogsAnalyzeFixtures(t *testing.T) {
+	nezha := filepath.Join(testenv.Fixtures(t), "logs", "nezha-trainticket-2023-01-29-0930-0936.docker-json.log")
+	out, errOut, code := runCLI(t, "", "logs", "analyze", "--timeline", nezha)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "| 2023-01-29 09:33 UTC | Incident began") {
+		t.Errorf("timeline = %s", out)
+	}
+}
+
+func TestLogsApply(t *testing.T) {
+	tmpl, err := os.ReadFile(testenv.Template(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	report := filepath.Join(t.TempDir(), "report.md")
+	if err := os.WriteFile(report, tmpl, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	log, st := logsGenerated(t, loggen.Combined, 40000, false)
+	out, errOut, code := runCLI(t, "", "logs", "apply", "--dry-run", report, log)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if after, _ := os.ReadFile(report); !bytes.Equal(after, tmpl) {
+		t.Errorf("--dry-run changed the report")
+	}
+	users := "+- **Affected Users**: " + itoa(st.WindowUsers)
+	for _, want := range []string{"--- " + report, users, "| 2026-03-14 13:05 UTC | Incident began", "+- **Error Rate During Incident**: "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("diff lacks %q:\n%s", want, out)
+		}
+	}
+	if _, errOut, code := runCLI(t, "", "logs", "apply", report, log); code != 0 {
+		t.Fatalf("apply: exit %d: %s", code, errOut)
+	}
+	after, _ := os.ReadFile(report)
+	if !bytes.Contains(after, []byte("Incident began: error rate rose to")) {
+		t.Errorf("report not filled:\n%s", after)
+	}
+	// A second run finds nothing left to fill.
+	out, errOut, _ = runCLI(t, "", "logs", "apply", report, log)
+	if out != "" || !strings.Contains(errOut, "nothing to fill") {
+		t.Errorf("second apply: stdout %q stderr %q", out, errOut)
+	}
+}
+
+func TestLogsUnifiedDiff(t *testing.T) {
+	a := "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n"
+	b := "a\nb\nC\nd\ne\nf\ng\nh\ni\nj\nk\n"
+	got := logsUnifiedDiff("x", a, b)
+	want := "--- x\n+++ x\n@@ -1,6 +1,6 @@\n a\n b\n-c\n+C\n d\n e\n f\n@@ -8,3 +8,4 @@\n h\n i\n j\n+k\n"
+	if got != want {
+		t.Errorf("diff:\n%s\nwant:\n%s", got, want)
+	}
+	if logsUnifiedDiff("x", a, a) != "" {
+		t.Errorf("diff of equal texts is not empty")
+	}
+}
+
+func itoa(n int64) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}

@@ -1,0 +1,102 @@
+package logscan
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/debrief-oss/debrief"
+)
+
+// TimelineEvents drafts the timeline rows the logs support: when the
+// incident began, when errors peaked and when the service was back at its
+// baseline, each citing the log line that shows it. Times are written in
+// loc (UTC when nil). There are none when no incident was found.
+func (r *Result) TimelineEvents(loc *time.Location) []debrief.Event {
+	inc := r.Incident
+	if inc == nil {
+		return nil
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	at := func(e *Evidence, fallback time.Time) string {
+		t := fallback
+		if e != nil && e.Time != nil {
+			t = *e.Time
+		}
+		t = t.In(loc)
+		zone := t.Format("-07:00")
+		if loc == time.UTC {
+			zone = "UTC"
+		}
+		return t.Format("2006-01-02 15:04") + " " + zone
+	}
+	cite := func(e *Evidence) string {
+		if e == nil {
+			return ""
+		}
+		return fmt.Sprintf(" (log: %s:%d)", e.File, e.Line)
+	}
+	var peak Bucket
+	for _, b := range r.Buckets {
+		if b.Start.Equal(inc.Peak) {
+			peak = b
+		}
+	}
+	events := []debrief.Event{
+		{
+			Time:  debrief.ParseEventTime(at(inc.StartEvidence, inc.Start)),
+			Event: fmt.Sprintf("Incident began: error rate rose to %s above a baseline of %s%s", percent(rate(r.bucketAt(inc.Start))), percent(r.BaselineErrorRate), cite(inc.StartEvidence)),
+		},
+		{
+			Time:  debrief.ParseEventTime(at(inc.PeakEvidence, inc.Peak)),
+			Event: fmt.Sprintf("Errors peaked: %s of %d events failed%s", percent(inc.PeakErrorRate), peak.Total, cite(inc.PeakEvidence)),
+		},
+		{
+			Time:  debrief.ParseEventTime(at(inc.EndEvidence, inc.End)),
+			Event: fmt.Sprintf("Service restored: error rate back to baseline%s", cite(inc.EndEvidence)),
+		},
+	}
+	return events
+}
+
+func (r *Result) bucketAt(t time.Time) Bucket {
+	for _, b := range r.Buckets {
+		if b.Start.Equal(t) {
+			return b
+		}
+	}
+	return Bucket{}
+}
+
+// percent formats a rate as a percentage with one decimal ("17.0%"), or
+// two below one percent.
+func percent(f float64) string {
+	if f < 0.01 && f > 0 {
+		return fmt.Sprintf("%.2f%%", 100*f)
+	}
+	return fmt.Sprintf("%.1f%%", 100*f)
+}
+
+// Percent formats a rate as the output shows it ("17.0%", "0.35%").
+func Percent(f float64) string { return percent(f) }
+
+// TimelineRows returns the drafted events as Markdown table rows of the
+// report template ("| Time | Event | Action Taken |").
+func TimelineRows(events []debrief.Event) []string {
+	var rows []string
+	for _, e := range events {
+		action := e.Action
+		if action == "" {
+			action = "-"
+		}
+		rows = append(rows, fmt.Sprintf("| %s | %s | %s |", tableCell(e.Time.Text), tableCell(e.Event), tableCell(action)))
+	}
+	return rows
+}
+
+// tableCell escapes the pipes of a table cell.
+func tableCell(s string) string {
+	return strings.ReplaceAll(s, "|", `\|`)
+}
