@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"text/tabwriter"
+
+	"github.com/debrief-oss/debrief"
+	"github.com/debrief-oss/debrief/markdown"
+)
+
+// metricsOutput is one report's metrics in --json output: every derived
+// metric as "<key>_minutes" (null when the timeline cannot give it), and the
+// row of each milestone found.
+type metricsOutput map[string]any
+
+func runMetrics(_ context.Context, e *env) error {
+	fs := newFlagSet("metrics", "FILE...", `Print the metrics derived from each report's timeline: time to detection,
+notify, investigate, root cause, fix and resolution, total downtime and
+incident duration. With --write, fill the report's Metrics section and
+Incident Duration from them (only where empty, unless --force).`, e)
+	asJSON := fs.Bool("json", false, "print JSON: an array with one object per file")
+	write := fs.Bool("write", false, "write the derived metrics into each report")
+	force := fs.Bool("force", false, "with --write, overwrite metrics that are already filled in")
+	if err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	files := fs.Args()
+	if len(files) == 0 {
+		return usageErrorf("metrics: no FILE given")
+	}
+	if *force && !*write {
+		return usageErrorf("metrics: --force needs --write")
+	}
+	var out []metricsOutput
+	for _, file := range files {
+		src, err := readInput(file, e.stdin)
+		if err != nil {
+			return fmt.Errorf("metrics: %w", err)
+		}
+		doc := markdown.Parse(file, src)
+		r := doc.Report
+		if *write {
+			mode := debrief.FillEmpty
+			if *force {
+				mode = debrief.FillOverwrite
+			}
+			if changes := r.FillMetrics(mode); len(changes) > 0 {
+				if file == "-" {
+					return usageErrorf("metrics: --write cannot write to standard input")
+				}
+				if err := writeFileKeepMode(file, markdown.Render(r)); err != nil {
+					return fmt.Errorf("metrics: %w", err)
+				}
+				printChanges(e, file, changes)
+			}
+		}
+		m := r.ComputeMetrics()
+		if *asJSON {
+			out = append(out, metricsJSON(file, doc, m))
+			continue
+		}
+		printMetrics(e, file, r, m)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	return nil
+}
+
+// metricsJSON describes one report's metrics.
+func metricsJSON(file string, doc *markdown.Document, m debrief.TimelineMetrics) metricsOutput {
+	o := metricsOutput{"file": file}
+	for _, def := range debrief.MetricDefs {
+		if d, ok := m.Value(def.Key); ok {
+			o[string(def.Key)+"_minutes"] = math.Round(d.Minutes()*100) / 100
+		} else {
+			o[string(def.Key)+"_minutes"] = nil
+		}
+	}
+	stated := map[string]any{}
+	for _, k := range debrief.StatedMetricKeys {
+		if s := doc.Report.StatedMetric(k); !s.IsZero() {
+			entry := map[string]any{"text": s.Text}
+			if s.Valid() {
+				entry["minutes"] = math.Round(s.Minutes()*100) / 100
+			}
+			stated[string(k)] = entry
+		}
+	}
+	o["stated"] = stated
+	milestones := map[string]any{}
+	for ms, row := range m.Milestones {
+		entry := map[string]any{
+			"event": doc.Report.Timeline[row.Row].Event,
+			"time":  doc.Report.Timeline[row.Row].Time.Text,
+			"line":  doc.Pos(fmt.Sprintf("timeline[%d]", row.Row)).Line,
+		}
+		if row.Instant.Known && row.Instant.Dated {
+			entry["at"] = row.Instant.Time.Format("2006-01-02T15:04Z07:00")
+		}
+		milestones[milestoneKey(ms)] = entry
+	}
+	o["milestones"] = milestones
+	return o
+}
+
+// milestoneKey names a milestone in JSON.
+func milestoneKey(m debrief.Milestone) string {
+	switch m {
+	case debrief.MilestoneBegan:
+		return "began"
+	case debrief.MilestoneDetected:
+		return "detected"
+	case debrief.MilestoneNotified:
+		return "notified"
+	case debrief.MilestoneInvestigating:
+		return "investigation_started"
+	case debrief.MilestoneRootCause:
+		return "root_cause_identified"
+	case debrief.MilestoneFixed:
+		return "fix_implemented"
+	case debrief.MilestoneRestored:
+		return "service_restored"
+	case debrief.MilestoneResolved:
+		return "resolved"
+	}
+	return ""
+}
+
+// printMetrics writes one report's metrics as a table, with the value the
+// report states beside the derived one.
+func printMetrics(e *env, file string, r *debrief.Report, m debrief.TimelineMetrics) {
+	fmt.Fprintln(e.stdout, file)
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	for _, def := range debrief.MetricDefs {
+		value := "-"
+		if d, ok := m.Value(def.Key); ok {
+			value = debrief.FormatMinutes(d)
+		}
+		note := ""
+		if s := r.StatedMetric(def.Key); !s.IsZero() {
+			note = fmt.Sprintf("stated: %s", s.Text)
+			if _, bad := m.Check(def.Key, s); bad {
+				note += " (disagrees)"
+			}
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", def.Name, value, note)
+	}
+	tw.Flush()
+	var missing []string
+	for _, ms := range debrief.Milestones {
+		if !m.Has(ms) {
+			missing = append(missing, ms.String())
+		}
+	}
+	if len(missing) > 0 {
+		fmt.Fprintf(e.stdout, "  no row for: %s\n", joinQuoted(missing))
+	}
+}
+
+// joinQuoted writes "a", "b".
+func joinQuoted(items []string) string {
+	s := ""
+	for i, it := range items {
+		if i > 0 {
+			s += ", "
+		}
+		s += fmt.Sprintf("%q", it)
+	}
+	return s
+}
