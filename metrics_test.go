@@ -1,6 +1,9 @@
 package debrief
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -182,5 +185,25 @@ func TestCheckAndFill(t *testing.T) {
 	}
 	if got := r.FillMetrics(FillOverwrite); len(got) != 2 {
 		t.Errorf("FillOverwrite changes = %+v, want detection and resolution rewritten", got)
+	}
+}
+
+// TestMilestonesDocumented keeps docs/metrics.md in step with the phrases.
+func TestMilestonesDocumented(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("docs", "metrics.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range Milestones {
+		for _, p := range MilestonePhrases[m] {
+			if !strings.Contains(string(doc), "`"+p+"`") {
+				t.Errorf("docs/metrics.md does not list %q (%s)", p, m)
+			}
+		}
+	}
+	for _, def := range MetricDefs {
+		if !strings.Contains(string(doc), "`"+string(def.Key)+"_minutes`") {
+			t.Errorf("docs/metrics.md does not describe %s", def.Key)
+		}
 	}
 }
