@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/debrief-oss/debrief/markdown"
 )
 
 // mustSchema compiles a JSON schema of testdata, asserting formats.
@@ -119,6 +121,24 @@ func TestSARIFValid(t *testing.T) {
 	loc := res.Locations[0].PhysicalLocation
 	if loc.ArtifactLocation.URI != "testdata/planted.md" || loc.Region.StartLine != fs[0].Line || res.Level != "error" {
 		t.Errorf("result = %+v", res)
+	}
+}
+
+// TestSARIFColumns checks that SARIF columns count code points, as the log
+// declares, while the other formats count bytes like the parser.
+func TestSARIFColumns(t *testing.T) {
+	src := "# Report\n\n## Summary\n\nL’équipe forgot the step.\n"
+	doc := markdown.Parse("r.md", []byte(src))
+	fs := Check(doc, []*Rule{blameRule()}, &Config{}, testNow)
+	if len(fs) != 1 || fs[0].Column != 13 {
+		t.Fatalf("findings = %v, want one at byte column 13", fs)
+	}
+	var buf bytes.Buffer
+	if err := WriteSARIF(&buf, fs, WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `"startColumn": 10`) || !strings.Contains(buf.String(), `"columnKind": "unicodeCodePoints"`) {
+		t.Errorf("sarif:\n%s", buf.String())
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/debrief-oss/debrief"
 	"github.com/debrief-oss/debrief/markdown"
@@ -73,6 +74,10 @@ type Finding struct {
 	Rule     string   `json:"rule"`
 	Severity Severity `json:"severity"`
 	Message  string   `json:"message"`
+
+	// runeColumn is Column counted in Unicode code points rather than
+	// bytes, for SARIF; 0 when unknown.
+	runeColumn int
 }
 
 // String formats the finding as "file:line:col: severity: rule: message".
@@ -129,7 +134,22 @@ func (p *Pass) ReportSeverityAt(sev Severity, pos markdown.Position, format stri
 	p.findings = append(p.findings, Finding{
 		File: p.File, Line: pos.Line, Column: pos.Column,
 		Rule: p.rule.Name, Severity: sev, Message: fmt.Sprintf(format, args...),
+		runeColumn: runeColumn(p.Doc.Source, pos),
 	})
+}
+
+// runeColumn converts a position's byte column to a column in code points.
+func runeColumn(src []byte, pos markdown.Position) int {
+	start := 0
+	for line := 1; line < pos.Line; line++ {
+		i := bytes.IndexByte(src[start:], '\n')
+		if i < 0 {
+			return 0
+		}
+		start += i + 1
+	}
+	end := min(start+pos.Column-1, len(src))
+	return utf8.RuneCount(src[start:end]) + 1
 }
 
 // HasHeading reports whether the document has a heading recognised as the

@@ -23,6 +23,7 @@ func All() []*Rule {
 		metricMismatchRule(),
 		missingSectionRule(),
 		overdueRule(),
+		parseRule(),
 		placeholderRule(),
 		reviewDueRule(),
 		signOffRule(),

@@ -125,13 +125,17 @@ func WriteSARIF(w io.Writer, fs []Finding, opts WriteOptions) error {
 	results := make([]sarifResult, 0, len(fs))
 	for _, f := range fs {
 		uri, base := sarifURI(f.File)
+		col := f.Column
+		if f.runeColumn > 0 {
+			col = f.runeColumn
+		}
 		res := sarifResult{
 			RuleID:  f.Rule,
 			Level:   sarifLevel(f.Severity),
 			Message: sarifText{f.Message},
 			Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
 				ArtifactLocation: sarifArtifact{URI: uri, URIBaseID: base},
-				Region:           sarifRegion{StartLine: max(f.Line, 1), StartColumn: max(f.Column, 1)},
+				Region:           sarifRegion{StartLine: max(f.Line, 1), StartColumn: max(col, 1)},
 			}}},
 		}
 		if i, ok := index[f.Rule]; ok {
