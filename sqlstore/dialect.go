@@ -45,6 +45,9 @@ type dialect struct {
 	// that moves a table's ID sequence past the IDs copied into it.
 	resetIdentity string
 
+	// onClose, when not empty, is run on the writer before closing.
+	onClose string
+
 	// integrityCheck returns one row, "ok" when the database is sound.
 	integrityCheck string
 
@@ -55,8 +58,10 @@ type dialect struct {
 var sqliteDialect = &dialect{
 	name:           "sqlite",
 	integrityCheck: `PRAGMA integrity_check`,
-	searchInsert:   `INSERT INTO report_search (rowid, title, body) VALUES (?, ?, ?)`,
-	searchDelete:   `DELETE FROM report_search WHERE rowid = ?`,
+	// Keeps the query planner's statistics fresh, as SQLite advises.
+	onClose:      `PRAGMA optimize`,
+	searchInsert: `INSERT INTO report_search (rowid, title, body) VALUES (?, ?, ?)`,
+	searchDelete: `DELETE FROM report_search WHERE rowid = ?`,
 	// bm25 is lower for better matches; weight titles ten times the body.
 	searchQuery: `SELECT rowid, -bm25(report_search, 10.0, 1.0),
 		snippet(report_search, 1, '[', ']', '…', 16)

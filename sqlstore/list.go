@@ -73,7 +73,7 @@ func reportWhere(f debrief.ReportFilter) (where []string, args []any, err error)
 		where, args = append(where, "r.severity_level = ?"), append(args, int(f.Severity))
 	}
 	if f.Service != "" {
-		where = append(where, "EXISTS (SELECT 1 FROM report_items i WHERE i.report_id = r.id AND i.kind IN ('service', 'service_down') AND lower(i.text) = lower(?))")
+		where = append(where, "r.id IN (SELECT i.report_id FROM report_items i WHERE i.kind IN ('service', 'service_down') AND lower(i.text) = lower(?))")
 		args = append(args, f.Service)
 	}
 	for _, d := range []struct {
@@ -94,7 +94,7 @@ func reportWhere(f debrief.ReportFilter) (where []string, args []any, err error)
 		where, args = append(where, "lower(r.author) = lower(?)"), append(args, f.Author)
 	}
 	if f.Owner != "" {
-		where = append(where, "EXISTS (SELECT 1 FROM action_items a WHERE a.report_id = r.id AND lower(a.owner) = lower(?))")
+		where = append(where, "r.id IN (SELECT a.report_id FROM action_items a WHERE lower(a.owner) = lower(?))")
 		args = append(args, f.Owner)
 	}
 	return where, args, nil

@@ -75,7 +75,11 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 
 // Close closes the connections.
 func (s *Store) Close() error {
-	err := s.c.writer.Close()
+	var err error
+	if s.d.onClose != "" {
+		_, err = s.c.writer.Exec(s.d.onClose)
+	}
+	err = errors.Join(err, s.c.writer.Close())
 	if s.c.reader != s.c.writer {
 		err = errors.Join(err, s.c.reader.Close())
 	}
