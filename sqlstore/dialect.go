@@ -45,6 +45,11 @@ type dialect struct {
 	// that moves a table's ID sequence past the IDs copied into it.
 	resetIdentity string
 
+	// readTx are the options of read transactions: each sees one snapshot,
+	// so a report is never read half before and half after an update.
+	// SQLite gives that by default.
+	readTx *sql.TxOptions
+
 	// onClose, when not empty, is run on the writer before closing.
 	onClose string
 
@@ -88,6 +93,7 @@ var postgresDialect = &dialect{
 	name:          "postgres",
 	dollarArgs:    true,
 	nativeBool:    true,
+	readTx:        &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead},
 	resetIdentity: `SELECT setval(pg_get_serial_sequence('%s', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM %s), false)`,
 	migrationLock: `SELECT pg_advisory_xact_lock(7216483011)`,
 	// PostgreSQL keeps its own files sound; this checks that it answers.

@@ -127,7 +127,7 @@ func (s *Store) write(ctx context.Context, fn func(*tx) error) error {
 
 // read runs fn in a read-only transaction, so that it sees one snapshot.
 func (s *Store) read(ctx context.Context, fn func(*tx) error) error {
-	return s.inTx(ctx, s.c.reader, &sql.TxOptions{ReadOnly: s.d == postgresDialect}, fn)
+	return s.inTx(ctx, s.c.reader, s.d.readTx, fn)
 }
 
 func (s *Store) inTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(*tx) error) error {
