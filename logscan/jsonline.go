@@ -139,7 +139,9 @@ func skipNested(b []byte, i int) int {
 	return -1
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+// isSpace reports whether c is JSON whitespace (or another control byte,
+// which is as good as whitespace between tokens).
+func isSpace(c byte) bool { return c <= ' ' }
 
 // unescapeJSON appends the decoded content of a JSON string to dst.
 func unescapeJSON(dst, s []byte) []byte {
@@ -488,13 +490,14 @@ number:
 // parseDecimal reads a non-negative decimal number such as "12" or
 // "0.0345" without allocating.
 func parseDecimal(b []byte) (float64, bool) {
-	if len(b) == 0 {
+	if len(b) == 0 || len(b) > 18 {
 		return 0, false
 	}
-	var whole, frac, scale float64 = 0, 0, 1
+	var whole, frac uint64
+	scale := 1.0
 	i := 0
 	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
-		whole = whole*10 + float64(b[i]-'0')
+		whole = whole*10 + uint64(b[i]-'0')
 	}
 	if i == 0 {
 		return 0, false
@@ -502,12 +505,15 @@ func parseDecimal(b []byte) (float64, bool) {
 	if i < len(b) && b[i] == '.' {
 		i++
 		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
-			frac = frac*10 + float64(b[i]-'0')
+			frac = frac*10 + uint64(b[i]-'0')
 			scale *= 10
 		}
 	}
 	if i != len(b) {
 		return 0, false
 	}
-	return whole + frac/scale, true
+	if frac == 0 {
+		return float64(whole), true
+	}
+	return float64(whole) + float64(frac)/scale, true
 }

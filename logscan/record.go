@@ -46,6 +46,17 @@ func ParseLevel(s string) Level {
 
 // levelWord maps a level word, in any case, to a Level.
 func levelWord(b []byte) Level {
+	// The usual spellings first, without folding case.
+	switch string(b) {
+	case "info", "INFO":
+		return LevelInfo
+	case "error", "ERROR":
+		return LevelError
+	case "warn", "WARN":
+		return LevelWarn
+	case "debug", "DEBUG":
+		return LevelDebug
+	}
 	if len(b) == 0 || len(b) > 9 {
 		return LevelNone
 	}

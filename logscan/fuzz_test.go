@@ -1,0 +1,241 @@
+package logscan
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/debrief-oss/debrief/internal/testenv"
+)
+
+// seedFixtures adds up to n lines of each fixture log whose name contains
+// one of the given words to the fuzz corpus.
+func seedFixtures(f *testing.F, n int, words ...string) {
+	f.Helper()
+	for _, path := range testenv.FixtureFiles(f, "logs", ".log") {
+		base := filepath.Base(path)
+		match := len(words) == 0
+		for _, w := range words {
+			match = match || strings.Contains(base, w)
+		}
+		if !match {
+			continue
+		}
+		fh, err := os.Open(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		sc := bufio.NewScanner(fh)
+		sc.Buffer(nil, 1<<20)
+		for i := 0; i < n && sc.Scan(); i++ {
+			f.Add(sc.Text())
+		}
+		fh.Close()
+	}
+}
+
+// checkDecoder decodes line with a fresh decoder and with one that has
+// decoded other lines first: the time cache and key memo must not change
+// the result, and nothing may panic.
+func checkDecoder(t *testing.T, f *format, line string, warm ...string) {
+	fresh := f.newDecoder()
+	var a record
+	okA := fresh.decode([]byte(line), &a)
+	used := f.newDecoder()
+	for _, w := range warm {
+		var r record
+		used.decode([]byte(w), &r)
+	}
+	var b record
+	okB := used.decode([]byte(line), &b)
+	if okA != okB || a.sec != b.sec || a.hasTime != b.hasTime || a.level != b.level || a.status != b.status ||
+		!bytes.Equal(a.user, b.user) || !bytes.Equal(a.ip, b.ip) || a.cont != b.cont {
+		t.Fatalf("decoding %q depends on the lines before it:\nfresh %v %+v\nwarm  %v %+v", line, okA, a, okB, b)
+	}
+	if okA && a.hasTime {
+		if y := time.Unix(a.sec, 0).UTC().Year(); y < -1 || y > 10000 {
+			t.Fatalf("decoding %q gave the year %d", line, y)
+		}
+	}
+	// The template of any message is built without panicking, and
+	// templating a template changes nothing more than once.
+	t1 := appendTemplate(nil, a.msg, a.request)
+	t2 := appendTemplate(nil, t1, false)
+	_ = appendTemplate(nil, t2, false)
+}
+
+// mutate makes a warm-up line that shares the line's time prefix but not
+// its second, to catch a stale cache.
+func mutate(line string) []string {
+	var out []string
+	for i := 0; i < len(line); i++ {
+		if line[i] >= '0' && line[i] <= '8' {
+			out = append(out, line[:i]+string(line[i]+1)+line[i+1:])
+			if len(out) == 3 {
+				break
+			}
+		}
+	}
+	return out
+}
+
+func FuzzAccess(f *testing.F) {
+	seedFixtures(f, 50, "combined", "haproxy")
+	f.Add(`127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326`)
+	f.Fuzz(func(t *testing.T, line string) {
+		checkDecoder(t, &format{name: FormatCombined}, line, mutate(line)...)
+	})
+}
+
+// FuzzAccessRoundTrip writes an access log line from fields and checks
+// that decoding gives them back.
+func FuzzAccessRoundTrip(f *testing.F) {
+	f.Add("10.0.0.1", "alice", int64(1700000000), "GET /a?b=1 HTTP/1.1", 503)
+	f.Add("::1", "-", int64(0), `POST /x\"y HTTP/2.0`, 200)
+	f.Fuzz(func(t *testing.T, ip, user string, sec int64, req string, status int) {
+		if ip == "" || strings.ContainsAny(ip, " \n\r[") || strings.ContainsAny(user, " \n\r[") || user == "" ||
+			strings.ContainsAny(req, "\n\r") || strings.HasSuffix(req, `\`) || status < 100 || status > 999 || sec < 0 || sec > 1e11 {
+			return
+		}
+		if strings.Contains(strings.ReplaceAll(req, `\"`, ""), `"`) {
+			return
+		}
+		ts := time.Unix(sec, 0).UTC().Format("02/Jan/2006:15:04:05 -0700")
+		line := fmt.Sprintf(`%s - %s [%s] "%s" %d 1234 "-" "agent"`, ip, user, ts, req, status)
+		var r record
+		d := (&format{name: FormatCombined}).newDecoder()
+		if !d.decode([]byte(line), &r) {
+			t.Fatalf("cannot decode %q", line)
+		}
+		wantUser := user
+		if user == "-" {
+			wantUser = ""
+		}
+		if r.sec != sec || r.status != status || string(r.ip) != ip || string(r.user) != wantUser || string(r.msg) != req {
+			t.Fatalf("%q: got sec %d status %d ip %q user %q msg %q", line, r.sec, r.status, r.ip, r.user, r.msg)
+		}
+	})
+}
+
+func FuzzJSON(f *testing.F) {
+	seedFixtures(f, 50, "bunyan", "caddy")
+	f.Add(`{"ts":1761019822.3152757,"level":"error","msg":"x","status":503,"user_id":"u1","duration":0.25}`)
+	f.Fuzz(func(t *testing.T, line string) {
+		fm := &format{name: FormatJSON, want: roleTime | roleLevel | roleMsg}
+		checkDecoder(t, fm, line, mutate(line)...)
+		if p := composePrefix([]byte(line)); p != nil {
+			fm.prefix = p
+			checkDecoder(t, fm, line, mutate(line)...)
+		}
+	})
+}
+
+// FuzzJSONRoundTrip encodes a record with encoding/json and checks that
+// the byte-scanning decoder reads the same fields back.
+func FuzzJSONRoundTrip(f *testing.F) {
+	f.Add(int64(1700000000), "warn", 404, "user \"quoted\" \\ path", "u-1", 12.5)
+	f.Add(int64(0), "fatal", 0, "", "", 0.0)
+	f.Fuzz(func(t *testing.T, sec int64, level string, status int, msg, user string, latency float64) {
+		if sec < 0 || sec > 1e11 || latency < 0 || latency > 1e9 {
+			return
+		}
+		m := map[string]any{"time": time.Unix(sec, 0).UTC().Format(time.RFC3339), "msg": msg, "extra": map[string]any{"msg": "nested", "a": []any{1, "}"}}}
+		lv := ParseLevel(level)
+		if lv != LevelNone {
+			m["level"] = level
+		}
+		if status >= 100 && status <= 999 {
+			m["status"] = status
+		}
+		if user != "" && user != "-" && user != "null" {
+			m["user_id"] = user
+		}
+		m["latency_ms"] = latency
+		line, err := json.Marshal(m)
+		if err != nil {
+			return
+		}
+		var r record
+		d := (&format{name: FormatJSON}).newDecoder()
+		if !d.decode(line, &r) {
+			t.Fatalf("cannot decode %s", line)
+		}
+		wantMsg, _ := json.Marshal(msg)
+		gotMsg, _ := json.Marshal(string(r.msg))
+		if r.sec != sec || r.level != lv || string(gotMsg) != string(wantMsg) || (m["user_id"] != nil && string(r.user) != strings.Trim(string(mustJSON(user)), `"`)) {
+			t.Fatalf("%s: got sec %d level %v msg %q user %q", line, r.sec, r.level, r.msg, r.user)
+		}
+		if m["status"] != nil && r.status != status {
+			t.Fatalf("%s: status %d", line, r.status)
+		}
+		if !r.hasLat || r.latency < latency*0.999-1e-9 || r.latency > latency*1.001+1e-9 {
+			t.Fatalf("%s: latency %v, want %v", line, r.latency, latency)
+		}
+	})
+}
+
+func mustJSON(s string) []byte {
+	b, _ := json.Marshal(s)
+	return b
+}
+
+func FuzzDocker(f *testing.F) {
+	seedFixtures(f, 50, "docker")
+	f.Fuzz(func(t *testing.T, line string) {
+		checkDecoder(t, &format{name: FormatDocker}, line, mutate(line)...)
+		checkDecoder(t, &format{name: FormatDocker, inner: &format{name: FormatJSON}}, line, mutate(line)...)
+	})
+}
+
+func FuzzLogfmt(f *testing.F) {
+	seedFixtures(f, 50, "logfmt")
+	f.Fuzz(func(t *testing.T, line string) {
+		checkDecoder(t, &format{name: FormatLogfmt}, line, mutate(line)...)
+	})
+}
+
+func FuzzSyslog(f *testing.F) {
+	seedFixtures(f, 50, "auth", "haproxy")
+	f.Add(`<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473 iut="3" eventSource="Application"] An application event`)
+	f.Add(`<34>Oct 11 22:14:15 mymachine su: 'su root' failed for lonvick on /dev/pts/8`)
+	f.Fuzz(func(t *testing.T, line string) {
+		for _, name := range []string{FormatSyslog, FormatHAProxy} {
+			checkDecoder(t, &format{name: name, year: 2024, month: 3}, line, mutate(line)...)
+		}
+	})
+}
+
+func FuzzGeneric(f *testing.F) {
+	seedFixtures(f, 50, "zap")
+	f.Add("2015-10-18 18:01:47,978 ERROR [main] o.a.Foo: boom")
+	f.Add("[2024-01-02T03:04:05+02:00] WARN something")
+	f.Fuzz(func(t *testing.T, line string) {
+		checkDecoder(t, &format{name: FormatGeneric}, line, mutate(line)...)
+		checkDecoder(t, &format{name: FormatGeneric, timeOnly: true}, line, mutate(line)...)
+	})
+}
+
+// FuzzDetect runs detection and a whole analysis on arbitrary input: it
+// must return a result or an error naming the input, never panic.
+func FuzzDetect(f *testing.F) {
+	seedFixtures(f, 3)
+	f.Fuzz(func(t *testing.T, text string) {
+		in := strings.Repeat(text+"\n", 3)
+		res, err := Analyze(t.Context(), []Input{{Name: "fuzz.log", Reader: strings.NewReader(in)}}, Options{Workers: 2, BlockSize: 64})
+		if err != nil {
+			if !strings.Contains(err.Error(), "fuzz.log") {
+				t.Fatalf("error without the file name: %v", err)
+			}
+			return
+		}
+		if res.Lines < res.Events+res.BadLines {
+			t.Fatalf("lines %d < events %d + bad %d", res.Lines, res.Events, res.BadLines)
+		}
+	})
+}
