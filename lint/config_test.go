@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/debrief-oss/debrief"
+	"github.com/debrief-oss/debrief/markdown"
 )
 
 // mustWrite writes a file under dir, making its folders.
@@ -126,7 +129,10 @@ func TestFix(t *testing.T) {
 	}
 	l := &Linter{Now: testNow}
 	doc := l.LintFile("planted.md", src, &Config{}).Doc
-	out, changes := Fix(doc)
+	out, changes, err := Fix(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(changes) != 1 || changes[0].Old != "30 minutes" || changes[0].New != "12 minutes" {
 		t.Fatalf("changes = %+v", changes)
 	}
@@ -140,7 +146,7 @@ func TestFix(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc = l.LintFile("clean.md", clean, &Config{}).Doc
-	if out, changes := Fix(doc); len(changes) != 0 || string(out) != string(clean) {
+	if out, changes, err := Fix(doc); err != nil || len(changes) != 0 || string(out) != string(clean) {
 		t.Errorf("a clean report was changed: %+v", changes)
 	}
 }
@@ -162,5 +168,25 @@ func TestReferences(t *testing.T) {
 		if got := strings.Join(references(in), " "); got != want {
 			t.Errorf("references(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestFixKeepsText checks that fixing a report in another layout keeps all
+// of its text, and that the check behind it sees dropped words.
+func TestFixKeepsText(t *testing.T) {
+	src := "# Outage\n\n## Timeline\n\n| Time | Event |\n|---|---|\n" +
+		"| 10:00 | Incident began |\n| 10:05 | Alert fired |\n| 11:00 | Incident resolved |\n\n" +
+		"## Metrics\n\n- **Time to Detection**: 50 minutes\n\n## Notes\n\nSome words of our own.\n"
+	doc := markdown.Parse("r.md", []byte(src))
+	out, changes, err := Fix(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(changes) == 0 || !strings.Contains(string(out), "Some words of our own.") || !strings.Contains(string(out), "**Time to Detection**: 5 minutes") {
+		t.Errorf("fixed:\n%s", out)
+	}
+	changed := []debrief.MetricChange{{Key: debrief.MetricTimeToDetection, Old: "50 minutes", New: "5 minutes"}}
+	if lost := droppedWords([]byte("Time to Detection: 50 minutes. Zebra quilt."), []byte("Time to Detection: 5 minutes."), changed); strings.Join(lost, " ") != "zebra quilt" {
+		t.Errorf("dropped = %q, want [zebra quilt]", lost)
 	}
 }

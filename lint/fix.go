@@ -1,18 +1,62 @@
 package lint
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/debrief-oss/debrief"
 	"github.com/debrief-oss/debrief/markdown"
 )
 
 // Fix applies the safe fixes to a parsed report: the metrics of the Metrics
 // section and the Incident Duration are written from the timeline where they
-// are empty or disagree with it. It returns the new source, in canonical
-// form, and what changed; with no change the source is returned as it was.
-func Fix(doc *markdown.Document) ([]byte, []debrief.MetricChange) {
-	changes := doc.Report.FillMetrics(debrief.FillMismatch)
+// are empty or disagree with it. See FixMetrics.
+func Fix(doc *markdown.Document) ([]byte, []debrief.MetricChange, error) {
+	return FixMetrics(doc, debrief.FillMismatch)
+}
+
+// FixMetrics writes the metrics derived from the timeline into a parsed
+// report (see debrief.Report.FillMetrics) and returns the new source, in
+// canonical form, and what changed; with no change the source is returned as
+// it was. When the canonical form would drop words a person wrote (other
+// than the replaced values), nothing is changed and the error names them:
+// a fix is only safe when it loses nothing.
+func FixMetrics(doc *markdown.Document, mode debrief.FillMode) ([]byte, []debrief.MetricChange, error) {
+	changes := doc.Report.FillMetrics(mode)
 	if len(changes) == 0 {
-		return doc.Source, nil
+		return doc.Source, nil, nil
 	}
-	return markdown.Render(doc.Report), changes
+	out := markdown.Render(doc.Report)
+	if lost := droppedWords(doc.Source, out, changes); len(lost) > 0 {
+		if len(lost) > 8 {
+			lost = append(lost[:8], "...")
+		}
+		return doc.Source, nil, fmt.Errorf("not rewritten: the canonical form would drop %q", strings.Join(lost, " "))
+	}
+	return out, changes, nil
+}
+
+// droppedWords returns the words of src missing from out, apart from those
+// of the values the changes replaced.
+func droppedWords(src, out []byte, changes []debrief.MetricChange) []string {
+	replaced := map[string]int{}
+	for _, c := range changes {
+		for _, w := range strings.FieldsFunc(strings.ToLower(c.Old), isSeparator) {
+			replaced[w]++
+		}
+	}
+	var lost []string
+	for _, w := range markdown.Lost(src, out) {
+		if replaced[w] > 0 {
+			replaced[w]--
+			continue
+		}
+		lost = append(lost, w)
+	}
+	return lost
+}
+
+// isSeparator splits text into words as markdown.Lost does.
+func isSeparator(r rune) bool {
+	return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 127)
 }

@@ -116,7 +116,11 @@ func fixPaths(ctx context.Context, e *env, l *lint.Linter, paths []string) error
 		if r.Doc == nil {
 			continue
 		}
-		out, changes := lint.Fix(r.Doc)
+		out, changes, err := lint.Fix(r.Doc)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "%s: %v\n", r.File, err)
+			continue
+		}
 		if len(changes) == 0 {
 			continue
 		}

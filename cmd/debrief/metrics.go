@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/debrief-oss/debrief"
+	"github.com/debrief-oss/debrief/lint"
 	"github.com/debrief-oss/debrief/markdown"
 )
 
@@ -43,15 +44,19 @@ Incident Duration from them (only where empty, unless --force).`, e)
 		doc := markdown.Parse(file, src)
 		r := doc.Report
 		if *write {
+			if file == "-" {
+				return usageErrorf("metrics: --write needs a file, not standard input")
+			}
 			mode := debrief.FillEmpty
 			if *force {
 				mode = debrief.FillOverwrite
 			}
-			if changes := r.FillMetrics(mode); len(changes) > 0 {
-				if file == "-" {
-					return usageErrorf("metrics: --write cannot write to standard input")
-				}
-				if err := writeFileKeepMode(file, markdown.Render(r)); err != nil {
+			out, changes, err := lint.FixMetrics(doc, mode)
+			if err != nil {
+				return fmt.Errorf("metrics: %s: %w", file, err)
+			}
+			if len(changes) > 0 {
+				if err := writeFileKeepMode(file, out); err != nil {
 					return fmt.Errorf("metrics: %w", err)
 				}
 				printChanges(e, file, changes)
