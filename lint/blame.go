@@ -31,25 +31,29 @@ type blamePattern struct {
 // not a system's ("the node failed to start" and "faulty configuration" are
 // not blame).
 func blamePatterns() []blamePattern {
+	// Expressions are case-sensitive so that a name can be told from a
+	// word ("Maria's fault", not "the network's fault"); (?i: ...) marks
+	// the parts that are not.
 	mk := func(triggers, expr, suggest string) blamePattern {
-		return blamePattern{strings.Split(triggers, "|"), regexp.MustCompile(`(?i)` + expr), suggest}
+		return blamePattern{strings.Split(triggers, "|"), regexp.MustCompile(expr), suggest}
 	}
+	const name = `(?:@[\w-]+|\b[A-Z][a-z]+)`
 	return []blamePattern{
-		mk("error", `\b(human|operator|engineer|user's|developer) errors?\b`,
+		mk("error", `(?i)\b(human|operator|engineer|developer) errors?\b`,
 			"describe the condition that let the action cause harm, e.g. \"the deploy script allowed ...\""),
-		mk("forgot", `\bforgot(ten)?\b`,
+		mk("forgot", `(?i)\bforgot(ten)?\b`,
 			"say what did not happen and why nothing caught it, e.g. \"the step was skipped; the checklist does not include it\""),
-		mk("should|ought|'ve", `\b(should|ought to)( have|'ve) (known|realized|realised|noticed)\b`,
+		mk("should|ought|'ve", `(?i)\b(should|ought to)( have|'ve) (known|realized|realised|noticed)\b`,
 			"say what information was missing at the time, e.g. \"the dashboard did not show ...\""),
-		mk("careless|negligen|sloppy|incompeten|lazy|reckless|inattentive", `\b(careless(ly|ness)?|negligen(t|ce)|sloppy|incompeten(t|ce)|lazy|reckless(ly|ness)?|inattentive)\b`,
+		mk("careless|negligen|sloppy|incompeten|reckless|inattentive", `(?i)\b(careless(ly|ness)?|negligen(t|ce)|sloppy|incompeten(t|ce)|reckless(ly|ness)?|inattentive)\b`,
 			"describe the action and its context without judging the person"),
-		mk("blam|fault", `\b(was|were) to blame\b|\bblam(e|ed|es|ing) (on )?@[\w-]+|\b(his|her|their|@[\w-]+['’]s|[A-Z][a-z]+['’]s) fault\b`,
+		mk("blam|fault", `(?i:\b(was|were) to blame\b|\bblam(e|ed|es|ing) (on )?@[\w-]+)|(?i:\b(his|her|their))\s+(?i:fault)\b|`+name+`['’]s (?i:fault)\b`,
 			"name the contributing factors in the system, not a person"),
-		mk("dropped|messed|screwed|finger|bother|attention", `\b(dropped the ball|messed up|screwed up|fat[- ]fingered|didn't bother|did not bother|failed to pay attention)\b`,
+		mk("dropped|messed|screwed|finger|bother|attention", `(?i)\b(dropped the ball|messed up|screwed up|fat[- ]fingered|didn't bother|did not bother|failed to pay attention)\b`,
 			"describe what happened neutrally, e.g. \"the command was run against production\""),
-		mk("@", `(^|[^\w@])@[\w-]+ (caused|broke|took down|brought down|crashed)\b`,
+		mk("@", `(^|[^\w@])@[\w-]+ (?i:caused|broke|took down|brought down|crashed)\b`,
 			"say which change or condition caused it, e.g. \"the config change in deploy #123 caused ...\""),
-		mk("mistake|error|negligence", `\b(his|her|their|@[\w-]+['’]s|[A-Z][a-z]+['’]s) (mistake|error|negligence)\b|\bmistake (by|of) (@[\w-]+|[A-Z][a-z]+)`,
+		mk("mistake|negligence", `(?i:\b(his|her|their))\s+(?i:mistake)\b|`+name+`['’]s (?i:mistake)\b|(?i:\bmistake (by|of)) `+name,
 			"describe the change and the safeguard that was missing"),
 	}
 }

@@ -111,6 +111,13 @@ func TestBlame(t *testing.T) {
 		{"<!-- the team forgot nothing --> All good.", ""},
 		{"Containerd was set as the default runtime accidentally.", ""},
 		{"We could have caught this with an expiry alert.", ""},
+		{"The server's error rate rose; the user's error message was unclear.", ""},
+		{"Lazy loading of the config delayed start-up.", ""},
+		{"It was the network's fault, not a person's.", ""},
+		{"It was Maria's mistake.", "Maria's mistake"},
+		{"A mistake by Jo in the runbook.", "mistake by Jo"},
+		{"Their error rates doubled.", ""},
+		{"Human Error was listed as the cause.", "Human Error"},
 	}
 	for _, tt := range tests {
 		src := "# Report\n\n## Summary\n\n" + tt.text + "\n"
