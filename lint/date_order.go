@@ -4,7 +4,7 @@ func dateOrderRule() *Rule {
 	return &Rule{
 		Name:     "date-order",
 		Severity: Error,
-		Doc:      "dates out of order: incident in the future, report before incident, next review before sign-off",
+		Doc:      "dates out of order: incident in the future, report before incident, sign-off before report, next review before sign-off",
 		Run:      runDateOrder,
 	}
 }
@@ -16,6 +16,9 @@ func runDateOrder(p *Pass) {
 	}
 	if o.ReportDate.Before(o.IncidentDate) {
 		p.Reportf("overview.report_date", "Report Date %s is before the Incident Date %s", o.ReportDate.ISO(), o.IncidentDate.ISO())
+	}
+	if s.Date.Before(o.ReportDate) {
+		p.Reportf("sign_off.date", "the sign-off Date %s is before the Report Date %s", s.Date.ISO(), o.ReportDate.ISO())
 	}
 	if s.NextReviewDate.Before(s.Date) {
 		p.Reportf("sign_off.next_review_date", "Next Review Date %s is before the sign-off Date %s", s.NextReviewDate.ISO(), s.Date.ISO())

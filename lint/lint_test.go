@@ -180,3 +180,56 @@ func TestRulesDocumented(t *testing.T) {
 		}
 	}
 }
+
+func TestDateRules(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("testdata", "clean.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit := strings.NewReplacer(
+		"**Report Date**: 2024-05-16", "**Report Date**: 2024-05-10", // before the incident
+		"**Date**: 2024-05-20", "**Date**: 2024-05-09", // signed before the report
+		"**Next Review Date**: 2024-08-20", "**Next Review Date**: someday",
+		"**Severity**: High", "**Severity**: Pretty bad",
+	).Replace(string(src))
+	fs := (&Linter{Now: testNow}).LintFile(filepath.Join("testdata", "r.md"), []byte(edit), &Config{}).Findings
+	got := map[string][]int{}
+	for _, f := range fs {
+		got[f.Rule] = append(got[f.Rule], f.Line)
+	}
+	want := map[string][]int{
+		"date-order":       {6, 107},
+		"sign-off":         {107},
+		"invalid-date":     {108},
+		"invalid-severity": {9},
+	}
+	for rule, lines := range want {
+		if !slices.Equal(got[rule], lines) {
+			t.Errorf("%s at lines %v, want %v", rule, got[rule], lines)
+		}
+	}
+	if len(fs) != 5 {
+		t.Errorf("findings:\n%v", fs)
+	}
+}
+
+func TestSignOffDraft(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("testdata", "clean.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	draft := strings.NewReplacer(
+		"**Reviewed By**: Samuel Okafor", "**Reviewed By**: [Manager/Team Lead Name]",
+		"**Date**: 2024-05-20", "**Date**: [YYYY-MM-DD]",
+		"**Next Review Date**: 2024-08-20", "**Next Review Date**: [YYYY-MM-DD]",
+	).Replace(string(src))
+	fs := (&Linter{Now: testNow}).LintFile(filepath.Join("testdata", "r.md"), []byte(draft), &Config{}).Findings
+	if len(fs) != 1 || fs[0].Rule != "sign-off" || fs[0].Severity != Warning {
+		t.Errorf("unsigned draft: %v, want one sign-off warning", fs)
+	}
+	partial := strings.Replace(draft, "**Reviewed By**: [Manager/Team Lead Name]", "**Reviewed By**: Samuel Okafor", 1)
+	fs = (&Linter{Now: testNow}).LintFile(filepath.Join("testdata", "r.md"), []byte(partial), &Config{}).Findings
+	if len(fs) != 1 || fs[0].Rule != "sign-off" || fs[0].Severity != Error || fs[0].Line != 107 {
+		t.Errorf("partial sign-off: %v, want one sign-off error at line 107", fs)
+	}
+}
