@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math/bits"
-	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // Field roles a key of a JSON or logfmt record can have.
@@ -159,17 +160,30 @@ func unescapeJSON(dst, s []byte) []byte {
 			dst = append(dst, '\t')
 		case 'r':
 			dst = append(dst, '\r')
-		case 'b', 'f':
-			dst = append(dst, ' ')
+		case 'b':
+			dst = append(dst, '\b')
+		case 'f':
+			dst = append(dst, '\f')
 		case 'u':
-			if i+4 < len(s) {
-				if v, err := strconv.ParseUint(string(s[i+1:i+5]), 16, 32); err == nil {
-					dst = appendRune(dst, rune(v))
-					i += 4
-					continue
+			r, ok := hex4(s, i+1)
+			if !ok {
+				dst = append(dst, '\\', 'u')
+				continue
+			}
+			i += 4
+			if utf16.IsSurrogate(r) {
+				r2, ok := rune(0), false
+				if i+2 < len(s) && s[i+1] == '\\' && s[i+2] == 'u' {
+					r2, ok = hex4(s, i+3)
+				}
+				if d := utf16.DecodeRune(r, r2); ok && d != utf8.RuneError {
+					r = d
+					i += 6
+				} else {
+					r = utf8.RuneError
 				}
 			}
-			dst = append(dst, '\\', 'u')
+			dst = utf8.AppendRune(dst, r)
 		default:
 			dst = append(dst, s[i])
 		}
@@ -177,29 +191,25 @@ func unescapeJSON(dst, s []byte) []byte {
 	return dst
 }
 
-func appendRune(dst []byte, r rune) []byte {
-	var buf [4]byte
-	n := encodeRune(buf[:], r)
-	return append(dst, buf[:n]...)
-}
-
-// encodeRune writes r as UTF-8 (surrogates become U+FFFD).
-func encodeRune(p []byte, r rune) int {
-	switch {
-	case r < 0x80:
-		p[0] = byte(r)
-		return 1
-	case r < 0x800:
-		p[0] = 0xC0 | byte(r>>6)
-		p[1] = 0x80 | byte(r)&0x3F
-		return 2
-	case r >= 0xD800 && r <= 0xDFFF:
-		r = 0xFFFD
+// hex4 reads four hex digits at s[i:].
+func hex4(s []byte, i int) (rune, bool) {
+	if i+4 > len(s) {
+		return 0, false
 	}
-	p[0] = 0xE0 | byte(r>>12)
-	p[1] = 0x80 | byte(r>>6)&0x3F
-	p[2] = 0x80 | byte(r)&0x3F
-	return 3
+	var r rune
+	for _, c := range s[i : i+4] {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
 }
 
 // jsonDecoder reads one JSON object per line. want is the set of roles seen
@@ -490,7 +500,7 @@ number:
 // parseDecimal reads a non-negative decimal number such as "12" or
 // "0.0345" without allocating.
 func parseDecimal(b []byte) (float64, bool) {
-	if len(b) == 0 || len(b) > 18 {
+	if len(b) == 0 {
 		return 0, false
 	}
 	var whole, frac uint64
@@ -499,14 +509,17 @@ func parseDecimal(b []byte) (float64, bool) {
 	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
 		whole = whole*10 + uint64(b[i]-'0')
 	}
-	if i == 0 {
+	if i == 0 || i > 18 {
 		return 0, false
 	}
 	if i < len(b) && b[i] == '.' {
 		i++
 		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
-			frac = frac*10 + uint64(b[i]-'0')
-			scale *= 10
+			// Digits past the fifteenth do not change a float64.
+			if scale < 1e15 {
+				frac = frac*10 + uint64(b[i]-'0')
+				scale *= 10
+			}
 		}
 	}
 	if i != len(b) {
