@@ -3,6 +3,7 @@ package debrief
 import (
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Milestone is a step of an incident that a timeline row can mark: the
@@ -115,8 +116,13 @@ func MilestoneOf(event string) Milestone {
 // normalizeEvent lower-cases an event and drops Markdown emphasis and
 // surrounding punctuation.
 func normalizeEvent(s string) string {
-	s = strings.ToLower(s)
-	s = strings.NewReplacer("**", "", "__", "", "`", "", "*", "").Replace(s)
+	s = strings.Map(func(r rune) rune {
+		switch r {
+		case '*', '_', '`':
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, s)
 	s = strings.Join(strings.Fields(s), " ")
 	return strings.Trim(s, " .:;!-–—")
 }

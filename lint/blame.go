@@ -62,26 +62,20 @@ func blamePatterns() []blamePattern {
 // code and HTML comments are not prose.
 func runBlame(p *Pass, builtin []blamePattern) {
 	patterns := builtin
-	if len(p.Config.BlamePhrases) > 0 {
-		patterns = append([]blamePattern(nil), builtin...)
-		for _, phrase := range p.Config.BlamePhrases {
-			phrase = strings.TrimSpace(phrase)
-			patterns = append(patterns, blamePattern{
-				triggers: []string{strings.ToLower(phrase)},
-				re:       regexp.MustCompile(`(?i)(^|\W)` + regexp.QuoteMeta(phrase) + `($|\W)`),
-				suggest:  "this phrase is listed as blaming in " + ConfigFile,
-			})
-		}
+	if len(p.Config.blameExtra) > 0 {
+		patterns = append(append([]blamePattern(nil), builtin...), p.Config.blameExtra...)
 	}
 	inFence, inComment := false, false
-	for i, line := range bytes.Split(p.Doc.Source, []byte("\n")) {
-		s := string(line)
+	rest := string(p.Doc.Source)
+	for i := 0; rest != ""; i++ {
+		var s string
+		s, rest, _ = strings.Cut(rest, "\n")
 		trimmed := strings.TrimSpace(s)
 		if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
 			inFence = !inFence
 			continue
 		}
-		if inFence {
+		if inFence || (trimmed == "" && !inComment) {
 			continue
 		}
 		s, inComment = maskProse(s, inComment)
@@ -106,6 +100,20 @@ func runBlame(p *Pass, builtin []blamePattern) {
 	}
 }
 
+// blamePhrasePatterns turns the phrases of a configuration into patterns.
+func blamePhrasePatterns(phrases []string) []blamePattern {
+	var out []blamePattern
+	for _, phrase := range phrases {
+		phrase = strings.TrimSpace(phrase)
+		out = append(out, blamePattern{
+			triggers: []string{strings.ToLower(phrase)},
+			re:       regexp.MustCompile(`(?i)(^|\W)` + regexp.QuoteMeta(phrase) + `($|\W)`),
+			suggest:  "this phrase is listed as blaming in " + ConfigFile,
+		})
+	}
+	return out
+}
+
 // containsAny reports whether s contains any of subs.
 func containsAny(s string, subs []string) bool {
 	for _, sub := range subs {
@@ -125,6 +133,9 @@ func isWordStart(c byte) bool {
 // so that columns stay right, and reports whether a comment is still open at
 // the end of the line.
 func maskProse(s string, inComment bool) (string, bool) {
+	if !inComment && !strings.ContainsAny(s, "`<") {
+		return s, false
+	}
 	b := []byte(s)
 	inCode := false
 	for i := 0; i < len(b); i++ {

@@ -35,6 +35,7 @@ type Config struct {
 	Documents    string            `yaml:"documents"`
 
 	severities map[string]Severity // parsed Rules; -1 for the default
+	blameExtra []blamePattern      // compiled BlamePhrases
 }
 
 // ParseConfig reads a configuration. Unknown keys, unknown rule names and
@@ -67,6 +68,7 @@ func ParseConfig(data []byte, rules []*Rule) (*Config, error) {
 			return nil, fmt.Errorf("blame-phrases[%d] is empty", i)
 		}
 	}
+	c.blameExtra = blamePhrasePatterns(c.BlamePhrases)
 	return c, nil
 }
 
