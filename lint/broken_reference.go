@@ -77,23 +77,29 @@ func runBrokenReference(p *Pass) {
 		{"documents.monitoring_screenshots", docs.MonitoringScreenshots},
 		{"documents.related_tickets", docs.RelatedTickets},
 	}
-	var bases []string
-	reportDir := filepath.Dir(p.File)
-	root := p.Config.Dir
-	if root == "" {
-		root = repoRoot(reportDir)
-	}
-	if root != "" {
-		bases = append(bases, root)
-		if p.Config.Documents != "" {
-			bases = append(bases, filepath.Join(root, p.Config.Documents))
+	var bases []string // found when the first reference needs them
+	searchBases := func() []string {
+		if bases != nil {
+			return bases
 		}
+		reportDir := filepath.Dir(p.File)
+		root := p.Config.Dir
+		if root == "" {
+			root = repoRoot(reportDir)
+		}
+		if root != "" {
+			bases = append(bases, root)
+			if p.Config.Documents != "" {
+				bases = append(bases, filepath.Join(root, p.Config.Documents))
+			}
+		}
+		bases = append(bases, reportDir)
+		return bases
 	}
-	bases = append(bases, reportDir)
 	for _, l := range lists {
 		for i, entry := range l.items {
 			for _, ref := range references(entry) {
-				if !existsIn(ref, bases) {
+				if !existsIn(ref, searchBases()) {
 					p.Reportf(fmt.Sprintf("%s[%d]", l.path, i), "supporting document %q does not exist", ref)
 				}
 			}
