@@ -363,6 +363,10 @@ func searchText(r *debrief.Report) string {
 		}
 	}
 	add(r.Metrics.AffectedUsers, r.Metrics.ErrorRate)
+	for _, k := range documentKinds {
+		add(*k.list(r)...)
+	}
+	add(r.ID, r.SignOff.ReviewedBy)
 	for _, x := range r.Extra {
 		add(x.Heading, x.Body)
 	}
