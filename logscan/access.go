@@ -1,7 +1,5 @@
 package logscan
 
-import "bytes"
-
 // accessDecoder reads NCSA common and combined access logs (Apache, nginx):
 //
 //	host ident authuser [10/Oct/2000:13:55:36 -0700] "GET /a HTTP/1.0" 200 2326 "referer" "agent"
@@ -10,19 +8,19 @@ type accessDecoder struct {
 }
 
 func (d *accessDecoder) decode(line []byte, r *record) bool {
-	sp := bytes.IndexByte(line, ' ')
+	sp := findByte(line, 0, ' ')
 	if sp <= 0 {
 		return false
 	}
 	r.ip = line[:sp]
 	i := sp + 1
 	// ident and authuser: skip ident, keep the user when it is not "-".
-	sp = bytes.IndexByte(line[i:], ' ')
+	sp = findByte(line, i, ' ')
 	if sp < 0 {
 		return false
 	}
-	i += sp + 1
-	br := bytes.IndexByte(line[i:], '[')
+	i = sp + 1
+	br := findByte(line, i, '[') - i
 	if br < 1 || line[i+br-1] != ' ' {
 		return false
 	}
@@ -43,11 +41,11 @@ func (d *accessDecoder) decode(line []byte, r *record) bool {
 	// The request ends at the first quote not escaped by a backslash.
 	start := i
 	for {
-		q := bytes.IndexByte(line[i:], '"')
+		q := findByte(line, i, '"')
 		if q < 0 {
 			return false
 		}
-		i += q
+		i = q
 		if line[i-1] != '\\' {
 			break
 		}

@@ -212,6 +212,9 @@ type worker struct {
 func (w *worker) run(blocks <-chan *block, free chan<- []byte) {
 	for b := range blocks {
 		w.block(b)
+		if b.mapping != nil {
+			releasePages(b.mapping, b.offset, b.offset+len(b.data))
+		}
 		free <- b.buf
 	}
 }
@@ -371,12 +374,13 @@ func (g *agg) merge(o *agg) {
 
 // analysis is the state of one Analyze call.
 type analysis struct {
-	opt     Options
-	maxLine int
-	book    lineBook
-	mu      sync.Mutex
-	formats []*format
-	warns   []error
+	opt      Options
+	maxLine  int
+	book     lineBook
+	mu       sync.Mutex
+	formats  []*format
+	warns    []error
+	mappings [][]byte
 }
 
 func (a *analysis) warn(err error) {
@@ -458,6 +462,9 @@ func Analyze(ctx context.Context, inputs []Input, opt Options) (*Result, error) 
 	}
 	close(blocks)
 	wg.Wait()
+	for _, m := range a.mappings {
+		unmapFile(m)
+	}
 	if err != nil {
 		return nil, err
 	}

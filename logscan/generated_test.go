@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"testing"
 
@@ -123,7 +125,19 @@ func TestGeneratedGarbage(t *testing.T) {
 		lineNo++
 		buf.Write(line)
 	}
-	res := analyzeBytes(t, buf.Bytes(), Options{BlockSize: 64 << 10, MaxLine: 32 << 10})
+	path := filepath.Join(t.TempDir(), "gen.log")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opt := Options{BlockSize: 64 << 10, MaxLine: 32 << 10}
+	// Read through a reader, and through a file (mapped where possible).
+	for _, res := range []*Result{analyzeBytes(t, buf.Bytes(), opt), analyzeFiles(t, opt, path)} {
+		checkGarbage(t, res, st, planted, lineNo, firstBad)
+	}
+}
+
+func checkGarbage(t *testing.T, res *Result, st loggen.Stats, planted, lineNo int, firstBad []int) {
+	t.Helper()
 	if res.BadLines != int64(planted) {
 		t.Errorf("bad_lines = %d, want %d", res.BadLines, planted)
 	}

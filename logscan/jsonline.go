@@ -99,17 +99,22 @@ func jsonString(b []byte, i int) int {
 // findQuote returns the index of the first '"' at or after i, or -1. It
 // tests eight bytes at a time: keys and values are mostly too short for the
 // call into the vectorised search to pay off.
-func findQuote(b []byte, i int) int {
-	const ones, highs, quotes = 0x0101010101010101, 0x8080808080808080, 0x2222222222222222
+func findQuote(b []byte, i int) int { return findByte(b, i, '"') }
+
+// findByte returns the index of the first c at or after i, or -1, testing
+// eight bytes at a time (for the short spans between fields).
+func findByte(b []byte, i int, c byte) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	pattern := ones * uint64(c)
 	for i+8 <= len(b) {
-		x := binary.LittleEndian.Uint64(b[i:]) ^ quotes
+		x := binary.LittleEndian.Uint64(b[i:]) ^ pattern
 		if t := (x - ones) &^ x & highs; t != 0 {
 			return i + bits.TrailingZeros64(t)/8
 		}
 		i += 8
 	}
 	for ; i < len(b); i++ {
-		if b[i] == '"' {
+		if b[i] == c {
 			return i
 		}
 	}
@@ -275,12 +280,25 @@ func (d *jsonDecoder) decode(line []byte, r *record) bool {
 		if line[i] != '"' {
 			return false
 		}
-		ke := jsonString(line, i+1)
-		if ke < 0 {
-			return false
+		// The key is most likely the one at this place in the last line:
+		// checking that is cheaper than searching for its end.
+		var key []byte
+		role, unit, known := 0, 0.0, false
+		if nkey < len(d.memo) {
+			m := &d.memo[nkey]
+			if e := i + 1 + m.n; m.n > 0 && e < len(line) && line[e] == '"' && string(line[i+1:e]) == string(m.key[:m.n]) && line[e-1] != '\\' {
+				key, role, unit, known = line[i+1:e], m.role, m.unit, true
+			}
 		}
-		key := line[i+1 : ke]
-		i = ke + 1
+		if !known {
+			ke := jsonString(line, i+1)
+			if ke < 0 {
+				return false
+			}
+			key = line[i+1 : ke]
+			role, unit = d.role(nkey, key)
+		}
+		i += len(key) + 2
 		for i < len(line) && isSpace(line[i]) {
 			i++
 		}
@@ -318,7 +336,6 @@ func (d *jsonDecoder) decode(line []byte, r *record) bool {
 			}
 			val = line[s:i]
 		}
-		role, unit := d.role(nkey, key)
 		nkey++
 		if role == 0 || found&role != 0 {
 			continue

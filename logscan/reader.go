@@ -7,12 +7,15 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"sync"
 )
 
 // block is a run of whole lines from one file, handed to a worker.
 type block struct {
-	buf     []byte // the pooled buffer data lives in
+	buf     []byte // the pooled buffer data lives in (a token for mapped files)
+	mapping []byte // the file mapping data is part of, when mapped
+	offset  int    // where data starts in mapping
 	data    []byte
 	file    int
 	seq     int // position among all blocks, for line numbers
@@ -83,6 +86,14 @@ func fill(r io.Reader, p []byte) (int, error) {
 // split reads one input and sends its blocks, detecting its format from
 // the first block.
 func (a *analysis) split(ctx context.Context, idx int, in Input, free chan []byte, out chan<- *block) error {
+	if f, ok := in.Reader.(*os.File); ok {
+		if m := mapFile(f); m != nil {
+			if len(m) < 2 || m[0] != 0x1f || m[1] != 0x8b {
+				return a.splitMapped(ctx, idx, in, m, free, out)
+			}
+			unmapFile(m)
+		}
+	}
 	var r io.Reader = &countingReader{r: in.Reader, progress: a.opt.Progress}
 	br := bufio.NewReaderSize(r, 64<<10)
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
@@ -186,4 +197,66 @@ func (a *analysis) split(ctx context.Context, idx int, in Input, free chan []byt
 		}
 		buf = next
 	}
+}
+
+// splitMapped cuts a mapped file into blocks at newlines. A buffer taken
+// from the pool stands for each block in flight, which bounds them as for
+// read files.
+func (a *analysis) splitMapped(ctx context.Context, idx int, in Input, m []byte, free chan []byte, out chan<- *block) error {
+	a.mu.Lock()
+	a.mappings = append(a.mappings, m)
+	a.mu.Unlock()
+	size := a.opt.BlockSize
+	f, err := detect(m[:min(len(m), 64<<10)], a.detectOpts(in))
+	if err != nil {
+		return err
+	}
+	a.setFormat(idx, f)
+	skipped := 0
+	for off := 0; off < len(m); {
+		end := min(off+size, len(m))
+		if end < len(m) {
+			nl := bytes.IndexByte(m[end:min(len(m), end+a.maxLine+1)], '\n')
+			if nl < 0 {
+				// A line longer than the bound crosses the cut: drop it.
+				nl = bytes.LastIndexByte(m[off:end], '\n')
+				if nl < 0 {
+					// No newline in the whole block either.
+					e := bytes.IndexByte(m[end:], '\n')
+					skipped++
+					if e < 0 {
+						off = len(m)
+					} else {
+						off = end + e + 1
+					}
+					continue
+				}
+				end = off + nl + 1
+			} else {
+				end += nl + 1
+			}
+		}
+		var token []byte
+		select {
+		case token = <-free:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		b := &block{buf: token, mapping: m, offset: off, data: m[off:end], file: idx, seq: a.book.add(idx), skipped: skipped, fmt: f}
+		skipped = 0
+		select {
+		case out <- b:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if a.opt.Progress != nil {
+			a.opt.Progress(int64(end - off))
+		}
+		off = end
+	}
+	if skipped > 0 {
+		token := <-free
+		out <- &block{buf: token, file: idx, seq: a.book.add(idx), skipped: skipped, fmt: f}
+	}
+	return nil
 }
