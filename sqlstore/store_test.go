@@ -81,6 +81,7 @@ func TestConformance(t *testing.T) {
 		{"concurrency", testConcurrency},
 		{"migrate_twice", testMigrateTwice},
 		{"sigkill", testSIGKILL},
+		{"text_fidelity", testTextFidelity},
 	}
 	for _, db := range databases {
 		t.Run(db.name, func(t *testing.T) {
@@ -898,4 +899,42 @@ func testBackupRestore(t *testing.T, dsn, emptyDSN string) {
 	wantCode(t, r.Restore(ctx, file), debrief.ECONFLICT)
 	check("restored", r)
 	check("backup", openStore(t, "sqlite:"+file, nil))
+}
+
+// testTextFidelity stores text that databases and drivers like to change
+// (spaces at the ends, CR LF, quotes, placeholders, emoji, long lines) and
+// checks that it comes back unchanged.
+func testTextFidelity(t *testing.T, dsn string) {
+	s := openStore(t, dsn, nil)
+	ctx := context.Background()
+	texts := []string{
+		"  leading and trailing  ",
+		"line one\r\nline two\r\n",
+		"tab\there\n\n\n",
+		`quotes ' " ` + "`" + ` and \\ backslashes`,
+		"'); DROP TABLE reports; --",
+		"placeholders ? $1 :name @p ?1",
+		"emoji 🔥🚒 and عربى and 中文 and \u200b zero width",
+		strings.Repeat("long line ", 20000),
+		"",
+	}
+	r := &debrief.Report{}
+	for i, x := range texts {
+		r.Timeline = append(r.Timeline, debrief.Event{Time: debrief.ParseEventTime(x), Event: x, Action: fmt.Sprint(i)})
+		r.Lessons.WentWell = append(r.Lessons.WentWell, x)
+		r.Extra = append(r.Extra, debrief.ExtraSection{Heading: x, Level: 2, Body: x, After: debrief.KeyLessons})
+	}
+	r.Title, r.RootCause.Why, r.Overview.Author = texts[0], texts[1], texts[4]
+	r.Overview.Severity = debrief.ParseSeverity(texts[5])
+	sr := mustCreate(t, s, "fidelity", r)
+	got, err := s.Report(ctx, sr.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(r, got.Report, cmpOpts...); diff != "" {
+		t.Errorf("text changed on the way through the database:\n%s", diff)
+	}
+	if hits, err := s.SearchReports(ctx, "zero width", 5); err != nil || len(hits) != 1 {
+		t.Errorf("search in odd text: %d hits, %v", len(hits), err)
+	}
 }
