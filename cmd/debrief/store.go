@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/user"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -192,6 +193,7 @@ brought up to date first.`, e)
 		return err
 	}
 	defer s.Close()
+	ctx = debrief.NewContextWithUser(ctx, cliUser())
 	var created, updated, unchanged, skipped int
 	for _, file := range files {
 		src, err := os.ReadFile(file)
@@ -234,6 +236,16 @@ brought up to date first.`, e)
 		return errFindings
 	}
 	return nil
+}
+
+// cliUser is who the audit log names for changes made from the command
+// line: the operating-system user.
+func cliUser() *debrief.User {
+	name := "unknown"
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	return &debrief.User{Email: "cli:" + name, Name: name}
 }
 
 // loadReport stores r under slug and says what happened: "created",

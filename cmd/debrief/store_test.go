@@ -75,6 +75,9 @@ func TestLoadExportFixtures(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				if !strings.HasPrefix(sr.CreatedBy, "cli:") {
+					t.Errorf("%s: created by %q, want the command-line user", slug, sr.CreatedBy)
+				}
 				if sr.Version != 1 {
 					t.Errorf("%s: version %d after loading twice, want 1", slug, sr.Version)
 				}
