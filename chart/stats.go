@@ -37,6 +37,19 @@ func statsSeverities() []statsSeverity {
 // below it the median and 90th percentile of the time to resolution per
 // group.
 func StatsSVG(w io.Writer, st debrief.Stats) error {
+	const wd, ht = 9 * vg.Inch, 7 * vg.Inch
+	c := vgsvg.New(wd, ht)
+	if err := statsDraw(draw.New(c), st); err != nil {
+		return err
+	}
+	if _, err := c.WriteTo(w); err != nil {
+		return fmt.Errorf("chart: %w", err)
+	}
+	return nil
+}
+
+// statsDraw draws the two plots of StatsSVG on a canvas.
+func statsDraw(dc draw.Canvas, st debrief.Stats) error {
 	labels := make([]string, len(st.Groups))
 	for i, g := range st.Groups {
 		labels[i] = g.Key
@@ -74,6 +87,14 @@ func StatsSVG(w io.Writer, st debrief.Stats) error {
 	if len(labels) > 0 {
 		top.NominalX(labels...)
 	}
+	// Room for the legend above the tallest bar, and for the bars at the
+	// ends, which are centred on the first and last positions.
+	most := 0
+	for _, g := range st.Groups {
+		most = max(most, g.Incidents)
+	}
+	top.Y.Max = max(1, float64(most)*1.6)
+	top.X.Min, top.X.Max = -0.5, float64(len(labels))-0.5
 
 	bottom := plot.New()
 	bottom.Title.Text = "Time to resolution"
@@ -111,17 +132,17 @@ func StatsSVG(w io.Writer, st debrief.Stats) error {
 	if len(labels) > 0 {
 		bottom.NominalX(labels...)
 	}
+	bottom.X.Min, bottom.X.Max = -0.5, float64(len(labels))-0.5
+	highest := 0.0
+	for _, g := range st.Groups {
+		highest = max(highest, g.Resolution.P90)
+	}
+	bottom.Y.Max = max(1, highest*1.3)
 
-	const wd, ht = 9 * vg.Inch, 7 * vg.Inch
-	c := vgsvg.New(wd, ht)
-	dc := draw.New(c)
 	tiles := draw.Tiles{Rows: 2, Cols: 1, PadTop: vg.Points(8), PadBottom: vg.Points(8), PadLeft: vg.Points(8), PadRight: vg.Points(8), PadY: vg.Points(16)}
 	canvases := plot.Align([][]*plot.Plot{{top}, {bottom}}, tiles, dc)
 	top.Draw(canvases[0][0])
 	bottom.Draw(canvases[1][0])
-	if _, err := c.WriteTo(w); err != nil {
-		return fmt.Errorf("chart: %w", err)
-	}
 	return nil
 }
 
