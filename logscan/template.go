@@ -89,6 +89,12 @@ func appendMasked(dst, msg []byte, paths bool) []byte {
 		for e < len(msg) && tokenChar(msg[e]) {
 			e++
 		}
+		// A URL runs to the next space, query included.
+		if bytesContains(msg[i:e], "://") {
+			for e < len(msg) && msg[e] != ' ' && msg[e] != '"' && msg[e] != '\'' {
+				e++
+			}
+		}
 		// Trailing punctuation belongs to the sentence.
 		for e > i+1 && (msg[e-1] == '.' || msg[e-1] == ':' || msg[e-1] == '-') {
 			e--

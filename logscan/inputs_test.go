@@ -1,0 +1,145 @@
+package logscan
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/debrief-oss/debrief/logscan/loggen"
+)
+
+// TestFilesMergedByTime splits a log in two, gzips the first half and
+// passes it last: the buckets, window and users must be those of the whole.
+func TestFilesMergedByTime(t *testing.T) {
+	data, _ := generate(t, loggen.Default(loggen.JSON, 100000))
+	whole := analyzeBytes(t, data, Options{})
+	cut := bytes.IndexByte(data[len(data)/2:], '\n') + len(data)/2 + 1
+	var gz bytes.Buffer
+	w := gzip.NewWriter(&gz)
+	w.Write(data[:cut])
+	w.Close()
+	res, err := Analyze(context.Background(), []Input{
+		{Name: "second.log", Reader: bytes.NewReader(data[cut:])},
+		{Name: "first.log.gz", Reader: bytes.NewReader(gz.Bytes())},
+	}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(res.Buckets, whole.Buckets) {
+		t.Errorf("buckets differ from the whole log's")
+	}
+	if res.Incident == nil || whole.Incident == nil || !res.Incident.Start.Equal(whole.Incident.Start) || res.Incident.Errors != whole.Incident.Errors {
+		t.Errorf("incident = %+v, want %+v", res.Incident, whole.Incident)
+	}
+	if res.AffectedUsers != whole.AffectedUsers || res.Lines != whole.Lines {
+		t.Errorf("users, lines = %d, %d; want %d, %d", res.AffectedUsers, res.Lines, whole.AffectedUsers, whole.Lines)
+	}
+	if got := res.Files[1].Format; got != FormatJSON {
+		t.Errorf("gzip file format = %q", got)
+	}
+	// Evidence cites the file it came from, with its own line numbers.
+	if e := res.Incident.StartEvidence; e == nil || e.File != "second.log" || !strings.Contains(string(data[cut:]), e.Text) {
+		t.Errorf("start evidence = %+v", e)
+	} else if lines := strings.Split(string(data[cut:]), "\n"); lines[e.Line-1] != e.Text {
+		t.Errorf("line %d of second.log is %q, evidence says %q", e.Line, lines[e.Line-1], e.Text)
+	}
+}
+
+func TestZones(t *testing.T) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Skip("no zone database")
+	}
+	log := "2026-03-14 13:05:00,123 ERROR first\n2026-03-14T13:06:00+02:00 INFO with an offset\n"
+	res, err := Analyze(context.Background(), []Input{{Name: "app.log", Reader: strings.NewReader(log)}}, Options{Location: paris})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 13:05 in Paris in March is 12:05 UTC; the explicit offset wins.
+	if got, want := res.First.UTC().Format(time.RFC3339), "2026-03-14T11:06:00Z"; got != want {
+		t.Errorf("first = %s, want %s", got, want)
+	}
+	if got, want := res.Last.UTC().Format(time.RFC3339), "2026-03-14T12:05:00Z"; got != want {
+		t.Errorf("last = %s, want %s", got, want)
+	}
+}
+
+func TestSyslogYearBoundary(t *testing.T) {
+	log := "Dec 31 23:59:58 host app[1]: error: old year\nJan  1 00:00:01 host app[1]: new year\n"
+	res, err := Analyze(context.Background(), []Input{{Name: "syslog", Reader: strings.NewReader(log)}}, Options{Year: 2025})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := res.First.Format(time.RFC3339), "2025-12-31T23:59:58Z"; got != want {
+		t.Errorf("first = %s, want %s", got, want)
+	}
+	if got, want := res.Last.Format(time.RFC3339), "2026-01-01T00:00:01Z"; got != want {
+		t.Errorf("last = %s, want %s", got, want)
+	}
+	if res.Errors != 1 {
+		t.Errorf("errors = %d, want 1 (the error: line)", res.Errors)
+	}
+	// Without a year, the file's modification time decides.
+	res, err = Analyze(context.Background(), []Input{{Name: "syslog", Reader: strings.NewReader(log), ModTime: time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC)}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := res.First.Year(), 2023; got != want {
+		t.Errorf("year from the file time = %d, want %d", got, want)
+	}
+}
+
+func TestRules(t *testing.T) {
+	for _, tc := range []struct {
+		rule        string
+		status      int
+		level       Level
+		want, valid bool
+	}{
+		{"", 503, LevelNone, true, true},
+		{"", 404, LevelError, false, true}, // a status decides over a level
+		{"", 0, LevelError, true, true},
+		{"status>=400", 404, LevelNone, true, true},
+		{"level>=warn", 0, LevelWarn, true, true},
+		{"level>=warn", 503, LevelNone, false, true},
+		{"status=5xx", 503, LevelNone, true, true},
+		{"status=5xx", 404, LevelNone, false, true},
+		{"status>=500,level>=error", 0, LevelFatal, true, true},
+		{"status!=200", 200, LevelNone, false, true},
+		{"latency>3", 0, LevelNone, false, false},
+		{"level>=loud", 0, LevelNone, false, false},
+	} {
+		r, err := ParseRule(tc.rule)
+		if (err == nil) != tc.valid {
+			t.Errorf("ParseRule(%q) error = %v", tc.rule, err)
+			continue
+		}
+		if err != nil {
+			continue
+		}
+		if got := r.isError(&record{status: tc.status, level: tc.level}); got != tc.want {
+			t.Errorf("%q on status %d level %v = %v, want %v", tc.rule, tc.status, tc.level, got, tc.want)
+		}
+	}
+}
+
+func TestTemplate(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"upstream timeout after 1571ms talking to db-2", "upstream timeout after <n> talking to db-<n>"},
+		{"user 5f0c8a6e-1d2b-4c3d-9e8f-0a1b2c3d4e5f not found at 10.1.2.3:8080", "user <uuid> not found at <ip>"},
+		{`open /var/lib/app/data.db: "permission denied"`, "open <path>: <str>"},
+		{"trace 6173b24bc26f106c20e1998daa21f807 failed", "trace <hex> failed"},
+		{"GET https://api.example.com/v1/x?y=1 failed", "GET <url> failed"},
+	} {
+		if got := Template(tc.in); got != tc.want {
+			t.Errorf("Template(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	if got, want := string(appendTemplate(nil, []byte("GET /api/items/123/photos/ab12cd34ef56?size=2 HTTP/1.1"), true)), "GET /api/items/<n>/photos/<hex>?<query>"; got != want {
+		t.Errorf("request template = %q, want %q", got, want)
+	}
+}
