@@ -132,7 +132,7 @@ func num(v float64) string {
 func writeStatsTable(e *env, st debrief.Stats) {
 	out := e.stdout
 	fmt.Fprintf(out, "%s\n\n", plural(st.Reports, "incident"))
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	sevs := severityColumns(st)
 	fmt.Fprintf(tw, "%s\tincidents\t%s\tmedian resolution\t\n", strings.ToUpper(st.By[:1])+st.By[1:], strings.Join(sevs, "\t"))
 	for _, g := range st.Groups {
@@ -150,8 +150,8 @@ func writeStatsTable(e *env, st debrief.Stats) {
 	tw.Flush()
 
 	fmt.Fprintln(out)
-	tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "minutes\treports\tmean\tmedian\tp90\ttotal\t\n")
+	tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "(minutes)\treports\tmean\tmedian\tp90\ttotal\t\n")
 	for _, d := range []struct {
 		name string
 		d    debrief.Distribution
