@@ -134,7 +134,7 @@ func writeStatsTable(e *env, st debrief.Stats) {
 	fmt.Fprintf(out, "%s\n\n", plural(st.Reports, "incident"))
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	sevs := severityColumns(st)
-	fmt.Fprintf(tw, "%s\tincidents\t%s\tmedian resolution\t\n", strings.ToUpper(st.By[:1])+st.By[1:], strings.Join(sevs, "\t"))
+	fmt.Fprintf(tw, "%s\tincidents\t%s\tmedian resolution\n", strings.ToUpper(st.By[:1])+st.By[1:], strings.Join(sevs, "\t"))
 	for _, g := range st.Groups {
 		cells := []string{g.Key, fmt.Sprint(g.Incidents)}
 		for _, s := range sevs {
@@ -145,22 +145,22 @@ func writeStatsTable(e *env, st debrief.Stats) {
 			res = num(g.Resolution.Median) + " min"
 		}
 		cells = append(cells, res)
-		fmt.Fprintf(tw, "%s\t\n", strings.Join(cells, "\t"))
+		fmt.Fprintf(tw, "%s\n", strings.Join(cells, "\t"))
 	}
 	tw.Flush()
 
 	fmt.Fprintln(out)
 	tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "(minutes)\treports\tmean\tmedian\tp90\ttotal\t\n")
+	fmt.Fprintf(tw, "(minutes)\treports\tmean\tmedian\tp90\ttotal\n")
 	for _, d := range []struct {
 		name string
 		d    debrief.Distribution
 	}{{"time to detection", st.Detection}, {"time to resolution", st.Resolution}, {"downtime", st.Downtime}} {
 		if d.d.Count == 0 {
-			fmt.Fprintf(tw, "%s\t0\t-\t-\t-\t-\t\n", d.name)
+			fmt.Fprintf(tw, "%s\t0\t-\t-\t-\t-\n", d.name)
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t\n", d.name, d.d.Count, num(d.d.Mean), num(d.d.Median), num(d.d.P90), num(d.d.Total))
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\n", d.name, d.d.Count, num(d.d.Mean), num(d.d.Median), num(d.d.P90), num(d.d.Total))
 	}
 	tw.Flush()
 
