@@ -30,6 +30,9 @@ func runActionOwner(p *Pass) {
 // short cuts text to a length fit for a message.
 func short(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
+	if s == "" {
+		return "(no action text)"
+	}
 	if r := []rune(s); len(r) > 50 {
 		return string(r[:47]) + "..."
 	}
