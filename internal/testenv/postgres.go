@@ -118,7 +118,13 @@ func (c *cluster) start() {
 }
 
 func (c *cluster) startServer() error {
-	dir, err := os.MkdirTemp("", "debrief-pg-")
+	parent := ""
+	if os.Geteuid() == 0 {
+		// The postgres user must reach the folder; TMPDIR may be under
+		// root's home.
+		parent = "/tmp"
+	}
+	dir, err := os.MkdirTemp(parent, "debrief-pg-")
 	if err != nil {
 		return err
 	}
@@ -140,13 +146,26 @@ func (c *cluster) startServer() error {
 		"--locale=C.UTF-8", "--no-sync").CombinedOutput(); err != nil {
 		return fmt.Errorf("initdb: %v\n%s", err, out)
 	}
+	// Another test binary may take the free port before the server binds
+	// it; then the server exits at once and another port is tried.
+	for attempt := 1; ; attempt++ {
+		err := c.serve(data)
+		if err == nil || attempt == 3 {
+			return err
+		}
+	}
+}
+
+// serve starts the server of the data folder on a free port and waits until
+// it takes connections.
+func (c *cluster) serve(data string) error {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
 	c.port = l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	logFile, err := os.Create(filepath.Join(dir, "log"))
+	logFile, err := os.Create(filepath.Join(c.dir, "log"))
 	if err != nil {
 		return err
 	}
@@ -154,24 +173,27 @@ func (c *cluster) startServer() error {
 	// The server is a child of this process rather than a daemon that
 	// pg_ctl leaves behind, so that it cannot outlive the test binary:
 	// the kernel sends it SIGQUIT (immediate shutdown) if the binary dies.
-	c.server = c.command("postgres", "-D", data, "-k", dir, "-p", strconv.Itoa(c.port),
+	c.server = c.command("postgres", "-D", data, "-k", c.dir, "-p", strconv.Itoa(c.port),
 		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
 		"-c", "full_page_writes=off", "-c", "max_connections=300")
 	c.server.SysProcAttr.Pdeathsig = syscall.SIGQUIT
 	c.server.Stdout, c.server.Stderr = logFile, logFile
 	if err := c.server.Start(); err != nil {
+		c.server = nil
 		return fmt.Errorf("start postgres: %w", err)
 	}
-	c.exited = make(chan struct{})
-	go func() {
-		c.server.Wait()
-		close(c.exited)
-	}()
+	exited := make(chan struct{})
+	c.exited = exited
+	go func(cmd *exec.Cmd) {
+		cmd.Wait()
+		close(exited)
+	}(c.server)
 	// Wait until the server takes connections, as pg_ctl -w does.
 	for {
 		select {
-		case <-c.exited:
-			log, _ := os.ReadFile(filepath.Join(dir, "log"))
+		case <-exited:
+			c.server = nil
+			log, _ := os.ReadFile(filepath.Join(c.dir, "log"))
 			return fmt.Errorf("postgres exited: %s", log)
 		default:
 		}
