@@ -234,7 +234,7 @@ var MetricDefs = []MetricDef{
 	{MetricTimeToRootCause, "Time to Root Cause", MilestoneDetected, MilestoneRootCause, "root cause identified − first detection"},
 	{MetricTimeToFix, "Time to Fix", MilestoneDetected, MilestoneFixed, "fix implemented − first detection"},
 	{MetricTotalDowntime, "Total Downtime", MilestoneBegan, MilestoneRestored, "service restored − incident began"},
-	{MetricTimeToResolution, "Time to Resolution", MilestoneDetected, MilestoneResolved, "incident resolved − first detection"},
+	{MetricTimeToResolution, "Time to Resolution", MilestoneBegan, MilestoneResolved, "incident resolved − incident began"},
 	{MetricIncidentDuration, "Incident Duration", MilestoneBegan, MilestoneResolved, "incident resolved − incident began"},
 }
 
@@ -332,10 +332,8 @@ var StatedMetricKeys = []MetricKey{MetricTimeToDetection, MetricTimeToResolution
 const Tolerance = time.Minute
 
 // alternatives names the other readings of a stated metric that are
-// accepted: many teams count resolution from the start of the incident, and
-// write the downtime as the incident's duration.
+// accepted: many teams write the downtime as the incident's duration.
 var alternatives = map[MetricKey][]MetricKey{
-	MetricTimeToResolution: {MetricIncidentDuration},
 	MetricIncidentDuration: {MetricTotalDowntime},
 }
 

@@ -112,7 +112,7 @@ func TestComputeMetrics(t *testing.T) {
 		MetricTimeToRootCause:   22 * time.Minute,
 		MetricTimeToFix:         42 * time.Minute,
 		MetricTotalDowntime:     60 * time.Minute,
-		MetricTimeToResolution:  90 * time.Minute,
+		MetricTimeToResolution:  98 * time.Minute,
 		MetricIncidentDuration:  98 * time.Minute,
 	}
 	for k, w := range want {

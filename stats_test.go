@@ -60,8 +60,8 @@ func TestComputeStats(t *testing.T) {
 	if st.Detection.Count != 3 || st.Detection.Mean != 20 || st.Detection.Median != 20 {
 		t.Errorf("detection = %+v", st.Detection)
 	}
-	// Resolution (resolved - detected): 60, 60, 30.
-	if st.Resolution.Median != 60 || st.Resolution.Total != 150 {
+	// Resolution (resolved - began): 70, 80, 60.
+	if st.Resolution.Median != 70 || st.Resolution.Total != 210 {
 		t.Errorf("resolution = %+v", st.Resolution)
 	}
 	// Downtime: 40, 40, 45.

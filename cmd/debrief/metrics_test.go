@@ -24,7 +24,7 @@ func TestMetricsJSON(t *testing.T) {
 	// The clean report's timeline runs 23:40 to 01:18, across midnight.
 	want := map[string]float64{
 		"time_to_detection_minutes":  12,
-		"time_to_resolution_minutes": 86,
+		"time_to_resolution_minutes": 98,
 		"total_downtime_minutes":     85,
 		"incident_duration_minutes":  98,
 		"time_to_notify_minutes":     13,
