@@ -235,7 +235,14 @@ func (p *parser) setField(f field, value string, pos Position) {
 	case fieldErrorRate:
 		r.Metrics.ErrorRate = value
 	case fieldIncidentLogs:
-		for _, item := range splitList(value) {
+		from := 0
+		for i, item := range splitList(value) {
+			at := pos
+			if j := strings.Index(value[from:], item); j >= 0 {
+				at.Column += from + j
+				from += j + len(item)
+			}
+			p.doc.Fields[indexPath(path, i, "")] = at
 			if len(item) > 2 && item[0] == '`' && item[len(item)-1] == '`' && !strings.Contains(item[1:len(item)-1], "`") {
 				item = item[1 : len(item)-1]
 			}

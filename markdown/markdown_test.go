@@ -344,3 +344,19 @@ func TestNormalizeHeadings(t *testing.T) {
 		}
 	}
 }
+
+func TestPlaceholderPositions(t *testing.T) {
+	src := "## Action Items\n\n| Priority | Action | Owner | Due Date | Status |\n|---|---|---|---|---|\n| High | Fix the alert | [Name] | [Date] | Pending |\n\n## Supporting Documents\n\n- Incident logs: `a.log`, `b.log`\n"
+	doc := markdown.Parse("p.md", []byte(src))
+	var got []string
+	for _, p := range doc.Placeholders {
+		got = append(got, fmt.Sprintf("%s %s %d:%d", p.Field, p.Text, p.Pos.Line, p.Pos.Column))
+	}
+	want := []string{"action_items[0].owner [Name] 5:26", "action_items[0].due_date [Date] 5:35"}
+	if !slices.Equal(got, want) {
+		t.Errorf("placeholders = %q, want %q", got, want)
+	}
+	if pos := doc.Pos("documents.incident_logs[1]"); pos.Line != 9 || pos.Column != 27 {
+		t.Errorf("second log at %d:%d, want 9:27", pos.Line, pos.Column)
+	}
+}

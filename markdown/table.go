@@ -219,17 +219,23 @@ func (p *parser) timelineTable(t *table) {
 		rows = append(rows, row{e: e, placeholder: isPh, l: t.lines[i], cells: cells})
 	}
 	for _, rw := range rows {
-		if rw.placeholder {
-			p.placeholder(debrief.KeyTimeline, rw.cells[tc].text, posOf(rw.l, cellAt(rw.cells, tc).col))
-			if allPlaceholders {
-				continue
-			}
+		if rw.placeholder && allPlaceholders {
+			p.placeholder(debrief.KeyTimeline, cellAt(rw.cells, tc).text, posOf(rw.l, cellAt(rw.cells, tc).col))
+			continue
 		}
 		i := len(p.r.Timeline)
 		p.doc.Fields[indexPath("timeline", i, "")] = posOf(rw.l, 0)
-		p.doc.Fields[indexPath("timeline", i, "time")] = posOf(rw.l, cellAt(rw.cells, tc).col)
-		p.doc.Fields[indexPath("timeline", i, "event")] = posOf(rw.l, cellAt(rw.cells, ec).col)
-		p.doc.Fields[indexPath("timeline", i, "action")] = posOf(rw.l, cellAt(rw.cells, ac).col)
+		for _, c := range [...]struct {
+			name string
+			col  int
+		}{{"time", tc}, {"event", ec}, {"action", ac}} {
+			cl := cellAt(rw.cells, c.col)
+			path := indexPath("timeline", i, c.name)
+			p.doc.Fields[path] = posOf(rw.l, cl.col)
+			if cl.text != "-" && isTemplatePlaceholder(cl.text) {
+				p.placeholder(path, cl.text, posOf(rw.l, cl.col))
+			}
+		}
 		p.r.Timeline = append(p.r.Timeline, rw.e)
 	}
 }
@@ -398,11 +404,9 @@ func (p *parser) actionItems(lines []line) {
 		rows = append(rows, row{a: a, ph: ph, l: t.lines[i], cells: cells})
 	}
 	for _, rw := range rows {
-		if rw.ph {
+		if rw.ph && allPh {
 			p.placeholder(key, cellAt(rw.cells, ac).text, posOf(rw.l, cellAt(rw.cells, ac).col))
-			if allPh {
-				continue
-			}
+			continue
 		}
 		i := len(p.r.ActionItems)
 		p.doc.Fields[indexPath("action_items", i, "")] = posOf(rw.l, 0)
@@ -410,8 +414,14 @@ func (p *parser) actionItems(lines []line) {
 			name string
 			col  int
 		}{{"priority", pc}, {"action", ac}, {"owner", oc}, {"due_date", dc}, {"status", sc}} {
-			if c.col >= 0 {
-				p.doc.Fields[indexPath("action_items", i, c.name)] = posOf(rw.l, cellAt(rw.cells, c.col).col)
+			if c.col < 0 {
+				continue
+			}
+			cl := cellAt(rw.cells, c.col)
+			path := indexPath("action_items", i, c.name)
+			p.doc.Fields[path] = posOf(rw.l, cl.col)
+			if isTemplatePlaceholder(cl.text) {
+				p.placeholder(path, cl.text, posOf(rw.l, cl.col))
 			}
 		}
 		p.r.ActionItems = append(p.r.ActionItems, rw.a)
