@@ -42,10 +42,12 @@ type cursor struct {
 	id  int64
 }
 
+// String encodes the cursor as ReportPage.Next carries it.
 func (c cursor) String() string {
 	return base64.RawURLEncoding.EncodeToString([]byte(c.day + "|" + strconv.FormatInt(c.id, 10)))
 }
 
+// parseCursor decodes a cursor that String made.
 func parseCursor(s string) (cursor, error) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	day, id, ok := strings.Cut(string(b), "|")

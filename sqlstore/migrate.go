@@ -24,7 +24,7 @@ type migration struct {
 	sql     string
 }
 
-// loadMigrations reads the dialect's migrations, ordered by number.
+// migrations reads the dialect's migrations, ordered by number.
 func (d *dialect) migrations() ([]migration, error) {
 	dir := path.Join("migrations", d.name)
 	entries, err := fs.ReadDir(migrations, dir)

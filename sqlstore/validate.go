@@ -19,7 +19,7 @@ const (
 	maxListItems = 10000   // rows in one list (timeline, action items, ...)
 )
 
-// validSlug reports why slug cannot name a report, or "" when it can: 1 to
+// slugProblem says why slug cannot name a report, or "" when it can: 1 to
 // 200 letters, digits, '.', '-' and '_', not starting with '.'.
 func slugProblem(slug string) string {
 	if slug == "" {
