@@ -84,7 +84,7 @@ func TestFilledRoundTrip(t *testing.T) {
 		{"short term done", fmt.Sprint(r.Prevention.ShortTerm[0].Done, r.Prevention.MediumTerm[0].Done), "true false"},
 		{"went well", r.Lessons.WentWell[0], "The error-rate alert fired seven minutes after the first failures"},
 		{"ttd", fmt.Sprint(r.Metrics.TimeToDetection.Minutes()), "7"},
-		{"logs", strings.Join(r.Documents.IncidentLogs, ","), "docs/incident-logs/2026-03-14-payments-api.log"},
+		{"logs", strings.Join(r.Documents.IncidentLogs, ","), "docs/incident-logs/2026-03-14-payments-api.log.gz"},
 		{"tickets", strings.Join(r.Documents.RelatedTickets, ","), "PAY-1432,PAY-1437"},
 		{"reviewed by", r.SignOff.ReviewedBy, "Dana Okafor"},
 		{"extras", fmt.Sprint(len(r.Extra)), "0"},
