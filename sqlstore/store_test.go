@@ -710,6 +710,9 @@ func testInvalid(t *testing.T, dsn string) {
 
 func testConcurrency(t *testing.T, dsn string) {
 	s := openStore(t, dsn, newClock().Now)
+	// Half the workers use a second store on the same database, as a
+	// second process or replica would.
+	stores := []*sqlstore.Store{s, openStore(t, dsn, newClock().Now)}
 	ctx := context.Background()
 	sr := mustCreate(t, s, "counter", &debrief.Report{Title: "counter"})
 	const workers, each = 8, 6
@@ -720,6 +723,7 @@ func testConcurrency(t *testing.T, dsn string) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			s := stores[w%len(stores)]
 			n := 0
 			for i := 0; i < each; {
 				cur, err := s.Report(ctx, sr.ID)
