@@ -211,95 +211,65 @@ func (t *tx) deleteChildren(ctx context.Context, id int64) error {
 	return nil
 }
 
+// childrenQuery reads every list of a report in one round trip: one row per
+// list item, tagged with its table, in list order. The columns a..e hold the
+// item's text fields and n its number (level, done).
+const childrenQuery = `
+SELECT 'i' AS tbl, kind AS k, position AS pos, text AS a, '' AS b, '' AS c, '' AS d, '' AS e, 0 AS n
+	FROM report_items WHERE report_id = ?
+UNION ALL SELECT 't', '', position, time, event, action, '', '', 0
+	FROM timeline_events WHERE report_id = ?
+UNION ALL SELECT 'a', '', position, priority, action, owner, due, status, 0
+	FROM action_items WHERE report_id = ?
+UNION ALL SELECT 'p', horizon, position, text, '', '', '', '', CASE WHEN done THEN 1 ELSE 0 END
+	FROM prevention_items WHERE report_id = ?
+UNION ALL SELECT 'd', kind, position, ref, '', '', '', '', 0
+	FROM documents WHERE report_id = ?
+UNION ALL SELECT 'x', '', position, heading, body, after_key, '', '', level
+	FROM extra_sections WHERE report_id = ?
+ORDER BY 1, 2, 3`
+
 // readChildren reads the lists of report id into r.
 func (t *tx) readChildren(ctx context.Context, id int64, r *debrief.Report) error {
-	err := t.each(ctx, `SELECT kind, text FROM report_items WHERE report_id = ? ORDER BY kind, position`, []any{id},
-		func(rows *sql.Rows) error {
-			var kind, text string
-			if err := rows.Scan(&kind, &text); err != nil {
-				return err
-			}
+	return t.each(ctx, childrenQuery, []any{id, id, id, id, id, id}, func(rows *sql.Rows) error {
+		var tbl, kind, a, b, c, d, e string
+		var pos, n int
+		if err := rows.Scan(&tbl, &kind, &pos, &a, &b, &c, &d, &e, &n); err != nil {
+			return err
+		}
+		switch tbl {
+		case "i":
 			for _, l := range itemLists {
 				if l.kind == kind {
 					p := l.list(r)
-					*p = append(*p, text)
+					*p = append(*p, a)
 				}
 			}
-			return nil
-		})
-	if err != nil {
-		return err
-	}
-	err = t.each(ctx, `SELECT time, event, action FROM timeline_events WHERE report_id = ? ORDER BY position`, []any{id},
-		func(rows *sql.Rows) error {
-			var tm string
-			var e debrief.Event
-			if err := rows.Scan(&tm, &e.Event, &e.Action); err != nil {
-				return err
-			}
-			e.Time = debrief.ParseEventTime(tm)
-			r.Timeline = append(r.Timeline, e)
-			return nil
-		})
-	if err != nil {
-		return err
-	}
-	err = t.each(ctx, `SELECT priority, action, owner, due, status FROM action_items WHERE report_id = ? ORDER BY position`, []any{id},
-		func(rows *sql.Rows) error {
-			a, err := scanActionItem(rows)
-			if err != nil {
-				return err
-			}
-			r.ActionItems = append(r.ActionItems, a)
-			return nil
-		})
-	if err != nil {
-		return err
-	}
-	err = t.each(ctx, `SELECT horizon, text, done FROM prevention_items WHERE report_id = ? ORDER BY horizon, position`, []any{id},
-		func(rows *sql.Rows) error {
-			var h string
-			var c debrief.CheckItem
-			if err := rows.Scan(&h, &c.Text, &c.Done); err != nil {
-				return err
-			}
-			for _, x := range horizons {
-				if x.name == h {
-					p := x.list(r)
-					*p = append(*p, c)
+		case "t":
+			r.Timeline = append(r.Timeline, debrief.Event{Time: debrief.ParseEventTime(a), Event: b, Action: c})
+		case "a":
+			r.ActionItems = append(r.ActionItems, debrief.ActionItem{
+				Priority: debrief.ParsePriority(a), Action: b, Owner: c, Due: debrief.ParseDate(d), Status: debrief.ParseStatus(e),
+			})
+		case "p":
+			for _, h := range horizons {
+				if h.name == kind {
+					p := h.list(r)
+					*p = append(*p, debrief.CheckItem{Text: a, Done: n != 0})
 				}
 			}
-			return nil
-		})
-	if err != nil {
-		return err
-	}
-	err = t.each(ctx, `SELECT kind, ref FROM documents WHERE report_id = ? ORDER BY kind, position`, []any{id},
-		func(rows *sql.Rows) error {
-			var kind, ref string
-			if err := rows.Scan(&kind, &ref); err != nil {
-				return err
-			}
+		case "d":
 			for _, k := range documentKinds {
 				if k.kind == kind {
 					p := k.list(r)
-					*p = append(*p, ref)
+					*p = append(*p, a)
 				}
 			}
-			return nil
-		})
-	if err != nil {
-		return err
-	}
-	return t.each(ctx, `SELECT heading, level, body, after_key FROM extra_sections WHERE report_id = ? ORDER BY position`, []any{id},
-		func(rows *sql.Rows) error {
-			var x debrief.ExtraSection
-			if err := rows.Scan(&x.Heading, &x.Level, &x.Body, &x.After); err != nil {
-				return err
-			}
-			r.Extra = append(r.Extra, x)
-			return nil
-		})
+		case "x":
+			r.Extra = append(r.Extra, debrief.ExtraSection{Heading: a, Level: n, Body: b, After: c})
+		}
+		return nil
+	})
 }
 
 // scanActionItem reads priority, action, owner, due, status.
