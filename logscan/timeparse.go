@@ -83,7 +83,7 @@ func validClock(mo, d, h, mi, s int) bool {
 // timeCache remembers the last second-precision prefix a decoder parsed, so
 // that the many lines written in one second cost one comparison each.
 type timeCache struct {
-	key    [24]byte
+	key    [32]byte
 	keyLen int
 	civil  int64 // the prefix read as UTC
 	locOff int64 // offset of the default zone at that time, in seconds
@@ -219,6 +219,14 @@ func (c *timeCache) parseCLF(b []byte) (int64, int, bool) {
 	if len(b) < 20 || b[2] != '/' || b[6] != '/' || b[11] != ':' {
 		return 0, 0, false
 	}
+	// The usual form, "17/May/2015:10:05:03 +0000", is cached with its
+	// zone, so a line of the same second costs one comparison.
+	withZone := len(b) >= 26 && b[20] == ' ' && (b[21] == '+' || b[21] == '-')
+	if withZone {
+		if sec, ok := c.lookup(b[:26]); ok {
+			return sec, 26, true
+		}
+	}
 	sec, ok := c.lookup(b[:20])
 	if !ok {
 		d, mo, y := digits(b, 0, 2), monthIndex(b[3:6]), digits(b, 7, 4)
@@ -238,6 +246,9 @@ func (c *timeCache) parseCLF(b []byte) (int64, int, bool) {
 	}
 	if i+1 < len(b) && b[i] == ' ' {
 		if off, n, ok := zoneOffset(b, i+1); ok {
+			if withZone && i == 20 && n == 5 {
+				c.store(b[:26], sec-off)
+			}
 			return sec - off, i + 1 + n, true
 		}
 	}
