@@ -2,7 +2,11 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/sha256"
+	"database/sql"
 	"embed"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -22,6 +26,12 @@ type migration struct {
 	version int
 	name    string
 	sql     string
+}
+
+// sum is the SHA-256 of the migration's SQL, in hex.
+func (m migration) sum() string {
+	h := sha256.Sum256([]byte(m.sql))
+	return hex.EncodeToString(h[:])
 }
 
 // migrations reads the dialect's migrations, ordered by number.
@@ -68,22 +78,27 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 				}
 			}
 			if _, err := t.exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-				version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+				version INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
 				return err
 			}
-			var n int
-			if err := t.queryRow(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n); err != nil {
-				return err
-			}
-			if n > 0 {
+			var sum string
+			err := t.queryRow(ctx, `SELECT sha256 FROM schema_migrations WHERE version = ?`, m.version).Scan(&sum)
+			switch {
+			case err == nil && sum != m.sum():
+				// Released migrations are never edited: the database would
+				// differ from what the file now says.
+				return fmt.Errorf("was changed after it was applied (sha256 %s, applied %s)", m.sum(), sum)
+			case err == nil:
 				done = true
 				return nil
+			case !errors.Is(err, sql.ErrNoRows):
+				return err
 			}
 			if _, err := t.exec(ctx, m.sql); err != nil {
 				return err
 			}
-			_, err := t.exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-				m.version, m.name, s.nowMicros())
+			_, err = t.exec(ctx, `INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)`,
+				m.version, m.name, m.sum(), s.nowMicros())
 			return err
 		})
 		if err != nil {

@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -940,5 +941,29 @@ func testTextFidelity(t *testing.T, dsn string) {
 	}
 	if hits, err := s.SearchReports(ctx, "zero width", 5); err != nil || len(hits) != 1 {
 		t.Errorf("search in odd text: %d hits, %v", len(hits), err)
+	}
+}
+
+// TestMigrationEdited checks that a migration changed after it was applied
+// stops Migrate instead of leaving the schema different from the files.
+func TestMigrationEdited(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "debrief.db")
+	openStore(t, path, nil).Close()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`UPDATE schema_migrations SET sha256 = 'edited' WHERE version = 1`); err != nil {
+		t.Fatal(err)
+	}
+	s, err := sqlstore.Open(context.Background(), path, sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	_, err = s.Migrate(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "0001_schema.sql: was changed after it was applied") {
+		t.Errorf("migrate after an edit: %v", err)
 	}
 }
