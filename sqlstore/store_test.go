@@ -640,7 +640,20 @@ func testUsers(t *testing.T, dsn string) {
 	wantCode(t, err, debrief.EUNAUTHORIZED)
 	toks, _ := s.APITokens(ctx, u.ID)
 	if len(toks) != 1 || toks[0].Name != "ci" || toks[0].LastUsed.IsZero() {
-		t.Errorf("tokens %+v", toks)
+		t.Fatalf("tokens %+v", toks)
+	}
+	// The time of use is written at most once a minute.
+	firstUse := toks[0].LastUsed
+	s.UserByAPIToken(ctx, secret)
+	if toks, _ := s.APITokens(ctx, u.ID); !toks[0].LastUsed.Equal(firstUse) {
+		t.Errorf("last use moved from %v to %v within a minute", firstUse, toks[0].LastUsed)
+	}
+	clk.mu.Lock()
+	clk.t = clk.t.Add(time.Minute)
+	clk.mu.Unlock()
+	s.UserByAPIToken(ctx, secret)
+	if toks, _ := s.APITokens(ctx, u.ID); !toks[0].LastUsed.After(firstUse) {
+		t.Errorf("last use still %v a minute later", toks[0].LastUsed)
 	}
 	if err := s.DeleteAPIToken(ctx, u.ID, tok.ID); err != nil {
 		t.Fatal(err)

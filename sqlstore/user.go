@@ -32,11 +32,12 @@ func hashSecret(secret string) string {
 
 const userColumns = `id, email, name, role, password_hash, created_at`
 
-func scanUser(row interface{ Scan(...any) error }) (*debrief.User, error) {
+// scanUser reads userColumns, after any columns in dest.
+func scanUser(row interface{ Scan(...any) error }, dest ...any) (*debrief.User, error) {
 	u := &debrief.User{}
 	var role string
 	var created int64
-	if err := row.Scan(&u.ID, &u.Email, &u.Name, &role, &u.PasswordHash, &created); err != nil {
+	if err := row.Scan(append(dest, &u.ID, &u.Email, &u.Name, &role, &u.PasswordHash, &created)...); err != nil {
 		return nil, err
 	}
 	u.Role, u.CreatedAt = debrief.Role(role), fromMicros(created)
@@ -159,20 +160,31 @@ func (s *Store) CreateAPIToken(ctx context.Context, userID int64, name string) (
 }
 
 // UserByAPIToken returns the owner of the token secret and notes its use.
+// The time of use is written at most once a minute per token, so that API
+// requests stay reads.
 func (s *Store) UserByAPIToken(ctx context.Context, secret string) (*debrief.User, error) {
 	var u *debrief.User
-	err := s.write(ctx, func(t *tx) error {
+	var lastUsed int64
+	hash := hashSecret(secret)
+	err := s.read(ctx, func(t *tx) error {
+		row := t.queryRow(ctx, `SELECT k.last_used, u.id, u.email, u.name, u.role, u.password_hash, u.created_at
+			FROM api_tokens k JOIN users u ON u.id = k.user_id WHERE k.token_hash = ?`, hash)
 		var err error
-		u, err = scanUser(t.queryRow(ctx, `SELECT u.id, u.email, u.name, u.role, u.password_hash, u.created_at
-			FROM api_tokens k JOIN users u ON u.id = k.user_id WHERE k.token_hash = ?`, hashSecret(secret)))
+		u, err = scanUser(row, &lastUsed)
 		if errors.Is(err, sql.ErrNoRows) {
 			return debrief.Errorf(debrief.EUNAUTHORIZED, "unknown token")
-		} else if err != nil {
-			return err
 		}
-		_, err = t.exec(ctx, `UPDATE api_tokens SET last_used = ? WHERE token_hash = ?`, s.nowMicros(), hashSecret(secret))
 		return err
 	})
+	if err != nil {
+		return nil, err
+	}
+	if now := s.nowMicros(); now-lastUsed >= time.Minute.Microseconds() {
+		err = s.write(ctx, func(t *tx) error {
+			_, err := t.exec(ctx, `UPDATE api_tokens SET last_used = ? WHERE token_hash = ?`, now, hash)
+			return err
+		})
+	}
 	return u, err
 }
 
