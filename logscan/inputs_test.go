@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -141,5 +142,30 @@ func TestTemplate(t *testing.T) {
 	}
 	if got, want := string(appendTemplate(nil, []byte("GET /api/items/123/photos/ab12cd34ef56?size=2 HTTP/1.1"), true)), "GET /api/items/<n>/photos/<hex>?<query>"; got != want {
 		t.Errorf("request template = %q, want %q", got, want)
+	}
+}
+
+// TestJSONLateKeys checks that a key missing from the first lines of a
+// file (where the format is learned) is still read when it appears later,
+// after the keys that end a line's reading early.
+func TestJSONLateKeys(t *testing.T) {
+	var b strings.Builder
+	for i := range 1200 {
+		sec := i
+		if i < 720 || i >= 1000 {
+			fmt.Fprintf(&b, `{"time":"2026-01-01T00:%02d:%02dZ","level":"info","msg":"ok"}`+"\n", sec/60, sec%60)
+		} else {
+			fmt.Fprintf(&b, `{"time":"2026-01-01T00:%02d:%02dZ","level":"error","msg":"boom","user_id":"u%d"}`+"\n", sec/60, sec%60, i%7)
+		}
+	}
+	res, err := Analyze(context.Background(), []Input{{Name: "late.log", Reader: strings.NewReader(b.String())}}, Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Incident == nil {
+		t.Fatal("no incident")
+	}
+	if res.AffectedUsers != 7 || res.AffectedUsersBy != "user" {
+		t.Errorf("affected users = %d by %q, want 7 by user", res.AffectedUsers, res.AffectedUsersBy)
 	}
 }

@@ -229,6 +229,7 @@ type jsonDecoder struct {
 	inner   decoder
 	scratch []byte
 	seen    int // roles found in the last line (for detection)
+	lines   int
 	// memo remembers the role of the n-th key of the last lines: records
 	// of one file usually list the same keys in the same order, and one
 	// comparison is cheaper than looking a key up among all names.
@@ -257,6 +258,11 @@ func (d *jsonDecoder) role(n int, key []byte) (int, float64) {
 }
 
 func (d *jsonDecoder) decode(line []byte, r *record) bool {
+	// Every 64th line is read to its end, so that keys the first lines
+	// of the file did not have (a user id only on some requests, say)
+	// join the keys a line is read for.
+	d.lines++
+	full := d.lines&63 == 0
 	i := 0
 	for i < len(line) && isSpace(line[i]) {
 		i++
@@ -346,11 +352,14 @@ func (d *jsonDecoder) decode(line []byte, r *record) bool {
 				logVal = val
 			}
 		}
-		if d.inner == nil && found&d.want == d.want && d.want != 0 {
+		if !full && d.inner == nil && found&d.want == d.want && d.want != 0 {
 			break
 		}
 	}
 	d.seen = found
+	if full {
+		d.want |= found &^ roleLog
+	}
 	if d.inner != nil {
 		if found&roleLog == 0 {
 			return false
