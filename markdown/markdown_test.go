@@ -360,3 +360,14 @@ func TestPlaceholderPositions(t *testing.T) {
 		t.Errorf("second log at %d:%d, want 9:27", pos.Line, pos.Column)
 	}
 }
+
+func TestPartlyFilledTimelineKeepsHints(t *testing.T) {
+	src := "## Timeline\n\n| Time | Event | Action Taken |\n|------|-------|--------------|\n| 14:02 | Incident began | - |\n| HH:MM | First detection | [How was it detected?] |\n"
+	r := markdown.Parse("t.md", []byte(src)).Report
+	if len(r.Timeline) != 2 || r.Timeline[1].Action != "" || !r.Timeline[1].Time.IsZero() {
+		t.Fatalf("timeline = %+v", r.Timeline)
+	}
+	if out := string(markdown.Render(r)); !strings.Contains(out, "| HH:MM | First detection | [How was it detected?] |\n") {
+		t.Errorf("the unfilled template row lost its hint:\n%s", out)
+	}
+}

@@ -287,7 +287,16 @@ func timelineTable(events []debrief.Event) string {
 		return b.String()
 	}
 	for _, e := range events {
-		b.WriteString("\n| " + cell(or(e.Time.Text, phTime)) + " | " + cell(e.Event) + " | " + cell(or(e.Action, "-")) + " |")
+		action := or(e.Action, "-")
+		if e.Action == "" && e.Time.IsZero() {
+			// A template row not filled in yet keeps its hint.
+			for _, row := range templateTimeline {
+				if e.Event == row[0] {
+					action = row[1]
+				}
+			}
+		}
+		b.WriteString("\n| " + cell(or(e.Time.Text, phTime)) + " | " + cell(e.Event) + " | " + cell(action) + " |")
 	}
 	return b.String()
 }
