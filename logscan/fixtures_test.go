@@ -65,6 +65,42 @@ func TestFixturesDecode(t *testing.T) {
 	}
 }
 
+func TestFixtureDetails(t *testing.T) {
+	logfmt := analyzeFiles(t, Options{}, fixture(t, "lnav-test-logfmt.log"))
+	if logfmt.Errors != 2 {
+		t.Errorf("logfmt errors = %d, want 2 (the level=error lines)", logfmt.Errors)
+	}
+	zap := analyzeFiles(t, Options{}, fixture(t, "lnav-test-zap_console.log"))
+	if zap.Errors != 1 || zap.ContinuationLines != 6 {
+		t.Errorf("zap errors, continuation lines = %d, %d; want 1, 6", zap.Errors, zap.ContinuationLines)
+	}
+	// HAProxy request lines carry their year; it also dates the notices.
+	hp := analyzeFiles(t, Options{}, fixture(t, "lnav-test-haproxy.log"))
+	if got, want := hp.First.Format(time.RFC3339), "2019-02-25T16:19:38Z"; got != want {
+		t.Errorf("haproxy first = %s, want %s", got, want)
+	}
+	if hp.Latency == nil || hp.Latency.Max != 2707 {
+		t.Errorf("haproxy latency = %+v, want a max of 2707 ms", hp.Latency)
+	}
+	bunyan := analyzeFiles(t, Options{Rule: mustRule(t, "level>=debug")}, fixture(t, "lnav-test-bunyan.log"))
+	if bunyan.Errors != 10 {
+		t.Errorf("bunyan events at debug or above = %d, want 10 (numeric levels)", bunyan.Errors)
+	}
+	caddy := analyzeFiles(t, Options{}, fixture(t, "lnav-test-caddy_log.log"))
+	if caddy.Latency == nil || caddy.Latency.Count == 0 {
+		t.Errorf("caddy latency = %+v, want the access entries' durations", caddy.Latency)
+	}
+}
+
+func mustRule(tb testing.TB, s string) Rule {
+	tb.Helper()
+	r, err := ParseRule(s)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
+
 func TestApacheQuiet(t *testing.T) {
 	res := analyzeFiles(t, Options{}, fixture(t, "elastic-examples-apache_logs-combined.log"))
 	if res.Lines != 10000 || res.Events != 10000 {

@@ -230,8 +230,26 @@ func tryFormat(name string, lines [][]byte, o detectOptions) (*format, int) {
 		if (name == FormatRFC5424) != is5424(first) {
 			return nil, 0
 		}
-		if name == FormatHAProxy && !bytes.Contains(bytes.Join(lines, nil), []byte("haproxy[")) {
-			return nil, 0
+		if name == FormatHAProxy {
+			if !bytes.Contains(bytes.Join(lines, nil), []byte("haproxy[")) {
+				return nil, 0
+			}
+			// HAProxy's own messages (start-up notices) have only the
+			// syslog time: take their year from the first request's
+			// accept date, which has one.
+			if o.year == 0 {
+				var hp haproxyDecoder
+				for _, l := range lines {
+					var r record
+					if c := bytes.Index(l, []byte("]: ")); c > 0 {
+						hp.decode(l[c+3:], &r)
+					}
+					if r.status != 0 && r.sec != 0 {
+						f.year = time.Unix(r.sec, 0).UTC().Year()
+						break
+					}
+				}
+			}
 		}
 	}
 	d := f.newDecoder()

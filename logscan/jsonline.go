@@ -422,8 +422,11 @@ func (d *jsonDecoder) apply(role int, unit float64, val []byte, str bool, r *rec
 	case roleLevel:
 		if str {
 			r.level = levelWord(val)
-		} else if n := atoiDigits(val); n >= 0 {
-			r.level = bunyanLevel(n)
+		}
+		if r.level == LevelNone {
+			if n := atoiDigits(val); n >= 0 {
+				r.level = bunyanLevel(n)
+			}
 		}
 		return r.level != LevelNone
 	case roleStatus:

@@ -62,7 +62,8 @@ func (d *logfmtDecoder) decode(line []byte, r *record) bool {
 			}
 			continue
 		}
-		if role == roleIP || role == roleMsg {
+		// Bare logfmt values are strings too (level=error).
+		if role == roleIP || role == roleMsg || role == roleLevel {
 			str = true
 		}
 		if d.js.apply(role, unit, val, str, r) {

@@ -147,11 +147,13 @@ func (d *syslogDecoder) decode5424(line []byte, i, sev int, r *record) bool {
 // message:
 //
 //	1.2.3.4:5678 [25/Feb/2019:16:19:48.143] front back/srv 0/0/7/1457/1487 200 11394 ... "GET / HTTP/1.1"
-type haproxyDecoder struct{}
+type haproxyDecoder struct {
+	tc timeCache
+}
 
 // decode fills status, client IP, total time and request, leaving the
 // record alone when msg is not an HTTP log line (HAProxy's own notices).
-func (haproxyDecoder) decode(msg []byte, r *record) {
+func (d *haproxyDecoder) decode(msg []byte, r *record) {
 	sp := bytes.IndexByte(msg, ' ')
 	if sp < 0 || sp+1 >= len(msg) || msg[sp+1] != '[' {
 		return
@@ -174,6 +176,10 @@ func (haproxyDecoder) decode(msg []byte, r *record) {
 		return
 	}
 	r.status, r.ip = st, ip
+	// The accept date inside the message has the year syslog lacks.
+	if sec, _, ok := d.tc.parseCLF(msg[sp+2 : sp+e]); ok {
+		r.sec = sec
+	}
 	if t := bytes.LastIndexByte(f[2], '/'); t >= 0 {
 		if ms := atoiDigits(f[2][t+1:]); ms >= 0 {
 			r.latency, r.hasLat = float64(ms), true
