@@ -86,6 +86,11 @@ func TestFixtureDetails(t *testing.T) {
 	if bunyan.Errors != 10 {
 		t.Errorf("bunyan events at debug or above = %d, want 10 (numeric levels)", bunyan.Errors)
 	}
+	// sshd names the client after "from": failing clients are counted.
+	auth := analyzeFiles(t, Options{Year: 2024}, fixture(t, "elastic-examples-auth.log"))
+	if auth.AffectedUsersBy != "client_ip" || auth.Incident == nil || auth.AffectedUsers == 0 {
+		t.Errorf("auth.log: affected %d by %q, incident %+v; want client addresses", auth.AffectedUsers, auth.AffectedUsersBy, auth.Incident)
+	}
 	caddy := analyzeFiles(t, Options{}, fixture(t, "lnav-test-caddy_log.log"))
 	if caddy.Latency == nil || caddy.Latency.Count == 0 {
 		t.Errorf("caddy latency = %+v, want the access entries' durations", caddy.Latency)

@@ -89,6 +89,30 @@ func (d *syslogDecoder) body(msg []byte, sev int, r *record) {
 	if d.haproxy {
 		d.hp.decode(msg, r)
 	}
+	if r.ip == nil {
+		r.ip = fromAddress(msg)
+	}
+}
+
+// fromAddress returns the IPv4 address after " from " in a message, as
+// sshd and many daemons write the client's address; nil when there is none.
+func fromAddress(msg []byte) []byte {
+	i := bytes.Index(msg, []byte(" from "))
+	if i < 0 {
+		return nil
+	}
+	a := msg[i+6:]
+	n, dots := 0, 0
+	for n < len(a) && (a[n] >= '0' && a[n] <= '9' || a[n] == '.') {
+		if a[n] == '.' {
+			dots++
+		}
+		n++
+	}
+	if dots != 3 || n < 7 {
+		return nil
+	}
+	return a[:n]
 }
 
 func (d *syslogDecoder) decode5424(line []byte, i, sev int, r *record) bool {
