@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/debrief-oss/debrief"
 	"github.com/debrief-oss/debrief/internal/testenv"
 	"github.com/debrief-oss/debrief/markdown"
 )
@@ -35,7 +37,15 @@ func FuzzParse(f *testing.F) {
 		if !utf8.Valid(src) {
 			return
 		}
-		out := markdown.Render(markdown.Parse("fuzz.md", src).Report)
+		r := markdown.Parse("fuzz.md", src).Report
+		// A timeline time is what its text parses to, so that storing the
+		// text alone keeps it.
+		for i, e := range r.Timeline {
+			if again := debrief.ParseEventTime(e.Time.Text); !reflect.DeepEqual(again, e.Time) {
+				t.Fatalf("timeline[%d] time %+v, but its text parses to %+v", i, e.Time, again)
+			}
+		}
+		out := markdown.Render(r)
 		again := markdown.Render(markdown.Parse("fuzz.md", out).Report)
 		if !bytes.Equal(out, again) {
 			t.Fatalf("canonical form not stable:\n%s", lineDiff(out, again))

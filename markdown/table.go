@@ -268,7 +268,7 @@ func isTemplateEvent(event, action string) bool {
 // timelineEntry reads a timeline entry written as a heading with the event
 // below it ("### 2021-06-03 9:00").
 func (p *parser) timelineEntry(h *Heading, t debrief.EventTime, lines []line) {
-	t.Text = strings.TrimSpace(h.Text)
+	t.Text = strings.Trim(h.Text, "*_ ")
 	body := trimBlank(lines)
 	var paras []string
 	var cur []string
