@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/aymanbagabas/go-udiff"
 	"github.com/debrief-oss/debrief"
+	"github.com/debrief-oss/debrief/lint"
 	"github.com/debrief-oss/debrief/markdown"
 )
 
@@ -225,8 +225,8 @@ func (f inputFile) name() string {
 	return f.path
 }
 
-// reportFiles expands paths: files as named, folders walked for *.md files
-// (skipping hidden folders and node_modules).
+// reportFiles expands paths: "-" and files as named, folders walked for
+// Markdown files as lint does it.
 func reportFiles(paths []string) ([]inputFile, error) {
 	var out []inputFile
 	for _, p := range paths {
@@ -242,23 +242,12 @@ func reportFiles(paths []string) ([]inputFile, error) {
 			out = append(out, inputFile{path: p, explicit: true})
 			continue
 		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() {
-				if path != p && (strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules") {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if strings.HasSuffix(strings.ToLower(d.Name()), ".md") {
-				out = append(out, inputFile{path: path})
-			}
-			return nil
-		})
+		found, err := lint.Files([]string{p})
 		if err != nil {
 			return nil, err
+		}
+		for _, f := range found {
+			out = append(out, inputFile{path: f})
 		}
 	}
 	return out, nil

@@ -3,14 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/user"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/debrief-oss/debrief"
+	"github.com/debrief-oss/debrief/lint"
 	"github.com/debrief-oss/debrief/markdown"
 	"github.com/debrief-oss/debrief/sqlstore"
 )
@@ -184,7 +183,7 @@ brought up to date first.`, e)
 	if fs.NArg() == 0 {
 		return usageErrorf("load takes at least one PATH")
 	}
-	files, err := markdownFiles(fs.Args())
+	files, err := lint.Files(fs.Args())
 	if err != nil {
 		return err
 	}
@@ -267,36 +266,4 @@ func loadReport(ctx context.Context, s *sqlstore.Store, slug string, r *debrief.
 		return "unchanged", nil
 	}
 	return "updated", nil
-}
-
-// markdownFiles lists the files of paths: files as given, folders walked
-// for .md files, in name order.
-func markdownFiles(paths []string) ([]string, error) {
-	var files []string
-	for _, p := range paths {
-		info, err := os.Stat(p)
-		if err != nil {
-			return nil, err
-		}
-		if !info.IsDir() {
-			files = append(files, p)
-			continue
-		}
-		var found []string
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if !d.IsDir() && strings.EqualFold(filepath.Ext(path), ".md") {
-				found = append(found, path)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		sort.Strings(found)
-		files = append(files, found...)
-	}
-	return files, nil
 }
