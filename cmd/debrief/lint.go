@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -124,7 +123,7 @@ func fixPaths(ctx context.Context, e *env, l *lint.Linter, paths []string) error
 		if len(changes) == 0 {
 			continue
 		}
-		if err := writeFileKeepMode(r.File, out); err != nil {
+		if err := writeFileAtomic(r.File, out); err != nil {
 			return fmt.Errorf("lint: %w", err)
 		}
 		printChanges(e, r.File, changes)
@@ -151,19 +150,6 @@ func metricLabel(k debrief.MetricKey) string {
 		}
 	}
 	return string(k)
-}
-
-// writeFileKeepMode replaces a file's contents, keeping its permissions.
-func writeFileKeepMode(path string, data []byte) error {
-	mode := os.FileMode(0o644)
-	if info, err := os.Stat(path); err == nil {
-		mode = info.Mode().Perm()
-	}
-	tmp := path + ".debrief-tmp"
-	if err := os.WriteFile(tmp, data, mode); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }
 
 // parseNow reads --now: a YYYY-MM-DD date, or "" for the current date.

@@ -183,35 +183,6 @@ func printDiagnostics(w io.Writer, ds []markdown.Diagnostic, min markdown.Severi
 	}
 }
 
-// writeFileAtomic replaces path with data through a temporary file in the
-// same folder, so that a crash never leaves half a report.
-func writeFileAtomic(path string, data []byte) error {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), fi.Mode().Perm()); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
-
 // inputFile is a file named on the command line or found in a folder.
 type inputFile struct {
 	path     string
