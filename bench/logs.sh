@@ -82,6 +82,7 @@ run() {
 
 RES="$WORK/runs.txt"
 : > "$RES"
+echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 for f in combined json; do
   log="$WORK/$f.log"
   cat "$log" > /dev/null   # warm the page cache
@@ -107,6 +108,8 @@ for f in combined json; do
     command -v mlr >/dev/null && run "$f:miller(slice)" "$slice" mlr --ijsonl --ojson put -q "$M" "$slice"
   fi
 done
+
+echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 # Report: per tool, median seconds, MB/s and RSS; ratios are medians of the
 # per-round ratios.
