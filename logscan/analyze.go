@@ -62,8 +62,8 @@ const (
 	evidenceBytes = 300     // bytes of a line kept as evidence
 )
 
-// cellSteps are the cell resolutions, in seconds, used as a log's span
-// grows.
+// nextResolution returns the cell width, in seconds, that follows res as a
+// log's span grows: one minute, ten minutes, an hour, a day, a week.
 func nextResolution(res int64) int64 {
 	for _, r := range [...]int64{60, 600, 3600, 86400, 7 * 86400} {
 		if r > res && r%res == 0 {

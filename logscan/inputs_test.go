@@ -169,3 +169,25 @@ func TestJSONLateKeys(t *testing.T) {
 		t.Errorf("affected users = %d by %q, want 7 by user", res.AffectedUsers, res.AffectedUsersBy)
 	}
 }
+
+func TestTruncatedGzip(t *testing.T) {
+	data, _ := generate(t, loggen.Default(loggen.Combined, 20000))
+	var gz bytes.Buffer
+	w := gzip.NewWriter(&gz)
+	w.Write(data)
+	w.Close()
+	cut := gz.Bytes()[:gz.Len()/2]
+	var warnings []string
+	res, err := Analyze(context.Background(), []Input{{Name: "access.log.gz", Reader: bytes.NewReader(cut)}},
+		Options{Warn: func(err error) { warnings = append(warnings, err.Error()) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "access.log.gz") {
+		t.Errorf("warnings = %q, want one naming the file", warnings)
+	}
+	// What was readable is analysed; the cut line at the end is bad.
+	if res.Events < 5000 || res.Events >= 20000 || res.BadLines > 1 {
+		t.Errorf("events, bad = %d, %d; want the first part of the log", res.Events, res.BadLines)
+	}
+}

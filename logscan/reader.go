@@ -62,6 +62,7 @@ type countingReader struct {
 	progress func(int64)
 }
 
+// Read reads from the underlying reader and reports the bytes read.
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	if n > 0 && c.progress != nil {
@@ -118,7 +119,7 @@ func (a *analysis) split(ctx context.Context, idx int, in Input, free chan []byt
 	for {
 		n, err := fill(r, buf[carry:])
 		n += carry
-		eof := err == io.EOF || err == io.ErrUnexpectedEOF && n < len(buf)
+		eof := err != nil
 		if err != nil && err != io.EOF {
 			if err == io.ErrUnexpectedEOF {
 				err = fmt.Errorf("%s: truncated compressed data: %w", in.Name, err)
