@@ -191,3 +191,36 @@ func TestTruncatedGzip(t *testing.T) {
 		t.Errorf("events, bad = %d, %d; want the first part of the log", res.Events, res.BadLines)
 	}
 }
+
+// TestLongSpanCoarsens feeds four years of hourly lines: more minutes than a
+// worker keeps cells for, so cells widen; counts and users must survive.
+func TestLongSpanCoarsens(t *testing.T) {
+	var b strings.Builder
+	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	const hours = 4 * 365 * 24
+	errors := 0
+	for h := range hours {
+		status := 200
+		if h%100 == 0 {
+			status, errors = 503, errors+1
+		}
+		fmt.Fprintf(&b, "10.0.0.%d - u%d [%s] \"GET /x HTTP/1.1\" %d 10\n", h%250, h%13, start.Add(time.Duration(h)*time.Hour).Format("02/Jan/2006:15:04:05 -0700"), status)
+	}
+	res, err := Analyze(context.Background(), []Input{{Name: "years.log", Reader: strings.NewReader(b.String())}}, Options{Workers: 1, BlockSize: 64 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Events != hours || res.Errors != int64(errors) {
+		t.Errorf("events, errors = %d, %d; want %d, %d", res.Events, res.Errors, hours, errors)
+	}
+	if res.BucketSeconds < 86400 || len(res.Buckets) > 720 {
+		t.Errorf("bucket_seconds = %d with %d buckets, want days and at most 720", res.BucketSeconds, len(res.Buckets))
+	}
+	var total int64
+	for _, bk := range res.Buckets {
+		total += bk.Total
+	}
+	if total != hours {
+		t.Errorf("buckets hold %d events, want %d", total, hours)
+	}
+}
