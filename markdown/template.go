@@ -1,5 +1,7 @@
 package markdown
 
+import "github.com/debrief-oss/debrief"
+
 // The template's headings, labels and placeholders. Rendering an empty
 // report writes exactly the template; parsing recognises these placeholders
 // as "not filled in".
@@ -80,4 +82,14 @@ func isTemplatePlaceholder(s string) bool {
 		}
 	}
 	return false
+}
+
+// TemplateTimeline returns the template's timeline rows, not filled in: each
+// has its event name and no time or action.
+func TemplateTimeline() []debrief.Event {
+	out := make([]debrief.Event, len(templateTimeline))
+	for i, row := range templateTimeline {
+		out[i] = debrief.Event{Event: row[0]}
+	}
+	return out
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aymanbagabas/go-udiff"
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
@@ -388,11 +389,11 @@ change as a unified diff; with --dry-run the report is left as it is.`, e)
 		return nil
 	}
 	out := markdown.Render(doc.Report)
-	fmt.Fprint(e.stdout, logsUnifiedDiff(reportPath, string(src), string(out)))
+	fmt.Fprint(e.stdout, udiff.Unified(reportPath, reportPath, string(src), string(out)))
 	if *dryRun {
 		return nil
 	}
-	if err := logsWriteFile(reportPath, out); err != nil {
+	if err := writeFileAtomic(reportPath, out); err != nil {
 		return fmt.Errorf("logs apply: %w", err)
 	}
 	fmt.Fprintf(e.stderr, "debrief: %s: filled %s\n", reportPath, strings.Join(changed, ", "))
@@ -445,7 +446,12 @@ func logsFill(doc *markdown.Document, res *logscan.Result, loc *time.Location) [
 		}
 	}
 	if logsTimelineEmpty(doc) {
-		r.Timeline = logsMergeTimeline(r.Timeline, res.TimelineEvents(loc))
+		base := r.Timeline
+		if len(base) == 0 {
+			// The template's rows, so that the draft fills them in.
+			base = markdown.TemplateTimeline()
+		}
+		r.Timeline = logsMergeTimeline(base, res.TimelineEvents(loc))
 		changed = append(changed, "timeline")
 	}
 	return changed
@@ -501,128 +507,4 @@ func logsTimelineEmpty(doc *markdown.Document) bool {
 		}
 	}
 	return true
-}
-
-// logsWriteFile replaces path's content, keeping its mode.
-func logsWriteFile(path string, data []byte) error {
-	mode := os.FileMode(0o644)
-	if st, err := os.Stat(path); err == nil {
-		mode = st.Mode().Perm()
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".debrief-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
-
-// logsUnifiedDiff returns a unified diff from a to b with three lines of
-// context, or "" when they are equal.
-func logsUnifiedDiff(name, a, b string) string {
-	if a == b {
-		return ""
-	}
-	x, y := logsSplitLines(a), logsSplitLines(b)
-	// Longest common subsequence by dynamic programming: reports are small.
-	n, m := len(x), len(y)
-	lcs := make([][]int32, n+1)
-	for i := range lcs {
-		lcs[i] = make([]int32, m+1)
-	}
-	for i := n - 1; i >= 0; i-- {
-		for j := m - 1; j >= 0; j-- {
-			if x[i] == y[j] {
-				lcs[i][j] = lcs[i+1][j+1] + 1
-			} else {
-				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
-			}
-		}
-	}
-	type op struct {
-		kind byte // ' ', '-', '+'
-		text string
-		ai   int // line in a (0-based) of ' ' and '-'
-		bi   int // line in b of ' ' and '+'
-	}
-	var ops []op
-	i, j := 0, 0
-	for i < n || j < m {
-		switch {
-		case i < n && j < m && x[i] == y[j]:
-			ops = append(ops, op{' ', x[i], i, j})
-			i++
-			j++
-		case i < n && (j == m || lcs[i+1][j] >= lcs[i][j+1]):
-			ops = append(ops, op{'-', x[i], i, j})
-			i++
-		default:
-			ops = append(ops, op{'+', y[j], i, j})
-			j++
-		}
-	}
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "--- %s\n+++ %s\n", name, name)
-	const ctx = 3
-	for k := 0; k < len(ops); {
-		if ops[k].kind == ' ' {
-			k++
-			continue
-		}
-		// A hunk: from ctx lines before this change to ctx lines after the
-		// last change that is within 2*ctx of the next.
-		start := max(k-ctx, 0)
-		end := k
-		for end < len(ops) {
-			if ops[end].kind != ' ' {
-				end++
-				continue
-			}
-			run := end
-			for run < len(ops) && ops[run].kind == ' ' {
-				run++
-			}
-			if run == len(ops) || run-end > 2*ctx {
-				end = min(end+ctx, len(ops))
-				break
-			}
-			end = run
-		}
-		aStart, bStart, aLen, bLen := ops[start].ai, ops[start].bi, 0, 0
-		for _, o := range ops[start:end] {
-			if o.kind != '+' {
-				aLen++
-			}
-			if o.kind != '-' {
-				bLen++
-			}
-		}
-		fmt.Fprintf(&sb, "@@ -%d,%d +%d,%d @@\n", aStart+1, aLen, bStart+1, bLen)
-		for _, o := range ops[start:end] {
-			sb.WriteByte(o.kind)
-			sb.WriteString(o.text)
-			sb.WriteByte('\n')
-		}
-		k = end
-	}
-	return sb.String()
-}
-
-func logsSplitLines(s string) []string {
-	s = strings.TrimSuffix(s, "\n")
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, "\n")
 }
