@@ -93,15 +93,7 @@ func ParseStatus(text string) Status {
 
 // Canonical returns the template's spelling when the text is one of the
 // template's statuses in another case, and the text as written otherwise.
-func (s Status) Canonical() string {
-	t := strings.TrimSpace(s.Text)
-	for _, name := range statusNames[1:] {
-		if strings.EqualFold(t, name) {
-			return name
-		}
-	}
-	return s.Text
-}
+func (s Status) Canonical() string { return canonical(s.Text, statusNames[1:]) }
 
 // IsZero reports whether the status was not filled in.
 func (s Status) IsZero() bool { return strings.TrimSpace(s.Text) == "" }

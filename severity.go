@@ -70,14 +70,18 @@ func (s Severity) Valid() bool { return s.Level != LevelUnknown }
 // Canonical returns the template's spelling when the text is exactly one of
 // the template's levels in any case ("high" -> "High"), and the text as
 // written otherwise, so that "SEV2" is kept as it was typed.
-func (s Severity) Canonical() string {
-	t := strings.TrimSpace(s.Text)
-	for _, name := range levelNames[1:] {
+func (s Severity) Canonical() string { return canonical(s.Text, levelNames[1:]) }
+
+// canonical returns the name of names that text is in another case, or text
+// as written when it is none of them.
+func canonical(text string, names []string) string {
+	t := strings.TrimSpace(text)
+	for _, name := range names {
 		if strings.EqualFold(t, name) {
 			return name
 		}
 	}
-	return s.Text
+	return text
 }
 
 // String returns the canonical text.

@@ -1,5 +1,3 @@
-// Package chart draws the SVG charts that the command line and the web
-// pages share.
 package chart
 
 import (
