@@ -96,6 +96,34 @@ func jsonString(b []byte, i int) int {
 	}
 }
 
+// stringEnd is jsonString for the common string with no escapes: it looks
+// for the first quote or backslash eight bytes at a time, and reports
+// whether it met a backslash (then the value may need unescaping).
+func stringEnd(b []byte, i int) (int, bool) {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for i+8 <= len(b) {
+		w := binary.LittleEndian.Uint64(b[i:])
+		q, s := w^(ones*'"'), w^(ones*'\\')
+		if t := ((q-ones)&^q | (s-ones)&^s) & highs; t != 0 {
+			j := i + bits.TrailingZeros64(t)/8
+			if b[j] == '"' {
+				return j, false
+			}
+			return jsonString(b, j), true
+		}
+		i += 8
+	}
+	for ; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			return i, false
+		case '\\':
+			return jsonString(b, i), true
+		}
+	}
+	return -1, false
+}
+
 // findQuote returns the index of the first '"' at or after i, or -1. It
 // tests eight bytes at a time: keys and values are mostly too short for the
 // call into the vectorised search to pay off.
@@ -241,6 +269,41 @@ type keyMemo struct {
 	key  [24]byte
 	role int
 	unit float64
+	// The key as it is written, `"key":`, in two little-endian words
+	// with masks, so that a line with the same key here is recognised
+	// with two loads and compares. plen is its length, 0 when the key is
+	// too long for two words or has a backslash.
+	w0, w1, m0, m1 uint64
+	plen           int
+}
+
+// wordMask returns a mask of the low n bytes of a word.
+func wordMask(n int) uint64 {
+	switch {
+	case n <= 0:
+		return 0
+	case n >= 8:
+		return ^uint64(0)
+	}
+	return 1<<(8*n) - 1
+}
+
+// setPattern prepares the two-word form of `"key":`.
+func (m *keyMemo) setPattern(key []byte) {
+	m.plen = 0
+	if len(key) > 13 || bytes.IndexByte(key, '\\') >= 0 {
+		return
+	}
+	var p [16]byte
+	p[0] = '"'
+	copy(p[1:], key)
+	p[1+len(key)] = '"'
+	p[2+len(key)] = ':'
+	n := len(key) + 3
+	m.m0, m.m1 = wordMask(n), wordMask(n-8)
+	m.w0 = binary.LittleEndian.Uint64(p[:]) & m.m0
+	m.w1 = binary.LittleEndian.Uint64(p[8:]) & m.m1
+	m.plen = n
 }
 
 // role returns the role of the n-th key of a record.
@@ -254,6 +317,7 @@ func (d *jsonDecoder) role(n int, key []byte) (int, float64) {
 	}
 	m.role, m.unit = keyRole(key, d.keys)
 	m.n = copy(m.key[:], key)
+	m.setPattern(key)
 	return m.role, m.unit
 }
 
@@ -288,12 +352,18 @@ func (d *jsonDecoder) decode(line []byte, r *record) bool {
 		}
 		// The key is most likely the one at this place in the last line:
 		// checking that is cheaper than searching for its end.
-		var key []byte
 		role, unit, known := 0, 0.0, false
 		if nkey < len(d.memo) {
 			m := &d.memo[nkey]
-			if e := i + 1 + m.n; m.n > 0 && e < len(line) && line[e] == '"' && string(line[i+1:e]) == string(m.key[:m.n]) && line[e-1] != '\\' {
-				key, role, unit, known = line[i+1:e], m.role, m.unit, true
+			if m.plen > 0 && i+16 <= len(line) {
+				// `"key":` compared as two words.
+				if binary.LittleEndian.Uint64(line[i:])&m.m0 == m.w0 && binary.LittleEndian.Uint64(line[i+8:])&m.m1 == m.w1 {
+					role, unit, known = m.role, m.unit, true
+					i += m.plen
+				}
+			} else if e := i + 1 + m.n; m.n > 0 && e < len(line) && line[e] == '"' && string(line[i+1:e]) == string(m.key[:m.n]) && line[e-1] != '\\' {
+				role, unit, known = m.role, m.unit, true
+				i = e + 1
 			}
 		}
 		if !known {
@@ -301,17 +371,18 @@ func (d *jsonDecoder) decode(line []byte, r *record) bool {
 			if ke < 0 {
 				return false
 			}
-			key = line[i+1 : ke]
-			role, unit = d.role(nkey, key)
+			role, unit = d.role(nkey, line[i+1:ke])
+			i = ke + 1
 		}
-		i += len(key) + 2
-		for i < len(line) && isSpace(line[i]) {
+		if !known || line[i-1] != ':' {
+			for i < len(line) && isSpace(line[i]) {
+				i++
+			}
+			if i >= len(line) || line[i] != ':' {
+				return false
+			}
 			i++
 		}
-		if i >= len(line) || line[i] != ':' {
-			return false
-		}
-		i++
 		for i < len(line) && isSpace(line[i]) {
 			i++
 		}
@@ -319,14 +390,14 @@ func (d *jsonDecoder) decode(line []byte, r *record) bool {
 			return false
 		}
 		var val []byte
-		str := false
+		str, esc := false, false
 		switch c := line[i]; c {
 		case '"':
-			e := jsonString(line, i+1)
+			e, bs := stringEnd(line, i+1)
 			if e < 0 {
 				return false
 			}
-			val, str = line[i+1:e], true
+			val, str, esc = line[i+1:e], true, bs
 			i = e + 1
 		case '{', '[':
 			e := skipNested(line, i)
@@ -346,7 +417,7 @@ func (d *jsonDecoder) decode(line []byte, r *record) bool {
 		if role == 0 || found&role != 0 {
 			continue
 		}
-		if d.apply(role, unit, val, str, r) {
+		if d.apply(role, unit, val, str, esc, r) {
 			found |= role
 			if role == roleLog {
 				logVal = val
@@ -401,8 +472,9 @@ func (d *jsonDecoder) decodeInner(v []byte, r *record) bool {
 }
 
 // apply stores one value in the record, returning false when it does not
-// fit the role (a "status" that is not a number, say).
-func (d *jsonDecoder) apply(role int, unit float64, val []byte, str bool, r *record) bool {
+// fit the role (a "status" that is not a number, say). esc says that a
+// string value may hold escapes.
+func (d *jsonDecoder) apply(role int, unit float64, val []byte, str, esc bool, r *record) bool {
 	switch role {
 	case roleTime:
 		if str {
@@ -452,7 +524,7 @@ func (d *jsonDecoder) apply(role int, unit float64, val []byte, str bool, r *rec
 		if !str {
 			return false
 		}
-		if bytes.IndexByte(val, '\\') >= 0 {
+		if esc && bytes.IndexByte(val, '\\') >= 0 {
 			// Messages are masked into templates; unescaping keeps quotes
 			// and newlines from splitting them oddly.
 			d.scratch = unescapeJSON(d.scratch[:0], val)
