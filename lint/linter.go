@@ -46,9 +46,17 @@ func skippedName(name string) bool {
 	return false
 }
 
+// isReport reports whether a file found in a folder is a post-mortem. A
+// file that cannot be read is kept, so that the error is reported.
+func isReport(path string) bool {
+	src, err := os.ReadFile(path)
+	return err != nil || markdown.LooksLikeReport(src)
+}
+
 // Files returns the Markdown files of paths: files as given, folders
-// searched recursively (skipping hidden folders, node_modules and vendor,
-// and READMEs and the like), in lexical order.
+// searched recursively for reports (skipping hidden folders, node_modules
+// and vendor, READMEs and the like, and Markdown files that are not
+// post-mortems, such as documentation), in lexical order.
 func Files(paths []string) ([]string, error) {
 	var out []string
 	for _, root := range paths {
@@ -71,7 +79,7 @@ func Files(paths []string) ([]string, error) {
 				}
 				return nil
 			}
-			if strings.EqualFold(filepath.Ext(name), ".md") && !skippedName(name) {
+			if strings.EqualFold(filepath.Ext(name), ".md") && !skippedName(name) && isReport(path) {
 				out = append(out, path)
 			}
 			return nil

@@ -371,3 +371,23 @@ func TestPartlyFilledTimelineKeepsHints(t *testing.T) {
 		t.Errorf("the unfilled template row lost its hint:\n%s", out)
 	}
 }
+
+func TestLooksLikeReport(t *testing.T) {
+	for src, want := range map[string]bool{
+		"# Notes\n\n## Install\n\n## Usage\n":                            false,
+		"# X\n\n## Summary\n\ntext\n\n## Timeline\n":                     false,
+		"# X\n\n## Summary\n\n## Timeline\n\n## Action Items\n":          true,
+		"# X\n\n## Summary\n\n```\n## Timeline\n```\n":                   false,
+		"### Root Causes\r\n\r\n### Trigger\r\n### Detection\r\n":        true,
+		"# Lint rules\n\n## placeholder\n\n## Timeline\n\n## Timeline\n": false,
+		"# Incident Post-Mortem Report: DNS\n":                           true,
+	} {
+		if got := markdown.LooksLikeReport([]byte(src)); got != want {
+			t.Errorf("LooksLikeReport(%q) = %v", src, got)
+		}
+	}
+	src := mustRead(t, testenv.Template(t))
+	if !markdown.LooksLikeReport(src) {
+		t.Error("the template does not look like a report")
+	}
+}

@@ -277,7 +277,7 @@ func (p *parser) title(h *Heading) {
 	p.doc.Fields[debrief.KeyTitle] = h.Pos
 	text := h.Text
 	lower := strings.ToLower(text)
-	for _, prefix := range []string{"incident post-mortem report", "incident postmortem report", "incident post mortem report", "post-mortem report", "postmortem report"} {
+	for _, prefix := range titlePrefixes {
 		if strings.HasPrefix(lower, prefix) {
 			rest := strings.TrimSpace(text[len(prefix):])
 			if rest == "" {
@@ -377,3 +377,64 @@ func singleParagraph(lines []line) bool {
 }
 
 func indentOf(s string) int { return len(s) - len(strings.TrimLeft(s, " \t")) }
+
+// titlePrefixes are the ways people write the template's H1.
+var titlePrefixes = []string{"incident post-mortem report", "incident postmortem report", "incident post mortem report", "post-mortem report", "postmortem report"}
+
+// isTemplateTitle reports whether an H1 is the template's title, with or
+// without the report's own title after it.
+func isTemplateTitle(text string) bool {
+	lower := strings.ToLower(strings.TrimSpace(text))
+	for _, p := range titlePrefixes {
+		if strings.HasPrefix(lower, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// LooksLikeReport reports whether src is a post-mortem: its H1 is the
+// template's title, or it has headings of at least three template sections
+// (in any layout Parse understands). Tools that walk folders use it to pass
+// over other Markdown files, such as a folder's documentation. It reads
+// headings only, so it is cheap.
+func LooksLikeReport(src []byte) bool {
+	seen := map[string]bool{}
+	fence := ""
+	for len(src) > 0 {
+		i := bytes.IndexByte(src, '\n')
+		var l []byte
+		if i < 0 {
+			l, src = src, nil
+		} else {
+			l, src = src[:i], src[i+1:]
+		}
+		t := strings.TrimLeft(strings.TrimSuffix(string(l), "\r"), " ")
+		if fence != "" {
+			if strings.HasPrefix(t, fence) {
+				fence = ""
+			}
+			continue
+		}
+		if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
+			fence = t[:3]
+			continue
+		}
+		if !strings.HasPrefix(t, "#") {
+			continue
+		}
+		if h, ok := heading(line{text: t}); ok {
+			if h.Level == 1 && isTemplateTitle(h.Text) {
+				return true
+			}
+			name, _ := splitParenthetical(h.Text)
+			if key := sectionNames[normalize(name)]; key != "" {
+				seen[key] = true
+				if len(seen) >= 3 {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

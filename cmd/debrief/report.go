@@ -127,9 +127,6 @@ exits with 2.`, e)
 			failed = true
 			continue
 		}
-		if !f.explicit && !looksLikeReport(src) {
-			continue
-		}
 		doc := markdown.Parse(f.name(), src)
 		printDiagnostics(e.stderr, doc.Diagnostics, markdown.SeverityError)
 		out := markdown.Render(doc.Report)
@@ -185,8 +182,7 @@ func printDiagnostics(w io.Writer, ds []markdown.Diagnostic, min markdown.Severi
 
 // inputFile is a file named on the command line or found in a folder.
 type inputFile struct {
-	path     string
-	explicit bool // named on the command line, not found in a folder
+	path string
 }
 
 func (f inputFile) name() string {
@@ -202,7 +198,7 @@ func reportFiles(paths []string) ([]inputFile, error) {
 	var out []inputFile
 	for _, p := range paths {
 		if p == "-" {
-			out = append(out, inputFile{path: p, explicit: true})
+			out = append(out, inputFile{path: p})
 			continue
 		}
 		fi, err := os.Stat(p)
@@ -210,7 +206,7 @@ func reportFiles(paths []string) ([]inputFile, error) {
 			return nil, err
 		}
 		if !fi.IsDir() {
-			out = append(out, inputFile{path: p, explicit: true})
+			out = append(out, inputFile{path: p})
 			continue
 		}
 		found, err := lint.Files([]string{p})
@@ -222,19 +218,6 @@ func reportFiles(paths []string) ([]inputFile, error) {
 		}
 	}
 	return out, nil
-}
-
-// looksLikeReport reports whether a Markdown file found in a folder is a
-// post-mortem: it has at least two template sections.
-func looksLikeReport(src []byte) bool {
-	doc := markdown.Parse("", src)
-	n := 0
-	for _, h := range doc.Headings {
-		if h.Key != "" && h.Key != debrief.KeyTitle {
-			n++
-		}
-	}
-	return n >= 2
 }
 
 func runShow(_ context.Context, e *env) error {
