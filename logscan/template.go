@@ -145,6 +145,19 @@ func appendRequestPath(dst, p []byte) []byte {
 // joined by dashes or underscores ("db-7", "inc-1-ns-2") has each part
 // masked on its own.
 func appendToken(dst, tok []byte) []byte {
+	// Most tokens are words: with no digit and no slash, tokenMask finds
+	// nothing to mask in them or in any of their joined parts (but for a
+	// UUID written in the letters a-f only, 36 bytes long).
+	word := len(tok) > 0 && len(tok) != 36
+	for _, c := range tok {
+		if c >= '0' && c <= '9' || c == '/' {
+			word = false
+			break
+		}
+	}
+	if word {
+		return append(dst, tok...)
+	}
 	m := tokenMask(tok)
 	if m == maskNum || m == maskID || m == "" {
 		if parts := splitJoined(tok); parts > 1 {
@@ -219,7 +232,7 @@ func tokenMask(t []byte) string {
 
 func bytesContains(b []byte, s string) bool {
 	for i := 0; i+len(s) <= len(b); i++ {
-		if string(b[i:i+len(s)]) == s {
+		if b[i] == s[0] && string(b[i:i+len(s)]) == s {
 			return true
 		}
 	}
@@ -229,6 +242,17 @@ func bytesContains(b []byte, s string) bool {
 // splitJoined counts the parts of a token joined by '-' or '_' when at
 // least one part is a plain word; otherwise it returns 1.
 func splitJoined(tok []byte) int {
+	// Most tokens have no joiner: spare them a second classification.
+	joined := false
+	for _, c := range tok {
+		if c == '-' || c == '_' {
+			joined = true
+			break
+		}
+	}
+	if !joined {
+		return 1
+	}
 	parts, words, start := 0, 0, 0
 	for i := 0; i <= len(tok); i++ {
 		if i == len(tok) || tok[i] == '-' || tok[i] == '_' {
