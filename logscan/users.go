@@ -10,17 +10,22 @@ type userKey struct {
 	hash uint64
 }
 
-// userSet holds the distinct failing users of each time cell: exactly, as a
-// set of (cell, user hash) pairs, until it holds more than budget pairs;
-// then as one HyperLogLog sketch per cell.
+// userSet holds the distinct failing users of each time cell: exactly, as
+// one set of user hashes per cell, until it holds more than budget (cell,
+// user) pairs; then as one HyperLogLog sketch per cell. A set per cell
+// keeps the sets small (events come roughly in time order, so inserts go
+// to one of them for a while) and their keys single words.
 type userSet struct {
 	budget int
-	exact  map[userKey]struct{}
+	exact  map[int64]map[uint64]struct{}
+	pairs  int                           // pairs in exact
+	last   int64                         // the cell of the last insert
+	lastM  map[uint64]struct{}           // ... and its set
 	sketch map[int64]*hyperloglog.Sketch // non-nil once estimating
 }
 
 func newUserSet(budget int) *userSet {
-	return &userSet{budget: budget, exact: make(map[userKey]struct{})}
+	return &userSet{budget: budget, exact: make(map[int64]map[uint64]struct{})}
 }
 
 // hashUser hashes a user id (FNV-1a, then a finalizer that spreads the bits
@@ -49,9 +54,22 @@ func (s *userSet) add(cell int64, h uint64) {
 		sk.InsertHash(h)
 		return
 	}
-	s.exact[userKey{cell, h}] = struct{}{}
-	if len(s.exact) > s.budget {
-		s.toSketch()
+	m := s.lastM
+	if m == nil || cell != s.last {
+		m = s.exact[cell]
+		if m == nil {
+			m = make(map[uint64]struct{})
+			s.exact[cell] = m
+		}
+		s.last, s.lastM = cell, m
+	}
+	n := len(m)
+	m[h] = struct{}{}
+	if len(m) > n {
+		s.pairs++
+		if s.pairs > s.budget {
+			s.toSketch()
+		}
 	}
 }
 
@@ -59,9 +77,11 @@ func (s *userSet) add(cell int64, h uint64) {
 func (s *userSet) toSketch() {
 	s.sketch = make(map[int64]*hyperloglog.Sketch)
 	exact := s.exact
-	s.exact = nil
-	for k := range exact {
-		s.add(k.cell, k.hash)
+	s.exact, s.lastM, s.pairs = nil, nil, 0
+	for c, m := range exact {
+		for h := range m {
+			s.add(c, h)
+		}
 	}
 }
 
@@ -81,9 +101,20 @@ func (s *userSet) rekey(res int64) {
 		return
 	}
 	old := s.exact
-	s.exact = make(map[userKey]struct{}, len(old))
-	for k := range old {
-		s.exact[userKey{floorDiv(k.cell, res) * res, k.hash}] = struct{}{}
+	s.exact, s.lastM, s.pairs = make(map[int64]map[uint64]struct{}, len(old)), nil, 0
+	for c, m := range old {
+		k := floorDiv(c, res) * res
+		cur := s.exact[k]
+		if cur == nil {
+			s.exact[k] = m
+			s.pairs += len(m)
+			continue
+		}
+		for h := range m {
+			n := len(cur)
+			cur[h] = struct{}{}
+			s.pairs += len(cur) - n
+		}
 	}
 }
 
@@ -92,10 +123,12 @@ func (s *userSet) merge(o *userSet) {
 	if o.sketch != nil && s.sketch == nil {
 		s.toSketch()
 	}
-	if s.sketch != nil {
-		for k := range o.exact {
-			s.add(k.cell, k.hash)
+	for c, m := range o.exact {
+		for h := range m {
+			s.add(c, h)
 		}
+	}
+	if s.sketch != nil {
 		for c, sk := range o.sketch {
 			if cur := s.sketch[c]; cur != nil {
 				_ = cur.Merge(sk)
@@ -103,10 +136,6 @@ func (s *userSet) merge(o *userSet) {
 				s.sketch[c] = sk.Clone()
 			}
 		}
-		return
-	}
-	for k := range o.exact {
-		s.add(k.cell, k.hash)
 	}
 }
 
@@ -123,9 +152,11 @@ func (s *userSet) count(from, to int64) (int64, bool) {
 		return int64(total.Estimate()), false
 	}
 	seen := make(map[uint64]struct{})
-	for k := range s.exact {
-		if k.cell >= from && k.cell < to {
-			seen[k.hash] = struct{}{}
+	for c, m := range s.exact {
+		if c >= from && c < to {
+			for h := range m {
+				seen[h] = struct{}{}
+			}
 		}
 	}
 	return int64(len(seen)), true
