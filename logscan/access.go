@@ -1,5 +1,7 @@
 package logscan
 
+import "bytes"
+
 // accessDecoder reads NCSA common and combined access logs (Apache, nginx):
 //
 //	host ident authuser [10/Oct/2000:13:55:36 -0700] "GET /a HTTP/1.0" 200 2326 "referer" "agent"
@@ -41,11 +43,12 @@ func (d *accessDecoder) decode(line []byte, r *record) bool {
 	// The request ends at the first quote not escaped by a backslash.
 	start := i
 	for {
-		q := findByte(line, i, '"')
+		// Requests are long enough for the vectorised search to pay off.
+		q := bytes.IndexByte(line[i:], '"')
 		if q < 0 {
 			return false
 		}
-		i = q
+		i += q
 		if line[i-1] != '\\' {
 			break
 		}
