@@ -337,6 +337,7 @@ func (d *jsonDecoder) decode(line []byte, r *record) bool {
 	i++
 	found, nkey := 0, 0
 	var logVal []byte
+loop:
 	for {
 		for i < len(line) && (isSpace(line[i]) || line[i] == ',') {
 			i++
@@ -393,6 +394,21 @@ func (d *jsonDecoder) decode(line []byte, r *record) bool {
 		str, esc := false, false
 		switch c := line[i]; c {
 		case '"':
+			if role == roleTime && found&roleTime == 0 {
+				// A time is read in place: when it ends at a quote, the
+				// string ended there (a time has no quote or backslash),
+				// and its end need not be searched for.
+				if sec, n, ok := d.tc.parseISO(line[i+1:]); ok && i+1+n < len(line) && line[i+1+n] == '"' {
+					r.sec, r.hasTime = sec, true
+					found |= roleTime
+					i += n + 2
+					nkey++
+					if !full && d.inner == nil && found&d.want == d.want && d.want != 0 {
+						break loop
+					}
+					continue
+				}
+			}
 			e, bs := stringEnd(line, i+1)
 			if e < 0 {
 				return false
