@@ -4,12 +4,6 @@ import (
 	"github.com/axiomhq/hyperloglog"
 )
 
-// userKey is one failing user in one time cell.
-type userKey struct {
-	cell int64
-	hash uint64
-}
-
 // userSet holds the distinct failing users of each time cell: exactly, as
 // one set of user hashes per cell, until it holds more than budget (cell,
 // user) pairs; then as one HyperLogLog sketch per cell. A set per cell
