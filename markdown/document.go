@@ -86,6 +86,20 @@ type Document struct {
 
 	// FrontMatter reports whether the source began with YAML front matter.
 	FrontMatter bool
+
+	// structure records, per line number, the byte ranges of the line that
+	// are the layout's and not the author's text: recognised headings,
+	// labels, table headers. Lost sets them aside.
+	structure map[int][][2]int
+}
+
+// markStructure records bytes [from, to) of a source line (to < 0: the rest
+// of the line) as layout rather than content.
+func (d *Document) markStructure(line, from, to int) {
+	if d.structure == nil {
+		d.structure = map[int][][2]int{}
+	}
+	d.structure[line] = append(d.structure[line], [2]int{from, to})
 }
 
 // Pos returns the position of a field path, falling back to the closest

@@ -135,6 +135,7 @@ func (p *parser) keyValues(key string, lines []line) {
 			continue
 		}
 		if footer && (t == footerRule || t == footerText) {
+			p.doc.markStructure(l.num, 0, -1)
 			continue
 		}
 		label, value, col, ok := keyValue(l.text)
@@ -143,6 +144,7 @@ func (p *parser) keyValues(key string, lines []line) {
 			rest = append(rest, l)
 			continue
 		}
+		p.doc.markStructure(l.num, 0, col)
 		p.setField(f, value, posOf(l, col))
 	}
 	p.extraText(key, rest)

@@ -8,26 +8,42 @@ import (
 )
 
 // Lost returns the words of src that out does not contain as often, after
-// setting aside the words Debrief writes itself (the template's headings,
-// labels and placeholders, and the section names it recognises in other
-// layouts). An empty result means that rewriting src as out dropped none of
-// what a person wrote. fmt uses it to refuse a rewrite that would lose text.
+// setting aside what is layout rather than content: the headings, labels and
+// table headers that the parser recognised in src (another layout's
+// "## 4. Contributing Factors" or "- Time to recovery:" become the
+// template's own), and the words Debrief writes itself (the template's
+// headings, labels and placeholders). An empty result means that rewriting
+// src as out dropped none of what a person wrote. fmt uses it to refuse a
+// rewrite that would lose text.
 func Lost(src, out []byte) []string {
+	doc := Parse("", src)
 	have := map[string]int{}
 	for _, w := range words(string(out)) {
 		have[w]++
 	}
 	ignore := structuralWords()
 	var lost []string
-	for _, w := range words(string(src)) {
-		if ignore[w] {
-			continue
+	for _, l := range splitLines(src) {
+		text := []byte(l.text)
+		for _, sp := range doc.structure[l.num] {
+			from, to := min(max(sp[0], 0), len(text)), sp[1]
+			if to < 0 || to > len(text) {
+				to = len(text)
+			}
+			for i := from; i < to; i++ {
+				text[i] = ' '
+			}
 		}
-		if have[w] > 0 {
-			have[w]--
-			continue
+		for _, w := range words(string(text)) {
+			if ignore[w] {
+				continue
+			}
+			if have[w] > 0 {
+				have[w]--
+				continue
+			}
+			lost = append(lost, w)
 		}
-		lost = append(lost, w)
 	}
 	return lost
 }
@@ -60,6 +76,6 @@ func structuralWords() map[string]bool {
 	for name := range fieldHeadings {
 		add(name)
 	}
-	add("post mortem postmortem report incident s es mm hh x")
+	add("post mortem postmortem report incident s es mm hh x tag tags service services id title")
 	return m
 }

@@ -300,6 +300,11 @@ func TestLostFindsDroppedText(t *testing.T) {
 	if lost := markdown.Lost(src, src); len(lost) != 0 {
 		t.Errorf("Lost of identical text = %v", lost)
 	}
+	// Numbered headings and other layouts' labels are layout, not text.
+	other := []byte("# Outage\n\n## 4. Contributing Factors\n\nDisk full.\n\n## 7. Stats\n\n- Time to recovery: 13 minutes\n")
+	if lost := markdown.Lost(other, markdown.Render(markdown.Parse("o.md", other).Report)); len(lost) != 0 {
+		t.Errorf("Lost after import = %v", lost)
+	}
 }
 
 func TestParseNeverPanicsOnOddInput(t *testing.T) {
@@ -389,5 +394,18 @@ func TestLooksLikeReport(t *testing.T) {
 	src := mustRead(t, testenv.Template(t))
 	if !markdown.LooksLikeReport(src) {
 		t.Error("the template does not look like a report")
+	}
+}
+
+func TestNestedExtraSectionStaysWhole(t *testing.T) {
+	src := "# Incident Post-Mortem Report: X\n\n## Lessons Learned\n\n### What Went Well\n- ✅ Fast rollback\n\n## Attendees\n\n### On site\n- AB\n\n### Remote\n- CD\n"
+	r := markdown.Parse("n.md", []byte(src)).Report
+	want := []debrief.ExtraSection{{Heading: "Attendees", Level: 2, Body: "### On site\n- AB\n\n### Remote\n- CD", After: debrief.KeyLessons}}
+	if diff := cmp.Diff(want, r.Extra); diff != "" {
+		t.Errorf("extras (-want +got):\n%s", diff)
+	}
+	out := markdown.Render(r)
+	if !strings.Contains(string(out), "## Attendees\n\n### On site\n- AB\n\n### Remote\n- CD\n\n## Action Items") {
+		t.Errorf("extra section not kept whole in place:\n%s", out)
 	}
 }

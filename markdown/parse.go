@@ -169,6 +169,11 @@ func heading(l line) (Heading, bool) {
 	if trimmed := strings.TrimRight(text, "#"); trimmed != text && (trimmed == "" || strings.HasSuffix(trimmed, " ")) {
 		text = strings.TrimSpace(trimmed)
 	}
+	if text == "" {
+		// An empty heading carries nothing to recognise or keep apart: it
+		// stays a line of text.
+		return Heading{}, false
+	}
 	return Heading{Text: text, Level: level, Pos: posOf(l, indent)}, true
 }
 
@@ -177,6 +182,7 @@ func (p *parser) sections(secs []section) {
 	titleLevel := 0
 	curTop, curKey := "", ""
 	curTopLevel := 0
+	extraLevel := 0 // source level of the extra section being read, or 0
 	minLevel := 7
 	for _, s := range secs {
 		if s.heading != nil && s.heading.Level < minLevel {
@@ -214,12 +220,8 @@ func (p *parser) sections(secs []section) {
 			}
 		}
 		if key == "" {
-			if f, ok := fieldHeadings[normalize(h.Text)]; ok && p.fieldEmpty(f) && singleParagraph(s.lines) {
-				if body := trimBlank(s.lines); len(body) > 0 {
-					p.setField(f, strings.TrimSpace(body[0].text), posOf(body[0], indentOf(body[0].text)))
-				}
-				continue
-			}
+			// Where an extra section goes: after the template section it
+			// follows, at the level it has relative to that section.
 			anchor, level := debrief.KeyTitle, h.Level-titleLevel+1
 			if titleLevel == 0 {
 				level = h.Level - minLevel + 2
@@ -231,11 +233,28 @@ func (p *parser) sections(secs []section) {
 					anchor, level = curTop, 2
 				}
 			}
-			p.extraSection(h, anchor, clamp(level, 2, 6), s.lines)
+			level = clamp(level, 2, 6)
+			// A heading below an extra section belongs to it and is kept in
+			// its text, at its level in the canonical form.
+			if extraLevel > 0 && level > extraLevel {
+				p.appendToExtra(level, h, s.lines)
+				continue
+			}
+			if f, ok := fieldHeadings[normalize(h.Text)]; ok && p.fieldEmpty(f) && singleParagraph(s.lines) {
+				p.doc.markStructure(h.Pos.Line, 0, -1)
+				if body := trimBlank(s.lines); len(body) > 0 {
+					p.setField(f, strings.TrimSpace(body[0].text), posOf(body[0], indentOf(body[0].text)))
+				}
+				continue
+			}
+			p.extraSection(h, anchor, level, s.lines)
+			extraLevel = level
 			continue
 		}
+		extraLevel = 0
 		h.Key = key
 		p.doc.Fields[key] = h.Pos
+		p.doc.markStructure(h.Pos.Line, 0, -1)
 		top := parentKey(key)
 		// A subsection met outside its section ("### Impact" directly
 		// under the title) opens its section at its own level.
@@ -319,6 +338,19 @@ func (p *parser) extraSection(h *Heading, anchor string, level int, lines []line
 	p.r.Extra = append(p.r.Extra, debrief.ExtraSection{
 		Heading: h.Text, Level: level, Body: joinLines(trimBlank(lines)), After: anchor,
 	})
+}
+
+// appendToExtra adds a subheading and its lines to the last extra section.
+func (p *parser) appendToExtra(level int, h *Heading, lines []line) {
+	x := &p.r.Extra[len(p.r.Extra)-1]
+	text := strings.Repeat("#", level) + " " + h.Text
+	if body := trimBlank(lines); len(body) > 0 {
+		text += "\n" + joinLines(body)
+	}
+	if x.Body != "" {
+		text = x.Body + "\n\n" + text
+	}
+	x.Body = text
 }
 
 // resolveDirect places text written directly under a section that has

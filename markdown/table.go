@@ -68,6 +68,14 @@ type table struct {
 	rows   [][]tableCell
 	lines  []line // the line of each row
 	head   line
+	delim  line
+}
+
+// markHeader records the table's header and delimiter rows as layout: the
+// header's words that Debrief does not write itself are kept in a note.
+func (p *parser) markHeader(t *table) {
+	p.doc.markStructure(t.head.num, 0, -1)
+	p.doc.markStructure(t.delim.num, 0, -1)
 }
 
 // findTable returns the first table of lines and the lines that are not
@@ -77,7 +85,7 @@ func findTable(lines []line) (*table, []line) {
 		if !strings.Contains(lines[i].text, "|") || !isDelimiterRow(lines[i+1].text) {
 			continue
 		}
-		t := &table{header: splitRow(lines[i].text), head: lines[i]}
+		t := &table{header: splitRow(lines[i].text), head: lines[i], delim: lines[i+1]}
 		j := i + 2
 		for j < len(lines) && strings.Contains(lines[j].text, "|") && strings.TrimSpace(lines[j].text) != "" {
 			t.rows = append(t.rows, splitRow(lines[j].text))
@@ -190,6 +198,7 @@ func (p *parser) timelineTable(t *table) {
 			}
 		}
 	}
+	p.markHeader(t)
 	p.headerNote(debrief.KeyTimeline, t.header, "time", "date", "date time", "datetime", "timestamp", "when", "date and time",
 		"event", "what", "description", "what happened", "who what", "summary", "action taken", "action", "actions", "action impact", "response", "notes")
 	type row struct {
@@ -355,6 +364,7 @@ func (p *parser) actionItems(lines []line) {
 	oc := column(t.header, used, "owner", "who", "assignee", "responsible", "assigned to")
 	dc := column(t.header, used, "due date", "due", "deadline", "eta", "target date", "date")
 	sc := column(t.header, used, "status", "state")
+	p.markHeader(t)
 	p.headerNote(key, t.header, "priority", "prio", "severity", "action", "action item", "item", "task", "description", "what",
 		"follow up", "owner", "who", "assignee", "responsible", "assigned to", "due date", "due", "deadline", "eta",
 		"target date", "date", "status", "state")
