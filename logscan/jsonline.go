@@ -583,6 +583,13 @@ func latencyMillis(v []byte, unit float64) (float64, bool) {
 	if len(v) == 0 {
 		return 0, false
 	}
+	if unit != 0 {
+		// Whole numbers in a known unit, the usual case, need no
+		// decimal parsing.
+		if n := atoiDigits(v); n >= 0 {
+			return float64(n) * unit, true
+		}
+	}
 	end := len(v)
 	suffix := 0.0
 	if c := v[len(v)-1]; c >= '0' && c <= '9' {
