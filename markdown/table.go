@@ -118,6 +118,29 @@ func column(header []tableCell, used map[int]bool, names ...string) int {
 	return -1
 }
 
+// Column names, normalised, by what the column holds.
+var (
+	timeColumns        = []string{"time", "date", "date time", "datetime", "timestamp", "when", "date and time"}
+	eventColumns       = []string{"event", "what", "description", "what happened", "who what", "summary"}
+	actionTakenColumns = []string{"action taken", "action", "actions", "action impact", "response", "notes"}
+	priorityColumns    = []string{"priority", "prio", "severity"}
+	actionColumns      = []string{"action", "action item", "item", "task", "description", "what", "follow up"}
+	ownerColumns       = []string{"owner", "who", "assignee", "responsible", "assigned to"}
+	dueColumns         = []string{"due date", "due", "deadline", "eta", "target date", "date"}
+	statusColumns      = []string{"status", "state"}
+)
+
+// firstUnused takes the first header column not yet used, or returns -1.
+func firstUnused(header []tableCell, used map[int]bool) int {
+	for i := range header {
+		if !used[i] {
+			used[i] = true
+			return i
+		}
+	}
+	return -1
+}
+
 func cellAt(row []tableCell, i int) tableCell {
 	if i < 0 || i >= len(row) {
 		return tableCell{}
@@ -180,27 +203,21 @@ func (p *parser) timeline(lines []line) {
 // headers. The template's own rows, still unfilled, are placeholders.
 func (p *parser) timelineTable(t *table) {
 	used := map[int]bool{}
-	tc := column(t.header, used, "time", "date", "date time", "datetime", "timestamp", "when", "date and time")
-	ec := column(t.header, used, "event", "what", "description", "what happened", "who what", "summary")
-	ac := column(t.header, used, "action taken", "action", "actions", "action impact", "response", "notes")
+	tc := column(t.header, used, timeColumns...)
+	ec := column(t.header, used, eventColumns...)
+	ac := column(t.header, used, actionTakenColumns...)
 	if tc < 0 && !used[0] {
 		tc = 0
 		used[0] = true
 	}
-	for _, c := range []*int{&ec, &ac} {
-		if *c < 0 {
-			for i := range t.header {
-				if !used[i] {
-					*c = i
-					used[i] = true
-					break
-				}
-			}
-		}
+	if ec < 0 {
+		ec = firstUnused(t.header, used)
+	}
+	if ac < 0 {
+		ac = firstUnused(t.header, used)
 	}
 	p.markHeader(t)
-	p.headerNote(debrief.KeyTimeline, t.header, "time", "date", "date time", "datetime", "timestamp", "when", "date and time",
-		"event", "what", "description", "what happened", "who what", "summary", "action taken", "action", "actions", "action impact", "response", "notes")
+	p.headerNote(debrief.KeyTimeline, t.header, slices.Concat(timeColumns, eventColumns, actionTakenColumns))
 	type row struct {
 		e           debrief.Event
 		placeholder bool
@@ -252,7 +269,7 @@ func (p *parser) timelineTable(t *table) {
 // headerNote keeps the header of a table as a note when one of its columns
 // has a name Debrief does not write itself ("Date and Time in CET"), so
 // that what the header said is not lost.
-func (p *parser) headerNote(key string, header []tableCell, known ...string) {
+func (p *parser) headerNote(key string, header []tableCell, known []string) {
 	for _, c := range header {
 		if c.text != "" && !slices.Contains(known, normalize(c.text)) {
 			names := make([]string, len(header))
@@ -359,23 +376,15 @@ func (p *parser) actionItems(lines []line) {
 		return
 	}
 	used := map[int]bool{}
-	pc := column(t.header, used, "priority", "prio", "severity")
-	ac := column(t.header, used, "action", "action item", "item", "task", "description", "what", "follow up")
-	oc := column(t.header, used, "owner", "who", "assignee", "responsible", "assigned to")
-	dc := column(t.header, used, "due date", "due", "deadline", "eta", "target date", "date")
-	sc := column(t.header, used, "status", "state")
+	pc := column(t.header, used, priorityColumns...)
+	ac := column(t.header, used, actionColumns...)
+	oc := column(t.header, used, ownerColumns...)
+	dc := column(t.header, used, dueColumns...)
+	sc := column(t.header, used, statusColumns...)
 	p.markHeader(t)
-	p.headerNote(key, t.header, "priority", "prio", "severity", "action", "action item", "item", "task", "description", "what",
-		"follow up", "owner", "who", "assignee", "responsible", "assigned to", "due date", "due", "deadline", "eta",
-		"target date", "date", "status", "state")
+	p.headerNote(key, t.header, slices.Concat(priorityColumns, actionColumns, ownerColumns, dueColumns, statusColumns))
 	if ac < 0 {
-		for i := range t.header {
-			if !used[i] {
-				ac = i
-				used[i] = true
-				break
-			}
-		}
+		ac = firstUnused(t.header, used)
 	}
 	type row struct {
 		a     debrief.ActionItem
