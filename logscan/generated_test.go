@@ -172,3 +172,43 @@ func benchmarkAnalyze(b *testing.B, format string) {
 
 func BenchmarkAnalyzeCombined(b *testing.B) { benchmarkAnalyze(b, loggen.Combined) }
 func BenchmarkAnalyzeJSON(b *testing.B)     { benchmarkAnalyze(b, loggen.JSON) }
+
+// TestMalformedJSONIsCountedTheSameByAnyWorker plants lines that are broken
+// after their fields or cut short. Workers read lines to different depths
+// (each learns the keys it needs), so whether a line is bad must not depend
+// on which worker read it: an unclosed object is bad, junk after the time
+// keeps the fields read before it.
+func TestMalformedJSONIsCountedTheSameByAnyWorker(t *testing.T) {
+	data, _ := generate(t, loggen.Default(loggen.JSON, 30000))
+	var buf bytes.Buffer
+	cut := 0
+	for i, line := range bytes.SplitAfter(data, []byte("\n")) {
+		line = bytes.TrimSuffix(line, []byte("\n"))
+		if len(line) == 0 {
+			continue
+		}
+		switch i % 97 {
+		case 0:
+			line = append(bytes.TrimSuffix(bytes.Clone(line), []byte("}")), []byte(`, "x": tru}`)...)
+		case 1:
+			line = line[:len(line)/2]
+			cut++
+		case 2:
+			line = bytes.Replace(line, []byte(`"msg"`), []byte(`"msg" junk`), 1)
+		}
+		buf.Write(line)
+		buf.WriteByte('\n')
+	}
+	var first *Result
+	for _, workers := range []int{1, 2, 2, 3} {
+		res := analyzeBytes(t, buf.Bytes(), Options{BlockSize: 32 << 10, Workers: workers})
+		if res.BadLines != int64(cut) {
+			t.Errorf("%d workers: bad lines = %d, want the %d cut short", workers, res.BadLines, cut)
+		}
+		if first == nil {
+			first = res
+		} else if res.Errors != first.Errors || res.Events != first.Events {
+			t.Errorf("%d workers: %d events, %d errors; first run %d, %d", workers, res.Events, res.Errors, first.Events, first.Errors)
+		}
+	}
+}

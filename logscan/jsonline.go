@@ -334,6 +334,13 @@ func (d *jsonDecoder) decode(line []byte, r *record) bool {
 	if i >= len(line) || line[i] != '{' {
 		return false
 	}
+	// Whether a line is bad must not depend on how much of it a worker
+	// reads (that depends on what it has learnt): an object that is not
+	// closed is bad, and past its time a line that stops making sense keeps
+	// the fields read so far.
+	if t := bytes.TrimRight(line, " \t\r"); t[len(t)-1] != '}' {
+		return false
+	}
 	i++
 	found, nkey := 0, 0
 	var logVal []byte
@@ -343,13 +350,19 @@ loop:
 			i++
 		}
 		if i >= len(line) {
-			return false
+			if found&roleTime == 0 {
+				return false
+			}
+			break loop
 		}
 		if line[i] == '}' {
 			break
 		}
 		if line[i] != '"' {
-			return false
+			if found&roleTime == 0 {
+				return false
+			}
+			break loop
 		}
 		// The key is most likely the one at this place in the last line:
 		// checking that is cheaper than searching for its end.
@@ -370,7 +383,10 @@ loop:
 		if !known {
 			ke := jsonString(line, i+1)
 			if ke < 0 {
-				return false
+				if found&roleTime == 0 {
+					return false
+				}
+				break loop
 			}
 			role, unit = d.role(nkey, line[i+1:ke])
 			i = ke + 1
@@ -380,7 +396,10 @@ loop:
 				i++
 			}
 			if i >= len(line) || line[i] != ':' {
-				return false
+				if found&roleTime == 0 {
+					return false
+				}
+				break loop
 			}
 			i++
 		}
@@ -388,7 +407,10 @@ loop:
 			i++
 		}
 		if i >= len(line) {
-			return false
+			if found&roleTime == 0 {
+				return false
+			}
+			break loop
 		}
 		var val []byte
 		str, esc := false, false
@@ -411,14 +433,20 @@ loop:
 			}
 			e, bs := stringEnd(line, i+1)
 			if e < 0 {
-				return false
+				if found&roleTime == 0 {
+					return false
+				}
+				break loop
 			}
 			val, str, esc = line[i+1:e], true, bs
 			i = e + 1
 		case '{', '[':
 			e := skipNested(line, i)
 			if e < 0 {
-				return false
+				if found&roleTime == 0 {
+					return false
+				}
+				break loop
 			}
 			i = e
 			continue
