@@ -275,6 +275,10 @@ type keyMemo struct {
 	// too long for two words or has a backslash.
 	w0, w1, m0, m1 uint64
 	plen           int
+	// comma says that the pattern starts with the comma before the key,
+	// `,"key":`: then the key is recognised straight after the previous
+	// value, without first stepping over the separator.
+	comma bool
 }
 
 // wordMask returns a mask of the low n bytes of a word.
@@ -288,26 +292,33 @@ func wordMask(n int) uint64 {
 	return 1<<(8*n) - 1
 }
 
-// setPattern prepares the two-word form of `"key":`.
-func (m *keyMemo) setPattern(key []byte) {
-	m.plen = 0
+// setPattern prepares the two-word form of `"key":`, or of `,"key":` when
+// comma is set and the key is short enough for it.
+func (m *keyMemo) setPattern(key []byte, comma bool) {
+	m.plen, m.comma = 0, false
 	if len(key) > 13 || bytes.IndexByte(key, '\\') >= 0 {
 		return
 	}
 	var p [16]byte
-	p[0] = '"'
-	copy(p[1:], key)
-	p[1+len(key)] = '"'
-	p[2+len(key)] = ':'
-	n := len(key) + 3
+	n := 0
+	if comma && len(key) <= 12 {
+		p[0] = ','
+		n, m.comma = 1, true
+	}
+	p[n] = '"'
+	n += 1 + copy(p[n+1:], key)
+	p[n] = '"'
+	p[n+1] = ':'
+	n += 2
 	m.m0, m.m1 = wordMask(n), wordMask(n-8)
 	m.w0 = binary.LittleEndian.Uint64(p[:]) & m.m0
 	m.w1 = binary.LittleEndian.Uint64(p[8:]) & m.m1
 	m.plen = n
 }
 
-// role returns the role of the n-th key of a record.
-func (d *jsonDecoder) role(n int, key []byte) (int, float64) {
+// role returns the role of the n-th key of a record; comma says that a
+// comma comes just before the key's opening quote.
+func (d *jsonDecoder) role(n int, key []byte, comma bool) (int, float64) {
 	if n >= len(d.memo) || len(key) > len(d.memo[0].key) {
 		return keyRole(key, d.keys)
 	}
@@ -317,7 +328,7 @@ func (d *jsonDecoder) role(n int, key []byte) (int, float64) {
 	}
 	m.role, m.unit = keyRole(key, d.keys)
 	m.n = copy(m.key[:], key)
-	m.setPattern(key)
+	m.setPattern(key, comma)
 	return m.role, m.unit
 }
 
@@ -352,38 +363,52 @@ func (d *jsonDecoder) decode(line []byte, r *record) bool {
 	var logVal []byte
 loop:
 	for {
-		for i < len(line) && (isSpace(line[i]) || line[i] == ',') {
-			i++
-		}
-		if i >= len(line) {
-			if found&roleTime == 0 {
-				return false
-			}
-			break loop
-		}
-		if line[i] == '}' {
-			break
-		}
-		if line[i] != '"' {
-			if found&roleTime == 0 {
-				return false
-			}
-			break loop
-		}
 		// The key is most likely the one at this place in the last line:
-		// checking that is cheaper than searching for its end.
+		// checking that is cheaper than searching for its end. Usually
+		// the comma before it is part of the pattern too, and the whole
+		// `,"key":` is recognised where the previous value ended.
 		role, unit, known := 0, 0.0, false
 		if nkey < len(d.memo) {
-			m := &d.memo[nkey]
-			if m.plen > 0 && i+16 <= len(line) {
-				// `"key":` compared as two words.
-				if binary.LittleEndian.Uint64(line[i:])&m.m0 == m.w0 && binary.LittleEndian.Uint64(line[i+8:])&m.m1 == m.w1 {
+			if m := &d.memo[nkey]; m.comma && i+16 <= len(line) {
+				w := line[i : i+16]
+				if binary.LittleEndian.Uint64(w)&m.m0 == m.w0 && binary.LittleEndian.Uint64(w[8:])&m.m1 == m.w1 {
 					role, unit, known = m.role, m.unit, true
 					i += m.plen
 				}
-			} else if e := i + 1 + m.n; m.n > 0 && e < len(line) && line[e] == '"' && string(line[i+1:e]) == string(m.key[:m.n]) && line[e-1] != '\\' {
-				role, unit, known = m.role, m.unit, true
-				i = e + 1
+			}
+		}
+		if !known {
+			for i < len(line) && (isSpace(line[i]) || line[i] == ',') {
+				i++
+			}
+			if i >= len(line) {
+				if found&roleTime == 0 {
+					return false
+				}
+				break loop
+			}
+			if line[i] == '}' {
+				break
+			}
+			if line[i] != '"' {
+				if found&roleTime == 0 {
+					return false
+				}
+				break loop
+			}
+			if nkey < len(d.memo) {
+				m := &d.memo[nkey]
+				if m.plen > 0 && !m.comma && i+16 <= len(line) {
+					// `"key":` compared as two words.
+					w := line[i : i+16]
+					if binary.LittleEndian.Uint64(w)&m.m0 == m.w0 && binary.LittleEndian.Uint64(w[8:])&m.m1 == m.w1 {
+						role, unit, known = m.role, m.unit, true
+						i += m.plen
+					}
+				} else if e := i + 1 + m.n; m.n > 0 && e < len(line) && line[e] == '"' && string(line[i+1:e]) == string(m.key[:m.n]) && line[e-1] != '\\' {
+					role, unit, known = m.role, m.unit, true
+					i = e + 1
+				}
 			}
 		}
 		if !known {
@@ -394,7 +419,7 @@ loop:
 				}
 				break loop
 			}
-			role, unit = d.role(nkey, line[i+1:ke])
+			role, unit = d.role(nkey, line[i+1:ke], nkey > 0 && line[i-1] == ',')
 			i = ke + 1
 		}
 		if !known || line[i-1] != ':' {
