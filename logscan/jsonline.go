@@ -360,6 +360,12 @@ func (d *jsonDecoder) decode(line []byte, r *record) bool {
 	}
 	i++
 	found, nkey := 0, 0
+	// stop is the set of roles after which the rest of the line is not
+	// read; a set no line can have when this line is read to its end.
+	stop := ^0
+	if !full && d.inner == nil && d.want != 0 {
+		stop = d.want
+	}
 	var logVal []byte
 loop:
 	for {
@@ -367,12 +373,13 @@ loop:
 		// checking that is cheaper than searching for its end. Usually
 		// the comma before it is part of the pattern too, and the whole
 		// `,"key":` is recognised where the previous value ended.
-		role, unit, known := 0, 0.0, false
+		// colon says that the pattern matched took the colon too.
+		role, unit, known, colon := 0, 0.0, false, false
 		if nkey < len(d.memo) {
 			if m := &d.memo[nkey]; m.comma && i+16 <= len(line) {
 				w := line[i : i+16]
 				if binary.LittleEndian.Uint64(w)&m.m0 == m.w0 && binary.LittleEndian.Uint64(w[8:])&m.m1 == m.w1 {
-					role, unit, known = m.role, m.unit, true
+					role, unit, known, colon = m.role, m.unit, true, true
 					i += m.plen
 				}
 			}
@@ -402,7 +409,7 @@ loop:
 					// `"key":` compared as two words.
 					w := line[i : i+16]
 					if binary.LittleEndian.Uint64(w)&m.m0 == m.w0 && binary.LittleEndian.Uint64(w[8:])&m.m1 == m.w1 {
-						role, unit, known = m.role, m.unit, true
+						role, unit, known, colon = m.role, m.unit, true, true
 						i += m.plen
 					}
 				} else if e := i + 1 + m.n; m.n > 0 && e < len(line) && line[e] == '"' && string(line[i+1:e]) == string(m.key[:m.n]) && line[e-1] != '\\' {
@@ -422,7 +429,7 @@ loop:
 			role, unit = d.role(nkey, line[i+1:ke], nkey > 0 && line[i-1] == ',')
 			i = ke + 1
 		}
-		if !known || line[i-1] != ':' {
+		if !colon {
 			for i < len(line) && isSpace(line[i]) {
 				i++
 			}
@@ -456,7 +463,7 @@ loop:
 					found |= roleTime
 					i += n + 2
 					nkey++
-					if !full && d.inner == nil && found&d.want == d.want && d.want != 0 {
+					if found&stop == stop {
 						break loop
 					}
 					continue
@@ -498,7 +505,7 @@ loop:
 				logVal = val
 			}
 		}
-		if !full && d.inner == nil && found&d.want == d.want && d.want != 0 {
+		if found&stop == stop {
 			break
 		}
 	}
