@@ -452,6 +452,10 @@ loop:
 		}
 		var val []byte
 		str, esc := false, false
+		// num is the value read as a small whole number when it is one
+		// written bare (a status, a latency), read while looking for its
+		// end; -1 when it is not, -2 when not known (strings).
+		num := -2
 		switch c := line[i]; c {
 		case '"':
 			if role == roleTime && found&roleTime == 0 {
@@ -489,9 +493,18 @@ loop:
 			i = e
 			continue
 		default:
-			s := i
+			s, n := i, 0
+			for i < len(line) && line[i]-'0' < 10 {
+				n = n*10 + int(line[i]-'0')
+				i++
+			}
+			num = -1
+			if i > s && i-s <= 9 {
+				num = n
+			}
 			for i < len(line) && line[i] != ',' && line[i] != '}' && !isSpace(line[i]) {
 				i++
+				num = -1
 			}
 			val = line[s:i]
 		}
@@ -499,7 +512,7 @@ loop:
 		if role == 0 || found&role != 0 {
 			continue
 		}
-		if d.apply(role, unit, val, str, esc, r) {
+		if d.apply(role, unit, val, num, str, esc, r) {
 			found |= role
 			if role == roleLog {
 				logVal = val
@@ -555,8 +568,11 @@ func (d *jsonDecoder) decodeInner(v []byte, r *record) bool {
 
 // apply stores one value in the record, returning false when it does not
 // fit the role (a "status" that is not a number, say). esc says that a
-// string value may hold escapes.
-func (d *jsonDecoder) apply(role int, unit float64, val []byte, str, esc bool, r *record) bool {
+// string value may hold escapes; num is atoiDigits(val) when it is not -2.
+func (d *jsonDecoder) apply(role int, unit float64, val []byte, num int, str, esc bool, r *record) bool {
+	if num == -2 && (role == roleStatus || role == roleLatency) {
+		num = atoiDigits(val)
+	}
 	switch role {
 	case roleTime:
 		if str {
@@ -584,7 +600,7 @@ func (d *jsonDecoder) apply(role int, unit float64, val []byte, str, esc bool, r
 		}
 		return r.level != LevelNone
 	case roleStatus:
-		n := atoiDigits(val)
+		n := num
 		if n < 100 || n > 999 {
 			return false
 		}
@@ -615,6 +631,11 @@ func (d *jsonDecoder) apply(role int, unit float64, val []byte, str, esc bool, r
 		r.msg = val
 		return true
 	case roleLatency:
+		if unit != 0 && num >= 0 {
+			// What latencyMillis does first, with the number in hand.
+			r.latency, r.hasLat = float64(num)*unit, true
+			return true
+		}
 		ms, ok := latencyMillis(val, unit)
 		if !ok {
 			return false

@@ -66,7 +66,7 @@ func (d *logfmtDecoder) decode(line []byte, r *record) bool {
 		if role == roleIP || role == roleMsg || role == roleLevel {
 			str = true
 		}
-		if d.js.apply(role, unit, val, str, true, r) {
+		if d.js.apply(role, unit, val, -2, str, true, r) {
 			found |= role
 		}
 	}
