@@ -7,6 +7,7 @@ import "bytes"
 //	host ident authuser [10/Oct/2000:13:55:36 -0700] "GET /a HTTP/1.0" 200 2326 "referer" "agent"
 type accessDecoder struct {
 	tc timeCache
+	_  cachePad
 }
 
 func (d *accessDecoder) decode(line []byte, r *record) bool {

@@ -12,6 +12,7 @@ type genericDecoder struct {
 	// timeOnly accepts lines that start with a time of day only; used
 	// inside Docker records, whose own time gives the date.
 	timeOnly bool
+	_        cachePad
 }
 
 func (d *genericDecoder) decode(line []byte, r *record) bool {

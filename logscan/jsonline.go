@@ -262,6 +262,7 @@ type jsonDecoder struct {
 	// of one file usually list the same keys in the same order, and one
 	// comparison is cheaper than looking a key up among all names.
 	memo [16]keyMemo
+	_    cachePad
 }
 
 type keyMemo struct {

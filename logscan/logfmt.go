@@ -7,7 +7,7 @@ import "bytes"
 type logfmtDecoder struct {
 	tc   timeCache
 	keys *Keys
-	js   jsonDecoder // reuses the JSON decoder's value rules
+	js   jsonDecoder // reuses the JSON decoder's value rules (and its padding)
 }
 
 func (d *logfmtDecoder) decode(line []byte, r *record) bool {

@@ -17,6 +17,7 @@ type syslogDecoder struct {
 	firstMonth int
 	haproxy    bool
 	hp         haproxyDecoder
+	_          cachePad
 }
 
 func (d *syslogDecoder) decode(line []byte, r *record) bool {

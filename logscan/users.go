@@ -16,6 +16,7 @@ type userSet struct {
 	last   int64                         // the cell of the last insert
 	lastM  map[uint64]struct{}           // ... and its set
 	sketch map[int64]*hyperloglog.Sketch // non-nil once estimating
+	_      cachePad
 }
 
 func newUserSet(budget int) *userSet {
