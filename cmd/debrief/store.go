@@ -194,7 +194,17 @@ brought up to date first.`, e)
 	defer s.Close()
 	ctx = debrief.NewContextWithUser(ctx, cliUser())
 	var created, updated, unchanged, skipped int
+	// Two files of one name in different folders would be one report,
+	// the second silently replacing the first: the second is refused.
+	bySlug := make(map[string]string)
 	for _, file := range files {
+		slug := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+		if first, ok := bySlug[slug]; ok {
+			fmt.Fprintf(e.stderr, "%s: skipped: %s has the same name, and a name is the report's slug %q; rename one of them\n", file, first, slug)
+			skipped++
+			continue
+		}
+		bySlug[slug] = file
 		src, err := os.ReadFile(file)
 		if err != nil {
 			return err
@@ -211,7 +221,6 @@ brought up to date first.`, e)
 			skipped++
 			continue
 		}
-		slug := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
 		counter, err := loadReport(ctx, s, slug, doc.Report)
 		if debrief.ErrorCode(err) == debrief.EINVALID {
 			fmt.Fprintf(e.stderr, "%s: %s\n", file, debrief.ErrorMessage(err))

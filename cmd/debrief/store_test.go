@@ -146,6 +146,20 @@ func TestStoreCommands(t *testing.T) {
 	if code != 1 || !strings.HasPrefix(out, "1 created, 0 updated, 0 unchanged, 1 skipped") || !strings.Contains(errOut, "bad name.md: slug:") {
 		t.Errorf("load with a bad file: exit %d, %q, %q", code, out, errOut)
 	}
+	// A second file of the same name, in a subfolder, would replace the
+	// first report: it is skipped and the stored one keeps its title.
+	os.MkdirAll(filepath.Join(reports, "team-b"), 0o755)
+	os.WriteFile(filepath.Join(reports, "team-b", "good.md"), []byte("# Incident Post-Mortem Report: Other\n"), 0o644)
+	out, errOut, code = runCLI(t, "", "load", "--db", db, reports)
+	if code != 1 || !strings.HasPrefix(out, "0 created, 0 updated, 1 unchanged, 2 skipped") ||
+		!strings.Contains(errOut, filepath.Join("team-b", "good.md")+": skipped: "+filepath.Join(reports, "good.md")+" has the same name") {
+		t.Errorf("load with two files of one name: exit %d, %q, %q", code, out, errOut)
+	}
+	exported := filepath.Join(dir, "exported")
+	mustRun(t, "export", "--db", db, exported)
+	if got := readDir(t, exported)["good.md"]; !bytes.HasPrefix(got, []byte("# Incident Post-Mortem Report: Good\n")) {
+		t.Errorf("stored good.md after the clash:\n%s", got)
+	}
 	if _, errOut, code := runCLI(t, "", "backup", "--db", db, filepath.Join(dir, "reports", "good.md")); code != 2 || !strings.Contains(errOut, "exists") {
 		t.Errorf("backup over a file: exit %d, %q", code, errOut)
 	}
