@@ -6,14 +6,13 @@ func signOffRule() *Rule {
 	return &Rule{
 		Name:     "sign-off",
 		Severity: Error,
-		Doc:      "the report is not signed off (a warning) or only partly signed off",
+		Doc:      "the report is not signed off (a warning), partly signed off, or signed before the report date",
 		Run:      runSignOff,
 	}
 }
 
-// runSignOff lets drafts pass: an untouched sign-off is a warning, a
-// partial one an error. A sign-off dated before the report is date-order's
-// finding, so that one mistake gives one message.
+// runSignOff lets drafts pass: an untouched sign-off is a warning. A partial
+// one, or one dated before the report, is an error.
 func runSignOff(p *Pass) {
 	if !p.HasHeading(debrief.KeySignOff) {
 		return
@@ -29,5 +28,8 @@ func runSignOff(p *Pass) {
 		p.Reportf("sign_off.date", "the sign-off has no date")
 	case s.NextReviewDate.IsZero():
 		p.Reportf("sign_off.next_review_date", "the sign-off has no next review date")
+	}
+	if r := p.Report.Overview.ReportDate; s.Date.Before(r) {
+		p.Reportf("sign_off.date", "signed off on %s, before the Report Date %s", s.Date.ISO(), r.ISO())
 	}
 }
