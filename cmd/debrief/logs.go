@@ -292,7 +292,11 @@ func logsSummary(w io.Writer, res *logscan.Result, loc *time.Location) {
 		logsBadLines(w, res)
 		return
 	}
-	fmt.Fprintf(w, "Span:      %s to %s, %d buckets of %s\n", tf(*res.First), tf(*res.Last), len(res.Buckets), time.Duration(res.BucketSeconds)*time.Second)
+	buckets := "buckets"
+	if len(res.Buckets) == 1 {
+		buckets = "bucket"
+	}
+	fmt.Fprintf(w, "Span:      %s to %s, %d %s of %s\n", tf(*res.First), tf(*res.Last), len(res.Buckets), buckets, time.Duration(res.BucketSeconds)*time.Second)
 	fmt.Fprintf(w, "Errors:    %d (%s); baseline error rate %s\n", res.Errors, res.ErrorRule, logscan.Percent(res.BaselineErrorRate))
 	if inc := res.Incident; inc != nil {
 		fmt.Fprintf(w, "\nIncident:  %s to %s (%s)\n", tf(inc.Start), tf(inc.End), inc.End.Sub(inc.Start))
@@ -301,11 +305,11 @@ func logsSummary(w io.Writer, res *logscan.Result, loc *time.Location) {
 		if !res.AffectedUsersExact {
 			how = "estimated with HyperLogLog"
 		}
-		by := res.AffectedUsersBy
-		if by == "" {
-			by = "no user or client field"
+		if by := res.AffectedUsersBy; by != "" {
+			fmt.Fprintf(w, "  affected users: %d (%s, by %s)\n", res.AffectedUsers, how, by)
+		} else {
+			fmt.Fprintln(w, "  affected users: unknown (the failing events carry no user id or client address)")
 		}
-		fmt.Fprintf(w, "  affected users: %d (%s, by %s)\n", res.AffectedUsers, how, by)
 		if v := res.Volume; v != nil {
 			fmt.Fprintf(w, "  volume: %.0f events per bucket against %.0f before (%+.0f%%)\n", v.IncidentPerBucket, v.BaselinePerBucket, 100*v.Change)
 		}

@@ -157,6 +157,12 @@ func TestLogsAnalyzeFixtures(t *testing.T) {
 	if !strings.Contains(out, "| 2023-01-29 09:33 UTC | Incident began") {
 		t.Errorf("timeline = %s", out)
 	}
+	// Its failing events name no user or client: the summary says the
+	// count is unknown rather than zero.
+	out, errOut, code = runCLI(t, "", "logs", "analyze", nezha)
+	if code != 0 || !strings.Contains(out, "affected users: unknown (") || !strings.Contains(out, ", 7 buckets of 1m0s") {
+		t.Errorf("summary: exit %d, %s%s", code, out, errOut)
+	}
 }
 
 func TestLogsApply(t *testing.T) {
