@@ -1,6 +1,7 @@
 package logscan
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -90,6 +91,16 @@ func TestFixtureDetails(t *testing.T) {
 	auth := analyzeFiles(t, Options{Year: 2024}, fixture(t, "elastic-examples-auth.log"))
 	if auth.AffectedUsersBy != "client_ip" || auth.Incident == nil || auth.AffectedUsers == 0 {
 		t.Errorf("auth.log: affected %d by %q, incident %+v; want client addresses", auth.AffectedUsers, auth.AffectedUsersBy, auth.Incident)
+	}
+	// A message rule counts exactly the lines that contain the text.
+	src, err := os.ReadFile(fixture(t, "elastic-examples-auth.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := int64(bytes.Count(bytes.ToLower(src), []byte("failed password")))
+	failed := analyzeFiles(t, Options{Year: 2024, Rule: mustRule(t, `msg~"FAILED password"`)}, fixture(t, "elastic-examples-auth.log"))
+	if want == 0 || failed.Errors != want {
+		t.Errorf("auth.log failed logins = %d, want %d", failed.Errors, want)
 	}
 	caddy := analyzeFiles(t, Options{}, fixture(t, "lnav-test-caddy_log.log"))
 	if caddy.Latency == nil || caddy.Latency.Count == 0 {

@@ -242,3 +242,31 @@ func FuzzDetect(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseRule checks that any --error text is read or refused without a
+// panic, and that a rule read back from its printed form is the same rule.
+func FuzzParseRule(f *testing.F) {
+	for _, s := range []string{"status>=500", "level>=warn", "status=5xx,level>=error", `msg~"Failed password",msg!~"for root"`, "status!=200||msg~timeout", `msg~a"b"c`} {
+		f.Add(s, "Failed password for root", 503)
+	}
+	f.Fuzz(func(t *testing.T, rule, msg string, status int) {
+		r, err := ParseRule(rule)
+		if err != nil || len(r.conds) == 0 {
+			// An empty rule is the default, printed as a description.
+			return
+		}
+		again, err := ParseRule(r.String())
+		if err != nil {
+			t.Fatalf("%q prints as %q, which does not read back: %v", rule, r.String(), err)
+		}
+		if again.String() != r.String() {
+			t.Fatalf("%q prints as %q, then as %q", rule, r.String(), again.String())
+		}
+		for _, lv := range []Level{LevelNone, LevelInfo, LevelError} {
+			rec := record{status: status, level: lv, msg: []byte(msg)}
+			if r.isError(&rec) != again.isError(&rec) {
+				t.Fatalf("%q and its printed form %q disagree on %+v", rule, r.String(), rec)
+			}
+		}
+	})
+}

@@ -113,6 +113,15 @@ func TestRules(t *testing.T) {
 		{"status!=200", 200, LevelNone, false, true},
 		{"latency>3", 0, LevelNone, false, false},
 		{"level>=loud", 0, LevelNone, false, false},
+		{`msg~"failed PASSWORD"`, 0, LevelNone, true, true},
+		{"msg~Failed password,status>=500", 0, LevelNone, true, true},
+		{"msg~accepted", 0, LevelNone, false, true},
+		{`msg!~"for root"`, 0, LevelNone, false, true},
+		{`msg!~"for nobody, ever"`, 0, LevelNone, true, true},
+		{"msg>=3", 0, LevelNone, false, false},
+		{"status~5", 0, LevelNone, false, false},
+		{`msg~"open`, 0, LevelNone, false, false},
+		{"msg~", 0, LevelNone, false, false},
 	} {
 		r, err := ParseRule(tc.rule)
 		if (err == nil) != tc.valid {
@@ -122,8 +131,16 @@ func TestRules(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		if got := r.isError(&record{status: tc.status, level: tc.level}); got != tc.want {
+		msg := []byte("Failed password for root from 10.1.2.3 port 22 ssh2")
+		if got := r.isError(&record{status: tc.status, level: tc.level, msg: msg}); got != tc.want {
 			t.Errorf("%q on status %d level %v = %v, want %v", tc.rule, tc.status, tc.level, got, tc.want)
+		}
+		// The rule as printed reads back as the same rule.
+		if tc.rule != "" {
+			again, err := ParseRule(r.String())
+			if err != nil || again.String() != r.String() || again.isError(&record{status: tc.status, level: tc.level, msg: msg}) != tc.want {
+				t.Errorf("%q printed as %q reads back as %q, %v", tc.rule, r.String(), again.String(), err)
+			}
 		}
 	}
 }

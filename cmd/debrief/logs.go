@@ -63,7 +63,7 @@ type logsFlags struct {
 func (f *logsFlags) register(fs *flagSet) {
 	fs.StringVar(&f.format, "format", "", "log format for every file, instead of detecting it: "+strings.Join(logscan.Formats(), ", "))
 	fs.StringVar(&f.bucket, "bucket", "", "bucket width such as 1m or 10s (default: from the time span, at least 1m)")
-	fs.StringVar(&f.rule, "error", "", "which events are errors, e.g. status>=400 or level>=warn (default: status>=500, or level>=error without a status)")
+	fs.StringVar(&f.rule, "error", "", "which events are errors, e.g. status>=400, level>=warn or msg~\"Failed password\" (default: status>=500, or level>=error without a status)")
 	fs.StringVar(&f.tz, "tz", "", "zone of times written without one, e.g. Europe/Paris or +02:00 (default UTC); also the zone of the output")
 	fs.IntVar(&f.year, "year", 0, "year of the first line of syslog files without years (default: from the file's modification time)")
 	fs.IntVar(&f.top, "top", 10, "number of top error templates to show")
