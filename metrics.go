@@ -159,17 +159,23 @@ type Instant struct {
 var assumedDay = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // PlaceTimeline places every row of a timeline on the calendar. A row with a
-// date uses it; a row without one takes the date of the row before it (or
-// the incident date for the first rows), and moves to the next day when its
-// clock is more than 12 hours before the previous row's, as happens across
-// midnight. A row with a zone uses it; a row without one uses the zone of the
-// latest row that had one, or UTC.
+// date uses it. A row without one goes on the day that puts it nearest the
+// row before it, starting from that row's day (or the incident date for the
+// first rows): the next day when its clock is more than 12 hours before the
+// previous row's, as happens across midnight, and the day before when it is
+// more than 12 hours after (23:50, 00:10, 23:55 puts the last row five
+// minutes after the first, out of order), but never before the incident
+// date or the last written date. Rows more than 12 hours apart need dates.
+// A row with a zone uses it; a row without one uses the zone of the latest
+// row that had one, or UTC.
 func PlaceTimeline(events []Event, incident Date) []Instant {
 	out := make([]Instant, len(events))
 	day, dated := assumedDay, false
 	if incident.Valid() {
 		day, dated = incident.Time(), true
 	}
+	// floor is the earliest day an undated row may fall on.
+	floor := day
 	zone := time.UTC
 	var prev time.Time
 	havePrev := false
@@ -180,6 +186,7 @@ func PlaceTimeline(events []Event, incident Date) []Instant {
 		}
 		if t.HasDate {
 			day, dated = t.Date.Time(), true
+			floor = day
 		}
 		if t.Precision != PrecisionMinute {
 			continue
@@ -187,9 +194,14 @@ func PlaceTimeline(events []Event, incident Date) []Instant {
 		y, m, d := day.Date()
 		at := time.Date(y, m, d, t.Hour, t.Minute, 0, 0, zone)
 		rolled := false
-		if !t.HasDate && havePrev && at.Before(prev.Add(-12*time.Hour)) {
-			at = at.AddDate(0, 0, 1)
-			rolled = true
+		if !t.HasDate && havePrev {
+			switch {
+			case at.Before(prev.Add(-12 * time.Hour)):
+				at = at.AddDate(0, 0, 1)
+				rolled = true
+			case at.After(prev.Add(12*time.Hour)) && !day.AddDate(0, 0, -1).Before(floor):
+				at = at.AddDate(0, 0, -1)
+			}
 		}
 		out[i] = Instant{Time: at, Known: true, Dated: dated, RolledOver: rolled}
 		prev, havePrev = at, true

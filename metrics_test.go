@@ -74,6 +74,40 @@ func TestPlaceTimelineMidnight(t *testing.T) {
 	}
 }
 
+// TestPlaceTimelineBackBeforeMidnight: after a row has rolled over midnight,
+// a row late in the evening went back to the day before, out of order,
+// rather than a day forward; but no undated row goes before the incident
+// date.
+func TestPlaceTimelineBackBeforeMidnight(t *testing.T) {
+	for _, tc := range []struct {
+		times    []string
+		incident string
+		want     []string
+	}{
+		{[]string{"23:40", "23:52", "00:05", "23:58", "00:30"}, "2024-03-13",
+			[]string{"2024-03-13T23:40:00Z", "2024-03-13T23:52:00Z", "2024-03-14T00:05:00Z", "2024-03-13T23:58:00Z", "2024-03-14T00:30:00Z"}},
+		{[]string{"00:05", "23:58"}, "2024-03-13",
+			[]string{"2024-03-13T00:05:00Z", "2024-03-13T23:58:00Z"}},
+		{[]string{"2024-03-14 00:05", "23:58"}, "2024-03-13",
+			[]string{"2024-03-14T00:05:00Z", "2024-03-14T23:58:00Z"}},
+		{[]string{"23:00", "01:00", "13:30"}, "", // nearer the day before
+			[]string{"2000-01-01T23:00:00Z", "2000-01-02T01:00:00Z", "2000-01-01T13:30:00Z"}},
+		{[]string{"23:00", "01:00", "12:30"}, "",
+			[]string{"2000-01-01T23:00:00Z", "2000-01-02T01:00:00Z", "2000-01-02T12:30:00Z"}},
+	} {
+		var events []Event
+		for _, tm := range tc.times {
+			events = append(events, row(tm, "x"))
+		}
+		got := PlaceTimeline(events, ParseDate(tc.incident))
+		for i, w := range tc.want {
+			if s := got[i].Time.Format(time.RFC3339); s != w {
+				t.Errorf("%v: row %d at %s, want %s", tc.times, i, s, w)
+			}
+		}
+	}
+}
+
 func TestPlaceTimelineZones(t *testing.T) {
 	events := []Event{
 		row("10:00 +02:00", "Incident began"),

@@ -233,3 +233,24 @@ func TestSignOffDraft(t *testing.T) {
 		t.Errorf("partial sign-off: %v, want one sign-off error at line 107", fs)
 	}
 }
+
+// TestTimelineBackBeforeMidnight: a late-evening row after the timeline has
+// crossed midnight is out of order, not a day later, so neither the order
+// nor the metrics are silently wrong.
+func TestTimelineBackBeforeMidnight(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("testdata", "clean.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit := strings.Replace(string(src), "| 00:12 | Investigation started |", "| 23:58 | Investigation started |", 1)
+	fs := (&Linter{Now: testNow}).LintFile(filepath.Join("testdata", "r.md"), []byte(edit), &Config{}).Findings
+	var lines []int
+	for _, f := range fs {
+		if f.Rule == "timeline-order" {
+			lines = append(lines, f.Line)
+		}
+	}
+	if !slices.Equal(lines, []int{30}) {
+		t.Errorf("timeline-order at lines %v, want [30]; findings:\n%v", lines, fs)
+	}
+}

@@ -12,9 +12,9 @@ func timelineOrderRule() *Rule {
 }
 
 // runTimelineOrder compares each row whose time is known with the latest
-// row above it whose time is known. Rows without a date roll over midnight
-// when the clock goes back by more than 12 hours, so 23:50 then 00:10 is in
-// order and 00:20 then 00:10 is not.
+// row above it whose time is known. Rows without a date go on the day that
+// puts them nearest the row above (debrief.PlaceTimeline), so 23:50 then
+// 00:10 is in order, and 00:20 then 00:10 is not, nor 23:50, 00:10, 23:55.
 func runTimelineOrder(p *Pass) {
 	inst := p.Metrics.Instants
 	last := -1
