@@ -129,12 +129,23 @@ func TestFix(t *testing.T) {
 	}
 	l := &Linter{Now: testNow}
 	doc := l.LintFile("planted.md", src, &Config{}).Doc
-	out, changes, err := Fix(doc)
+	out, changes, reformatted, err := Fix(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(changes) != 1 || changes[0].Old != "30 minutes" || changes[0].New != "12 minutes" {
-		t.Fatalf("changes = %+v", changes)
+	if len(changes) != 1 || changes[0].Old != "30 minutes" || changes[0].New != "12 minutes" || reformatted {
+		t.Fatalf("changes = %+v, reformatted %v", changes, reformatted)
+	}
+	// Only the value changed: the rest of the file is as it was, CRLF line
+	// endings included.
+	i := strings.Index(string(src), "**Time to Detection**: 30 minutes")
+	if want := string(src[:i]) + strings.Replace(string(src[i:]), "30 minutes", "12 minutes", 1); string(out) != want {
+		t.Errorf("fixed report differs from the source by more than the value:\n%s", out)
+	}
+	crlf := []byte(strings.ReplaceAll(string(src), "\n", "\r\n"))
+	out2, _, reformatted, err := Fix(l.LintFile("planted.md", crlf, &Config{}).Doc)
+	if err != nil || reformatted || string(out2) != strings.ReplaceAll(string(out), "\n", "\r\n") {
+		t.Errorf("CRLF report: reformatted %v, err %v, line endings or text changed", reformatted, err)
 	}
 	for _, f := range l.LintFile("planted.md", out, &Config{}).Findings {
 		if f.Rule == "metric-mismatch" {
@@ -146,7 +157,7 @@ func TestFix(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc = l.LintFile("clean.md", clean, &Config{}).Doc
-	if out, changes, err := Fix(doc); err != nil || len(changes) != 0 || string(out) != string(clean) {
+	if out, changes, _, err := Fix(doc); err != nil || len(changes) != 0 || string(out) != string(clean) {
 		t.Errorf("a clean report was changed: %+v", changes)
 	}
 }
@@ -178,9 +189,14 @@ func TestFixKeepsText(t *testing.T) {
 		"| 10:00 | Incident began |\n| 10:05 | Alert fired |\n| 11:00 | Incident resolved |\n\n" +
 		"## Metrics\n\n- **Time to Detection**: 50 minutes\n\n## Notes\n\nSome words of our own.\n"
 	doc := markdown.Parse("r.md", []byte(src))
-	out, changes, err := Fix(doc)
+	out, changes, reformatted, err := Fix(doc)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The metrics it lacks have no line to go on: the report is rewritten
+	// whole, and the caller is told.
+	if !reformatted {
+		t.Errorf("not reported as reformatted")
 	}
 	if len(changes) == 0 || !strings.Contains(string(out), "Some words of our own.") || !strings.Contains(string(out), "**Time to Detection**: 5 minutes") {
 		t.Errorf("fixed:\n%s", out)

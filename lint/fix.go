@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -11,29 +12,50 @@ import (
 // Fix applies the safe fixes to a parsed report: the metrics of the Metrics
 // section and the Incident Duration are written from the timeline where they
 // are empty or disagree with it. See FixMetrics.
-func Fix(doc *markdown.Document) ([]byte, []debrief.MetricChange, error) {
+func Fix(doc *markdown.Document) (out []byte, changes []debrief.MetricChange, reformatted bool, err error) {
 	return FixMetrics(doc, debrief.FillMismatch)
 }
 
+// metricPaths are the fields of the stated metrics.
+var metricPaths = map[debrief.MetricKey]string{
+	debrief.MetricTimeToDetection:  "metrics.time_to_detection",
+	debrief.MetricTimeToResolution: "metrics.time_to_resolution",
+	debrief.MetricTotalDowntime:    "metrics.total_downtime",
+	debrief.MetricIncidentDuration: "overview.duration",
+}
+
 // FixMetrics writes the metrics derived from the timeline into a parsed
-// report (see debrief.Report.FillMetrics) and returns the new source, in
-// canonical form, and what changed; with no change the source is returned as
-// it was. When the canonical form would drop words a person wrote (other
-// than the replaced values), nothing is changed and the error names them:
-// a fix is only safe when it loses nothing.
-func FixMetrics(doc *markdown.Document, mode debrief.FillMode) ([]byte, []debrief.MetricChange, error) {
-	changes := doc.Report.FillMetrics(mode)
+// report (see debrief.Report.FillMetrics) and returns the new source and
+// what changed; with no change the source is returned as it was. Only the
+// values change: the rest of the file stays byte for byte as it was. When a
+// value has no line of its own to be written on, the whole report is
+// rendered in canonical form instead, and reformatted says so when that
+// changes more than the values; if that
+// form would drop words a person wrote (other than the replaced values),
+// nothing is changed and the error names them: a fix is only safe when it
+// loses nothing.
+func FixMetrics(doc *markdown.Document, mode debrief.FillMode) (out []byte, changes []debrief.MetricChange, reformatted bool, err error) {
+	changes = doc.Report.FillMetrics(mode)
 	if len(changes) == 0 {
-		return doc.Source, nil, nil
+		return doc.Source, nil, false, nil
 	}
-	out := markdown.Render(doc.Report)
+	want := markdown.Render(doc.Report)
+	values := map[string]string{}
+	for _, c := range changes {
+		values[metricPaths[c.Key]] = c.New
+	}
+	if out, ok := markdown.SetValues(doc, values); ok && bytes.Equal(markdown.Render(markdown.Parse(doc.File, out).Report), want) {
+		return out, changes, false, nil
+	}
+	out = want
+	reformatted = !bytes.Equal(markdown.Render(markdown.Parse(doc.File, doc.Source).Report), doc.Source)
 	if lost := droppedWords(doc.Source, out, changes); len(lost) > 0 {
 		if len(lost) > 8 {
 			lost = append(lost[:8], "...")
 		}
-		return doc.Source, nil, fmt.Errorf("not rewritten: the canonical form would drop %q", strings.Join(lost, " "))
+		return doc.Source, nil, false, fmt.Errorf("not rewritten: the canonical form would drop %q", strings.Join(lost, " "))
 	}
-	return out, changes, nil
+	return out, changes, reformatted, nil
 }
 
 // droppedWords returns the words of src missing from out, apart from those

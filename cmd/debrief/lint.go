@@ -115,7 +115,7 @@ func fixPaths(ctx context.Context, e *env, l *lint.Linter, paths []string) error
 		if r.Doc == nil {
 			continue
 		}
-		out, changes, err := lint.Fix(r.Doc)
+		out, changes, reformatted, err := lint.Fix(r.Doc)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "%s: %v\n", r.File, err)
 			continue
@@ -126,13 +126,16 @@ func fixPaths(ctx context.Context, e *env, l *lint.Linter, paths []string) error
 		if err := writeFileAtomic(r.File, out); err != nil {
 			return fmt.Errorf("lint: %w", err)
 		}
-		printChanges(e, r.File, changes)
+		printChanges(e, r.File, changes, reformatted)
 	}
 	return nil
 }
 
 // printChanges lists what was written into a report.
-func printChanges(e *env, file string, changes []debrief.MetricChange) {
+func printChanges(e *env, file string, changes []debrief.MetricChange, reformatted bool) {
+	if reformatted {
+		fmt.Fprintf(e.stderr, "%s: a value had no line of its own, so the report was rewritten in canonical form (as debrief fmt does)\n", file)
+	}
 	for _, c := range changes {
 		old := c.Old
 		if old == "" {

@@ -51,7 +51,7 @@ Incident Duration from them (only where empty, unless --force).`, e)
 			if *force {
 				mode = debrief.FillOverwrite
 			}
-			out, changes, err := lint.FixMetrics(doc, mode)
+			out, changes, reformatted, err := lint.FixMetrics(doc, mode)
 			if err != nil {
 				return fmt.Errorf("metrics: %s: %w", file, err)
 			}
@@ -59,7 +59,7 @@ Incident Duration from them (only where empty, unless --force).`, e)
 				if err := writeFileAtomic(file, out); err != nil {
 					return fmt.Errorf("metrics: %w", err)
 				}
-				printChanges(e, file, changes)
+				printChanges(e, file, changes, reformatted)
 			}
 		}
 		m := r.ComputeMetrics()
