@@ -140,7 +140,17 @@ func (p *parser) keyValues(key string, lines []line) {
 		}
 		label, value, col, ok := keyValue(l.text)
 		f := labels[key][normalize(label)]
-		if !ok || f == fieldNone || !p.fieldEmpty(f) {
+		if !ok || f == fieldNone {
+			rest = append(rest, l)
+			continue
+		}
+		if !p.fieldEmpty(f) && !(listField(f) && !isTemplatePlaceholder(value)) {
+			// A field written twice: the first value stands, and the
+			// repeat is kept as text (rendered after the fields, so that
+			// the first stays first).
+			if !isTemplatePlaceholder(value) {
+				p.warn(posOf(l, col), "%s is given again; the value at line %d is used and this line is kept as text", label, p.doc.Fields[fieldPaths[f]].Line)
+			}
 			rest = append(rest, l)
 			continue
 		}
@@ -148,6 +158,16 @@ func (p *parser) keyValues(key string, lines []line) {
 		p.setField(f, value, posOf(l, col))
 	}
 	p.extraText(key, rest)
+}
+
+// listField reports whether a field holds a list, which more lines of the
+// same label extend.
+func listField(f field) bool {
+	switch f {
+	case fieldServicesDown, fieldIncidentLogs, fieldScreenshots, fieldTickets:
+		return true
+	}
+	return false
 }
 
 // fieldEmpty reports whether a field has no value yet.
@@ -201,7 +221,9 @@ func (p *parser) fieldEmpty(f field) bool {
 // setField stores one value; the template's placeholders leave it empty.
 func (p *parser) setField(f field, value string, pos Position) {
 	path := fieldPaths[f]
-	p.doc.Fields[path] = pos
+	if _, ok := p.doc.Fields[path]; !ok || !listField(f) {
+		p.doc.Fields[path] = pos
+	}
 	if isTemplatePlaceholder(value) || (f == fieldScreenshots && value == phScreenshots) {
 		p.placeholder(path, value, pos)
 		return
@@ -221,7 +243,7 @@ func (p *parser) setField(f field, value string, pos Position) {
 	case fieldUsersAffected:
 		r.Summary.Impact.UsersAffected = value
 	case fieldServicesDown:
-		r.Summary.Impact.ServicesDown = splitList(value)
+		r.Summary.Impact.ServicesDown = append(r.Summary.Impact.ServicesDown, splitList(value)...)
 	case fieldDataLoss:
 		r.Summary.Impact.DataLoss = debrief.ParseDataLoss(value)
 	case fieldFinancial:
@@ -237,8 +259,9 @@ func (p *parser) setField(f field, value string, pos Position) {
 	case fieldErrorRate:
 		r.Metrics.ErrorRate = value
 	case fieldIncidentLogs:
-		from := 0
+		from, n := 0, len(r.Documents.IncidentLogs)
 		for i, item := range splitList(value) {
+			i += n
 			at := pos
 			if j := strings.Index(value[from:], item); j >= 0 {
 				at.Column += from + j
@@ -251,9 +274,9 @@ func (p *parser) setField(f field, value string, pos Position) {
 			r.Documents.IncidentLogs = append(r.Documents.IncidentLogs, item)
 		}
 	case fieldScreenshots:
-		r.Documents.MonitoringScreenshots = splitList(value)
+		r.Documents.MonitoringScreenshots = append(r.Documents.MonitoringScreenshots, splitList(value)...)
 	case fieldTickets:
-		r.Documents.RelatedTickets = splitList(value)
+		r.Documents.RelatedTickets = append(r.Documents.RelatedTickets, splitList(value)...)
 	case fieldReviewedBy:
 		r.SignOff.ReviewedBy = value
 	case fieldSignOffDate:

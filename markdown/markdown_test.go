@@ -409,3 +409,34 @@ func TestNestedExtraSectionStaysWhole(t *testing.T) {
 		t.Errorf("extra section not kept whole in place:\n%s", out)
 	}
 }
+
+// TestRepeatedField: a field written twice keeps its first value, with a
+// warning, and formatting is stable; a list field written twice gathers
+// both lines' items.
+func TestRepeatedField(t *testing.T) {
+	src := mustRead(t, "../examples/2026-03-14-checkout-outage.md")
+	s := strings.Replace(string(src), "**Severity**: High\n", "**Severity**: High\n**Severity**: Critical\n", 1)
+	s = strings.Replace(s, "- Incident logs: ", "- Incident logs: `extra.log`\n- Incident logs: ", 1)
+	doc := markdown.Parse("dup.md", []byte(s))
+	if got := doc.Report.Overview.Severity.Text; got != "High" {
+		t.Errorf("severity = %q, want the first value, High", got)
+	}
+	if logs := doc.Report.Documents.IncidentLogs; len(logs) != 2 || logs[0] != "extra.log" {
+		t.Errorf("incident logs = %q, want extra.log and the example's", logs)
+	}
+	warned := false
+	for _, d := range doc.Diagnostics {
+		warned = warned || d.Severity == markdown.SeverityWarning && d.Pos.Line == 16 && strings.Contains(d.Message, "Severity is given again")
+	}
+	if !warned {
+		t.Errorf("no warning at line 16: %v", doc.Diagnostics)
+	}
+	out := markdown.Render(doc.Report)
+	again := markdown.Parse("dup.md", out)
+	if again.Report.Overview.Severity.Text != "High" || !bytes.Equal(markdown.Render(again.Report), out) {
+		t.Errorf("formatting twice changes the report:\n%s", lineDiff(out, markdown.Render(again.Report)))
+	}
+	if lost := markdown.Lost([]byte(s), out); len(lost) > 0 {
+		t.Errorf("lost %q", lost)
+	}
+}

@@ -25,7 +25,7 @@ func Render(r *debrief.Report) []byte {
 	w.extrasAt(debrief.KeyTitle, true, true)
 
 	o := r.Overview
-	w.top(debrief.KeyOverview, "Incident Overview", func() {
+	w.fields(debrief.KeyOverview, "Incident Overview", func() {
 		w.block(strings.Join([]string{
 			kv("Incident Date", or(o.IncidentDate.Text, phDate)) + "  ",
 			kv("Report Date", or(o.ReportDate.Text, phDate)) + "  ",
@@ -80,7 +80,7 @@ func Render(r *debrief.Report) []byte {
 	})
 
 	m := r.Metrics
-	w.top(debrief.KeyMetrics, "Metrics", func() {
+	w.fields(debrief.KeyMetrics, "Metrics", func() {
 		w.block(strings.Join([]string{
 			"- " + kv("Time to Detection", or(m.TimeToDetection.Text, phMinutes)),
 			"- " + kv("Time to Resolution", or(m.TimeToResolution.Text, phMinutes)),
@@ -91,7 +91,7 @@ func Render(r *debrief.Report) []byte {
 	})
 
 	d := r.Documents
-	w.top(debrief.KeyDocuments, "Supporting Documents", func() {
+	w.fields(debrief.KeyDocuments, "Supporting Documents", func() {
 		logs := phLogFile
 		if len(d.IncidentLogs) > 0 {
 			quoted := make([]string, len(d.IncidentLogs))
@@ -151,6 +151,16 @@ func (w *writer) top(key, heading string, content func()) {
 	w.extrasAt(key, true, false)
 	content()
 	w.extrasAt(key, false, true)
+}
+
+// fields writes a level-2 section of "Label: value" lines: its heading, its
+// content, then all the extras anchored to it. Text after the fields keeps
+// the fields first when the result is read again, so that a line that
+// repeats a field stays text and the value read does not change.
+func (w *writer) fields(key, heading string, content func()) {
+	w.block("## " + heading)
+	content()
+	w.extrasAt(key, true, true)
 }
 
 // sub writes a level-3 subsection (heading and content in one block) and the
