@@ -440,3 +440,24 @@ func TestRepeatedField(t *testing.T) {
 		t.Errorf("lost %q", lost)
 	}
 }
+
+// TestUnclosedBlocks: a code fence or front matter that is never closed
+// does not swallow the report after it, and the canonical form is stable.
+func TestUnclosedBlocks(t *testing.T) {
+	src := string(mustRead(t, "../examples/2026-03-14-checkout-outage.md"))
+	fence := strings.Replace(src, "### How Was It Fixed?\n", "### How Was It Fixed?\n```yaml\npool_size: 200\n", 1)
+	front := strings.Replace(src, "\n---\n\n# Incident", "\n\n# Incident", 1)
+	for name, text := range map[string]string{"fence": fence, "front matter": front} {
+		doc := markdown.Parse("r.md", []byte(text))
+		if doc.Report.Title == "" || len(doc.Report.Timeline) == 0 || doc.Report.SignOff.ReviewedBy == "" {
+			t.Errorf("%s: the report after it was not read: %+v", name, doc.Report.Overview)
+		}
+		if len(doc.Diagnostics) == 0 {
+			t.Errorf("%s: no diagnostic", name)
+		}
+		out := markdown.Render(doc.Report)
+		if again := markdown.Render(markdown.Parse("r.md", out).Report); !bytes.Equal(out, again) {
+			t.Errorf("%s: canonical form not stable:\n%s", name, lineDiff(out, again))
+		}
+	}
+}

@@ -97,6 +97,11 @@ func (p *parser) frontMatter(lines []line) []line {
 		return lines
 	}
 	for i := 1; i < len(lines); i++ {
+		if h, ok := heading(lines[i]); ok && (isTemplateTitle(h.Text) || sectionNames[normalize(h.Text)] != "") {
+			// The report has begun: the closing line is missing (a YAML
+			// comment would not be a template heading).
+			break
+		}
 		if t := strings.TrimRight(lines[i].text, " "); t == "---" || t == "..." {
 			texts := make([]string, 0, i-1)
 			for _, l := range lines[1:i] {
@@ -113,11 +118,38 @@ func (p *parser) frontMatter(lines []line) []line {
 	return lines
 }
 
+// unclosedFences returns the lines (by index) that open a fenced code block
+// no later line closes. Such a block would hide every heading after it, so
+// its opening line is read as text.
+func unclosedFences(lines []line) map[int]bool {
+	open := map[int]bool{}
+	for {
+		fence, at := "", -1
+		for i, l := range lines {
+			t := strings.TrimLeft(l.text, " ")
+			if fence != "" {
+				if strings.HasPrefix(t, fence) && strings.Trim(t, fence[:1]+" ") == "" {
+					fence = ""
+				}
+				continue
+			}
+			if !open[i] && len(l.text)-len(t) <= 3 && (strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~")) {
+				fence, at = t[:3], i
+			}
+		}
+		if fence == "" {
+			return open
+		}
+		open[at] = true
+	}
+}
+
 // splitSections cuts lines at ATX headings outside fenced code blocks.
 func splitSections(lines []line, p *parser) []section {
 	secs := []section{{}}
 	fence := ""
-	for _, l := range lines {
+	unclosed := unclosedFences(lines)
+	for i, l := range lines {
 		t := strings.TrimLeft(l.text, " ")
 		if fence != "" {
 			if strings.HasPrefix(t, fence) && strings.Trim(t, fence[:1]+" ") == "" {
@@ -126,7 +158,9 @@ func splitSections(lines []line, p *parser) []section {
 			secs[len(secs)-1].lines = append(secs[len(secs)-1].lines, l)
 			continue
 		}
-		if len(l.text)-len(t) <= 3 && (strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~")) {
+		if unclosed[i] {
+			p.warn(posOf(l, len(l.text)-len(t)), "this code block is not closed (a line %q is missing); the headings after it are read as headings", t[:3])
+		} else if len(l.text)-len(t) <= 3 && (strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~")) {
 			fence = t[:3]
 			secs[len(secs)-1].lines = append(secs[len(secs)-1].lines, l)
 			continue

@@ -103,8 +103,8 @@ func runFmt(_ context.Context, e *env) error {
 placeholders where nothing is filled in, extra sections kept in place.
 Without -l, -d or -w the canonical form is printed. A folder is walked for
 reports (Markdown files with template sections); "-" reads standard input.
-A file whose rewrite would drop text is never written: fmt reports it and
-exits with 2.`, e)
+A file is never written, and fmt exits with 2, when it is not a report,
+has a parse error, would lose text, or would not read back the same.`, e)
 	list := fs.Bool("l", false, "list files whose formatting differs (exit 1 when any)")
 	diff := fs.Bool("d", false, "print diffs instead of rewriting")
 	write := fs.Bool("w", false, "write the result to the file instead of standard output")
@@ -127,11 +127,28 @@ exits with 2.`, e)
 			failed = true
 			continue
 		}
+		if len(bytes.TrimSpace(src)) > 0 && !markdown.LooksLikeReport(src) {
+			fmt.Fprintf(e.stderr, "%s: not a post-mortem (no template title and fewer than three template sections); use debrief import to convert a report in another layout\n", f.name())
+			failed = true
+			continue
+		}
 		doc := markdown.Parse(f.name(), src)
-		printDiagnostics(e.stderr, doc.Diagnostics, markdown.SeverityError)
+		if hasErrors(doc.Diagnostics) {
+			printDiagnostics(e.stderr, doc.Diagnostics, markdown.SeverityError)
+			fmt.Fprintf(e.stderr, "%s: not formatted: fix the errors above first\n", f.name())
+			failed = true
+			continue
+		}
 		out := markdown.Render(doc.Report)
 		if lost := markdown.Lost(src, out); len(lost) > 0 {
-			fmt.Fprintf(e.stderr, "%s:1:1: error: formatting would drop text (%s); the file is left unchanged\n", f.name(), quoteWords(lost))
+			fmt.Fprintf(e.stderr, "%s: formatting would drop text (%s); the file is left unchanged\n", f.name(), quoteWords(lost))
+			failed = true
+			continue
+		}
+		if again := markdown.Render(markdown.Parse(f.name(), out).Report); !bytes.Equal(again, out) {
+			// A layout the codec does not read back the same way: writing
+			// it would make every later run change the file again.
+			fmt.Fprintf(e.stderr, "%s: not formatted: the canonical form would not read back the same (%s); the file is left unchanged\n", f.name(), firstDiff(out, again))
 			failed = true
 			continue
 		}
@@ -162,6 +179,27 @@ exits with 2.`, e)
 		return errFindings
 	}
 	return nil
+}
+
+// hasErrors reports whether any diagnostic is an error.
+func hasErrors(ds []markdown.Diagnostic) bool {
+	for _, d := range ds {
+		if d.Severity == markdown.SeverityError {
+			return true
+		}
+	}
+	return false
+}
+
+// firstDiff names the first line where two renderings differ.
+func firstDiff(a, b []byte) string {
+	al, bl := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
+	for i := range min(len(al), len(bl)) {
+		if al[i] != bl[i] {
+			return fmt.Sprintf("line %d", i+1)
+		}
+	}
+	return fmt.Sprintf("line %d", min(len(al), len(bl))+1)
 }
 
 func quoteWords(ws []string) string {

@@ -102,6 +102,22 @@ func TestFmt(t *testing.T) {
 	if _, errOut, code := runCLI(t, "", "fmt", filepath.Join(dir, "missing.md")); code != 2 || !strings.Contains(errOut, "missing.md") {
 		t.Errorf("missing file: exit %d, stderr %q", code, errOut)
 	}
+
+	// Files fmt refuses to write, each left as it was: a file named on the
+	// command line that is not a report, a report with a parse error (here
+	// front matter whose closing line is missing, which would otherwise
+	// swallow the report).
+	unclosed := strings.Replace(canonical, "\n---\n\n# Incident", "\n\n# Incident", 1)
+	if unclosed == canonical {
+		t.Fatal("the example has no front matter to break")
+	}
+	for name, text := range map[string]string{"README.md": "# Notes\n\nNot a report.\n", "unclosed.md": unclosed} {
+		p := must(name, text)
+		_, errOut, code := runCLI(t, "", "fmt", "-w", p)
+		if b, _ := os.ReadFile(p); code != 2 || string(b) != text || !strings.Contains(errOut, p) {
+			t.Errorf("fmt -w %s: exit %d, changed %v, stderr %q", name, code, string(b) != text, errOut)
+		}
+	}
 }
 
 func TestShowJSONMatchesSchema(t *testing.T) {
