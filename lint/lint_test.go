@@ -118,6 +118,17 @@ func TestBlame(t *testing.T) {
 		{"A mistake by Jo in the runbook.", "mistake by Jo"},
 		{"Their error rates doubled.", ""},
 		{"Human Error was listed as the cause.", "Human Error"},
+		{"Kafka's fault tolerance did not cover a full disk.", ""},
+		{"We need to improve their fault tolerance.", ""},
+		{"Redis’s fault domain is one rack.", ""},
+		{"Nobody's fault: the system allowed it.", ""},
+		{"The forgot-password endpoint returned 500.", ""},
+		{"The forgotten cron job kept running.", ""},
+		{"Alerting should have noticed the spike.", ""},
+		{"The migration messed up the index.", ""},
+		{"No human error was involved.", ""},
+		{"The engineer messed up the index.", "messed up"},
+		{"Dana should have noticed the spike.", "should have noticed"},
 	}
 	for _, tt := range tests {
 		src := "# Report\n\n## Summary\n\n" + tt.text + "\n"
@@ -133,6 +144,16 @@ func TestBlame(t *testing.T) {
 		case tt.hit != "" && fs[0].Line != 5:
 			t.Errorf("%q: line %d, want 5", tt.text, fs[0].Line)
 		}
+	}
+}
+
+// TestBlameEveryPhrase: each blaming phrase of a line is a finding, in the
+// order of the line.
+func TestBlameEveryPhrase(t *testing.T) {
+	src := "# Report\n\n## Summary\n\nDave forgot to monitor the queue; this was human error.\n"
+	fs := Check(markdown.Parse("r.md", []byte(src)), []*Rule{blameRule()}, &Config{}, testNow)
+	if len(fs) != 2 || fs[0].Column != 6 || fs[1].Column != 44 || !strings.Contains(fs[1].Message, "human error") {
+		t.Errorf("findings = %v, want \"forgot\" at column 6 and \"human error\" at column 44", fs)
 	}
 }
 
