@@ -16,9 +16,12 @@ func runOverdue(p *Pass) {
 		if !a.Overdue(p.Now) {
 			continue
 		}
-		days := int(p.Now.Sub(a.Due.Time()).Hours() / 24)
-		p.Reportf(fmt.Sprintf("action_items[%d].due_date", i), "action item %q was due %s (%d days ago) and is %s",
-			short(a.Action), a.Due.ISO(), days, statusText(a.Status.Text))
+		ago := "1 day ago"
+		if days := int(p.Now.Sub(a.Due.Time()).Hours() / 24); days != 1 {
+			ago = fmt.Sprintf("%d days ago", days)
+		}
+		p.Reportf(fmt.Sprintf("action_items[%d].due_date", i), "action item %q was due %s (%s) and is %s",
+			short(a.Action), a.Due.ISO(), ago, statusText(a.Status.Text))
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"text/tabwriter"
+	"time"
 
 	"github.com/debrief-oss/debrief"
 	"github.com/debrief-oss/debrief/lint"
@@ -106,7 +107,7 @@ func metricsJSON(file string, doc *markdown.Document, m debrief.TimelineMetrics)
 			"line":  doc.Pos(fmt.Sprintf("timeline[%d]", row.Row)).Line,
 		}
 		if row.Instant.Known && row.Instant.Dated {
-			entry["at"] = row.Instant.Time.Format("2006-01-02T15:04Z07:00")
+			entry["at"] = row.Instant.Time.Format(time.RFC3339)
 		}
 		milestones[milestoneKey(ms)] = entry
 	}

@@ -2,10 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestMetricsJSON(t *testing.T) {
@@ -34,6 +36,11 @@ func TestMetricsJSON(t *testing.T) {
 		if v, ok := got[1][k].(float64); !ok || v != w {
 			t.Errorf("clean %s = %v, want %v", k, got[1][k], w)
 		}
+	}
+	// Milestone times are RFC 3339, as a JSON consumer reads them.
+	began, _ := got[1]["milestones"].(map[string]any)["began"].(map[string]any)
+	if at, err := time.Parse(time.RFC3339, fmt.Sprint(began["at"])); err != nil || at.Hour() != 23 || at.Minute() != 40 {
+		t.Errorf("milestones.began.at = %v (%v)", began["at"], err)
 	}
 	// In the planted report, the root cause row is out of order: its
 	// metric comes out negative rather than a day later.
