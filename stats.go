@@ -233,6 +233,9 @@ func ComputeStats(reports []*Report, opts StatsOptions) Stats {
 			}
 		}
 	}
+	if by == ByMonth {
+		fillMonths(groups, opts.From, opts.To)
+	}
 	for k, g := range groups {
 		g.Resolution = Distribute(groupRes[k])
 		st.Groups = append(st.Groups, *g)
@@ -253,6 +256,43 @@ func ComputeStats(reports []*Report, opts StatsOptions) Stats {
 		st.TopServices = st.TopServices[:top]
 	}
 	return st
+}
+
+// fillMonths adds the months without incidents between the first and the
+// last (or the From and To bounds, when set), so that a quiet month shows as
+// a zero rather than not at all.
+func fillMonths(groups map[string]*StatsGroup, from, to Date) {
+	var first, last string
+	for k := range groups {
+		if k == unknownKey {
+			continue
+		}
+		if first == "" || k < first {
+			first = k
+		}
+		if last == "" || k > last {
+			last = k
+		}
+	}
+	if from.Valid() {
+		first = from.ISO()[:7]
+	}
+	if to.Valid() {
+		last = to.ISO()[:7]
+	}
+	if first == "" || last == "" {
+		return
+	}
+	start, err1 := time.Parse("2006-01", first)
+	end, err2 := time.Parse("2006-01", last)
+	if err1 != nil || err2 != nil || end.Sub(start) > 100*366*24*time.Hour {
+		return
+	}
+	for m := start; !m.After(end); m = m.AddDate(0, 1, 0) {
+		if k := m.Format("2006-01"); groups[k] == nil {
+			groups[k] = &StatsGroup{Key: k, BySeverity: map[string]int{}}
+		}
+	}
 }
 
 // groupLess orders months by time, severities from the most severe, and

@@ -1,7 +1,9 @@
 package debrief
 
 import (
+	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 )
@@ -50,11 +52,21 @@ func TestComputeStats(t *testing.T) {
 	if st.Reports != 3 {
 		t.Fatalf("reports = %d, want 3 (one is before From)", st.Reports)
 	}
-	if len(st.Groups) != 2 || st.Groups[0].Key != "2024-03" || st.Groups[0].Incidents != 2 || st.Groups[1].Key != "2024-04" {
-		t.Errorf("groups = %+v", st.Groups)
+	// From --from's month to the last incident, quiet months included.
+	var keys []string
+	for _, g := range st.Groups {
+		keys = append(keys, fmt.Sprintf("%s:%d", g.Key, g.Incidents))
 	}
-	if st.Groups[0].BySeverity["Critical"] != 1 || st.Groups[0].BySeverity["High"] != 1 {
-		t.Errorf("March by severity = %v", st.Groups[0].BySeverity)
+	if got := strings.Join(keys, " "); got != "2024-01:0 2024-02:0 2024-03:2 2024-04:1" {
+		t.Errorf("groups = %s", got)
+	}
+	if st.Groups[2].BySeverity["Critical"] != 1 || st.Groups[2].BySeverity["High"] != 1 {
+		t.Errorf("March by severity = %v", st.Groups[2].BySeverity)
+	}
+	// Without bounds, the months between the first and the last incident.
+	quiet := ComputeStats([]*Report{reports[3], reports[2]}, StatsOptions{Now: now})
+	if n := len(quiet.Groups); n != 5 || quiet.Groups[0].Key != "2023-12" || quiet.Groups[2].Incidents != 0 || quiet.Groups[4].Key != "2024-04" {
+		t.Errorf("groups without bounds = %+v", quiet.Groups)
 	}
 	// Detection 10, 20 (across midnight), 30 minutes.
 	if st.Detection.Count != 3 || st.Detection.Mean != 20 || st.Detection.Median != 20 {

@@ -53,6 +53,9 @@ the resolution-time trend.`, e)
 			return usageErrorf("stats: %s: %q is not a date (want YYYY-MM-DD)", f.name, f.text)
 		}
 	}
+	if opts.From.Valid() && opts.To.Valid() && opts.To.Before(opts.From) {
+		return usageErrorf("stats: --to %s is before --from %s", opts.To.ISO(), opts.From.ISO())
+	}
 	today, err := parseNow(*now)
 	if err != nil {
 		return usageErrorf("stats: --now: %v", err)
