@@ -1,12 +1,14 @@
 package lint
 
 import (
-	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/debrief-oss/debrief"
+	"github.com/debrief-oss/debrief/markdown"
 )
 
 func brokenReferenceRule() *Rule {
@@ -22,29 +24,66 @@ func brokenReferenceRule() *Rule {
 // (`docs/x.log`) and Markdown link targets ([x](docs/x.log)).
 var referencePattern = regexp.MustCompile("`([^`]+)`|\\]\\(([^)\\s]+)\\)")
 
-// references returns the local paths an entry refers to: the paths in its
-// inline code and link targets, or the entry itself when it is one word.
-func references(entry string) []string {
-	var out []string
-	var refs []string
-	for _, m := range referencePattern.FindAllStringSubmatch(entry, -1) {
-		refs = append(refs, m[1]+m[2])
-	}
-	if e := strings.TrimSpace(entry); len(refs) == 0 && looksLikePath(e) {
-		refs = append(refs, e)
-	}
-	for _, ref := range refs {
-		ref, _, _ = strings.Cut(ref, "#")
-		if ref == "" || strings.ContainsAny(ref, "[]<>{} ") || strings.Contains(ref, "://") ||
-			strings.HasPrefix(ref, "mailto:") || !strings.ContainsAny(ref, "/.") {
-			continue
+// reference is a local path found on a line, at a byte offset.
+type reference struct {
+	path string
+	at   int
+}
+
+// references returns the local paths a line of the Supporting Documents
+// section refers to: those in its inline code and link targets, or else the
+// value after its label (`- Incident logs: docs/a.log, docs/b.log`) when
+// each item is one word that looks like a path.
+func references(line string) []reference {
+	var out []reference
+	for _, m := range referencePattern.FindAllStringSubmatchIndex(line, -1) {
+		from, to := m[2], m[3]
+		if from < 0 {
+			from, to = m[4], m[5]
 		}
-		if u, err := url.PathUnescape(ref); err == nil {
-			ref = u
+		if ref, ok := localPath(line[from:to]); ok {
+			out = append(out, reference{ref, from})
 		}
-		out = append(out, ref)
+	}
+	if out != nil || referencePattern.MatchString(line) {
+		return out
+	}
+	// A bare value: the text after the label, or the bullet's text.
+	at := 0
+	if i := strings.Index(line, ":"); i >= 0 && !strings.Contains(line[:i], "/") {
+		at = i + 1
+	} else if t := strings.TrimLeft(line, " \t"); strings.HasPrefix(t, "- ") || strings.HasPrefix(t, "* ") {
+		at = len(line) - len(t) + 2
+	}
+	for at < len(line) {
+		end := strings.IndexByte(line[at:], ',')
+		if end < 0 {
+			end = len(line) - at
+		}
+		item := line[at : at+end]
+		trimmed := strings.TrimLeft(item, " \t")
+		if e := strings.TrimSpace(trimmed); looksLikePath(e) {
+			if ref, ok := localPath(e); ok {
+				out = append(out, reference{ref, at + len(item) - len(trimmed)})
+			}
+		}
+		at += end + 1
 	}
 	return out
+}
+
+// localPath cleans a reference and reports whether it names a local file:
+// not a URL, a placeholder or a ticket number.
+func localPath(ref string) (string, bool) {
+	ref, _, _ = strings.Cut(ref, "#")
+	if ref == "" || strings.ContainsAny(ref, "[]<>{} ") || strings.Contains(ref, "://") ||
+		strings.HasPrefix(ref, "mailto:") || !strings.ContainsAny(ref, "/.") {
+		return "", false
+	}
+	if u, err := url.PathUnescape(ref); err == nil {
+		ref = u
+	}
+	return ref, true
 }
 
 // looksLikePath reports whether a bare entry is a file path rather than a
@@ -63,19 +102,16 @@ func looksLikePath(s string) bool {
 	return false
 }
 
-// runBrokenReference looks for each path relative to the repository root
-// (the folder of .debrief.yaml, else the nearest folder above the report
-// with a .git), then the configured documents folder, then the report's
-// folder.
+// runBrokenReference checks every path named in the Supporting Documents
+// section, on any of its lines (the three of the template and any other,
+// such as "- Runbook: `docs/runbook.md`"), outside code blocks. It looks
+// for each path relative to the repository root (the folder of
+// .debrief.yaml, else the nearest folder above the report with a .git),
+// then the configured documents folder, then the report's folder.
 func runBrokenReference(p *Pass) {
-	docs := p.Report.Documents
-	lists := []struct {
-		path  string
-		items []string
-	}{
-		{"documents.incident_logs", docs.IncidentLogs},
-		{"documents.monitoring_screenshots", docs.MonitoringScreenshots},
-		{"documents.related_tickets", docs.RelatedTickets},
+	first, last := sectionLines(p.Doc, debrief.KeyDocuments)
+	if first == 0 {
+		return
 	}
 	var bases []string // found when the first reference needs them
 	searchBases := func() []string {
@@ -96,15 +132,53 @@ func runBrokenReference(p *Pass) {
 		bases = append(bases, reportDir)
 		return bases
 	}
-	for _, l := range lists {
-		for i, entry := range l.items {
-			for _, ref := range references(entry) {
-				if !existsIn(ref, searchBases()) {
-					p.Reportf(fmt.Sprintf("%s[%d]", l.path, i), "supporting document %q does not exist", ref)
-				}
+	fence := false
+	for n, l := range sourceLines(p.Doc.Source) {
+		num := n + 1
+		if num < first || num > last {
+			continue
+		}
+		if t := strings.TrimSpace(l); strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
+			fence = !fence
+			continue
+		}
+		if fence || strings.HasPrefix(strings.TrimSpace(l), "<!--") {
+			continue
+		}
+		for _, ref := range references(l) {
+			if !existsIn(ref.path, searchBases()) {
+				p.ReportAt(markdown.Position{Line: num, Column: ref.at + 1}, "supporting document %q does not exist", ref.path)
 			}
 		}
 	}
+}
+
+// sectionLines returns the first and last line of the body of the
+// template section key (0, 0 when the report has no heading for it).
+func sectionLines(doc *markdown.Document, key string) (first, last int) {
+	for i, h := range doc.Headings {
+		if h.Key != key {
+			continue
+		}
+		first, last = h.Pos.Line+1, 1<<31-1
+		for _, next := range doc.Headings[i+1:] {
+			if next.Level <= h.Level {
+				last = next.Pos.Line - 1
+				break
+			}
+		}
+		return first, last
+	}
+	return 0, 0
+}
+
+// sourceLines splits a source into lines without their line endings.
+func sourceLines(src []byte) []string {
+	lines := strings.Split(string(src), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSuffix(l, "\r")
+	}
+	return lines
 }
 
 // existsIn reports whether ref names a file or folder under any of bases.

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -107,7 +108,10 @@ func TestBrokenReference(t *testing.T) {
 	src := "# Report\n\n## Supporting Documents\n\n" +
 		"- Incident logs: `logs/ok.log`, `logs/missing.log`\n" +
 		"- Monitoring screenshots: [graph](https://example.com/g.png)\n" +
-		"- Related tickets: [runbook](logs/gone.md#step-2)\n"
+		"- Related tickets: [runbook](logs/gone.md#step-2)\n" +
+		"- Runbook: `docs/runbook-missing.md`; dashboards in `logs/ok.log`\n" +
+		"- Raw: logs/ok.log, logs/raw-missing.log\n\n" +
+		"```\n`not/checked.log`\n```\n\n## Other\n\n`logs/outside-the-section.log`\n"
 	path := mustWrite(t, dir, "r.md", src)
 	res, err := (&Linter{Rules: []*Rule{brokenReferenceRule()}, Now: testNow}).LintPaths(context.Background(), []string{path})
 	if err != nil {
@@ -117,8 +121,13 @@ func TestBrokenReference(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(fs) != 2 || fs[0].Line != 5 || !strings.Contains(fs[0].Message, "logs/missing.log") || fs[1].Line != 7 || !strings.Contains(fs[1].Message, "logs/gone.md") {
-		t.Errorf("findings = %v", fs)
+	var got []string
+	for _, f := range fs {
+		got = append(got, fmt.Sprintf("%d:%d:%s", f.Line, f.Column, strings.Split(f.Message, `"`)[1]))
+	}
+	want := "5:34:logs/missing.log 7:30:logs/gone.md 8:13:docs/runbook-missing.md 9:21:logs/raw-missing.log"
+	if strings.Join(got, " ") != want {
+		t.Errorf("findings = %v, want %s", got, want)
 	}
 }
 
@@ -176,7 +185,11 @@ func TestReferences(t *testing.T) {
 		"[ticket](https://jira.example/1)": "",
 	}
 	for in, want := range tests {
-		if got := strings.Join(references(in), " "); got != want {
+		var paths []string
+		for _, r := range references("- Incident logs: " + in) {
+			paths = append(paths, r.path)
+		}
+		if got := strings.Join(paths, " "); got != want {
 			t.Errorf("references(%q) = %q, want %q", in, got, want)
 		}
 	}
