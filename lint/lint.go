@@ -189,24 +189,86 @@ func (p *Pass) HasPlaceholderOnLine(path string) bool {
 // disableComment matches <!-- debrief-lint-disable rule, rule -->.
 var disableComment = regexp.MustCompile(`<!--\s*debrief-lint-disable\b([^>]*?)-->`)
 
+// ruleNames is the set of every rule's name.
+var ruleNames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, r := range All() {
+		m[r.Name] = true
+	}
+	return m
+}()
+
+// unknownName is a rule name of a disable comment that no rule has.
+type unknownName struct {
+	name string
+	pos  markdown.Position
+}
+
 // inlineDisabled returns the rules a report turns off with
 // <!-- debrief-lint-disable RULE ... -->; the name "*" (or no name) turns
-// every rule off.
-func inlineDisabled(src []byte) map[string]bool {
+// every rule off. Comments inside code blocks and inline code are examples,
+// not instructions, and are passed over. Names no rule has are returned
+// with their place, so that a typo is reported rather than ignored.
+func inlineDisabled(src []byte) (map[string]bool, []unknownName) {
 	if !bytes.Contains(src, []byte("debrief-lint-disable")) {
-		return nil
+		return nil, nil
 	}
+	masked := maskCode(src)
 	off := map[string]bool{}
-	for _, m := range disableComment.FindAllSubmatch(src, -1) {
-		names := strings.FieldsFunc(string(m[1]), func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' })
+	var unknown []unknownName
+	for _, m := range disableComment.FindAllSubmatchIndex(masked, -1) {
+		names := strings.FieldsFunc(string(masked[m[2]:m[3]]), func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' || r == '\r' })
 		if len(names) == 0 {
 			off["*"] = true
 		}
 		for _, n := range names {
 			off[n] = true
+			if n != "*" && !ruleNames[n] {
+				line := 1 + bytes.Count(src[:m[0]], []byte("\n"))
+				col := m[0] - bytes.LastIndexByte(src[:m[0]], '\n')
+				unknown = append(unknown, unknownName{n, markdown.Position{Line: line, Column: col}})
+			}
 		}
 	}
-	return off
+	return off, unknown
+}
+
+// maskCode returns a copy of src with fenced code blocks and inline code
+// spans blanked out, line breaks and offsets kept.
+func maskCode(src []byte) []byte {
+	out := bytes.Clone(src)
+	fence := false
+	for start := 0; start < len(out); {
+		end := bytes.IndexByte(out[start:], '\n')
+		if end < 0 {
+			end = len(out)
+		} else {
+			end += start
+		}
+		line := out[start:end]
+		t := bytes.TrimSpace(line)
+		isFence := bytes.HasPrefix(t, []byte("```")) || bytes.HasPrefix(t, []byte("~~~"))
+		if fence || isFence {
+			for i := range line {
+				line[i] = ' '
+			}
+			if isFence {
+				fence = !fence
+			}
+		} else if bytes.IndexByte(line, '`') >= 0 {
+			inCode := false
+			for i, c := range line {
+				if c == '`' {
+					inCode = !inCode
+					line[i] = ' '
+				} else if inCode {
+					line[i] = ' '
+				}
+			}
+		}
+		start = end + 1
+	}
+	return out
 }
 
 // Check runs rules over one parsed report and returns the findings sorted by
@@ -224,9 +286,17 @@ func Check(doc *markdown.Document, rules []*Rule, cfg *Config, now time.Time) []
 		Now:     time.Date(y, m, d, 0, 0, 0, 0, time.UTC),
 		Config:  cfg,
 	}
-	off := inlineDisabled(doc.Source)
+	off, unknown := inlineDisabled(doc.Source)
 	if off["*"] {
 		return nil
+	}
+	if len(unknown) > 0 && !off["parse"] {
+		if sev, overridden := cfg.severity(parseRule()); sev != Off {
+			p.rule, p.severity, p.override = parseRule(), sev, overridden
+			for _, u := range unknown {
+				p.ReportAt(u.pos, "debrief-lint-disable names %q, which is not a rule (see debrief lint --rules)", u.name)
+			}
+		}
 	}
 	for _, r := range rules {
 		if off[r.Name] {

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -174,6 +175,23 @@ func TestInlineDisable(t *testing.T) {
 	all := (&Linter{Now: testNow}).LintFile("planted.md", append(src, "<!-- debrief-lint-disable -->\n"...), &Config{}).Findings
 	if len(all) != 0 {
 		t.Errorf("%d findings with every rule disabled", len(all))
+	}
+	// A comment shown as an example, in a code block or inline code, is
+	// not an instruction.
+	shown := append(bytes.Clone(src), "\n```markdown\n<!-- debrief-lint-disable -->\n```\n\nWrite `<!-- debrief-lint-disable -->` to turn every rule off.\n"...)
+	if fs := (&Linter{Now: testNow}).LintFile("planted.md", shown, &Config{}).Findings; len(fs) != len(rules) {
+		t.Errorf("%d findings with the comment only shown as code, want %d", len(fs), len(rules))
+	}
+	// A name that is no rule is reported where it is written.
+	typo := append(bytes.Clone(src), "\n<!-- debrief-lint-disable blam -->\n"...)
+	var found *Finding
+	for _, f := range (&Linter{Now: testNow}).LintFile("planted.md", typo, &Config{}).Findings {
+		if strings.Contains(f.Message, `"blam"`) {
+			found = &f
+		}
+	}
+	if n := bytes.Count(typo, []byte("\n")); found == nil || found.Rule != "parse" || found.Line != n || found.Column != 1 {
+		t.Errorf("typo finding = %+v, want a parse finding at line %d", found, n)
 	}
 }
 
