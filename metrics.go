@@ -124,7 +124,14 @@ func normalizeEvent(s string) string {
 		return unicode.ToLower(r)
 	}, s)
 	s = strings.Join(strings.Fields(s), " ")
-	return strings.Trim(s, " .:;!-–—")
+	s = strings.Trim(s, " .:;!-–—")
+	// "The incident began" is "incident began".
+	for _, article := range []string{"the ", "an ", "a "} {
+		if rest, ok := strings.CutPrefix(s, article); ok {
+			return rest
+		}
+	}
+	return s
 }
 
 // hasPhrasePrefix reports whether s is p or starts with p followed by a

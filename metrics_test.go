@@ -15,6 +15,9 @@ func TestMilestoneOf(t *testing.T) {
 	}{
 		{"Incident began", MilestoneBegan},
 		{"incident STARTED", MilestoneBegan},
+		{"The incident began", MilestoneBegan},
+		{"The alert fired on the queue depth", MilestoneDetected},
+		{"Theory tested", MilestoneNone},
 		{"First detection", MilestoneDetected},
 		{"Alert fired: p99 latency > 2s", MilestoneDetected},
 		{"Alert triggered on Slack.", MilestoneDetected},
