@@ -461,3 +461,22 @@ func TestUnclosedBlocks(t *testing.T) {
 		}
 	}
 }
+
+// TestTimelineDateAndTimeColumns: a table with a Date column and a Time
+// column gives each row both.
+func TestTimelineDateAndTimeColumns(t *testing.T) {
+	src := "# Incident Post-Mortem Report: X\n\n## Timeline\n\n| Date | Time (UTC) | What happened | Who |\n|---|---|---|---|\n" +
+		"| 2026-03-14 | 14:02 | Incident began | Bob |\n| 2026-03-15 | 00:10 | Incident resolved | Alice |\n| 2026-03-15 | | Postmortem held | |\n"
+	r := markdown.Parse("r.md", []byte(src)).Report
+	var got []string
+	for _, e := range r.Timeline {
+		got = append(got, e.Time.Text+"|"+e.Event+"|"+e.Action)
+	}
+	want := []string{"2026-03-14 14:02|Incident began|Bob", "2026-03-15 00:10|Incident resolved|Alice", "2026-03-15|Postmortem held|"}
+	if !slices.Equal(got, want) {
+		t.Errorf("timeline = %q, want %q", got, want)
+	}
+	if lost := markdown.Lost([]byte(src), markdown.Render(r)); len(lost) > 0 {
+		t.Errorf("lost %q", lost)
+	}
+}

@@ -204,6 +204,14 @@ func (p *parser) timeline(lines []line) {
 func (p *parser) timelineTable(t *table) {
 	used := map[int]bool{}
 	tc := column(t.header, used, timeColumns...)
+	// A "Date" column beside a "Time" column: each row's time is the two
+	// together.
+	dc := -1
+	if tc >= 0 && normalize(t.header[tc].text) == "date" {
+		if c := column(t.header, used, "time"); c >= 0 {
+			dc, tc = tc, c
+		}
+	}
 	ec := column(t.header, used, eventColumns...)
 	ac := column(t.header, used, actionTakenColumns...)
 	if tc < 0 && !used[0] {
@@ -237,7 +245,13 @@ func (p *parser) timelineTable(t *table) {
 		}
 		e := debrief.Event{Event: ev.text, Action: otherColumns(ac.text, t.header, cells, used)}
 		if tm.text != phTime {
-			e.Time = debrief.ParseEventTime(tm.text)
+			text := tm.text
+			if d := cellAt(cells, dc).text; d != "" && text != "" && !debrief.ParseEventTime(text).HasDate {
+				text = d + " " + text
+			} else if d != "" && text == "" {
+				text = d
+			}
+			e.Time = debrief.ParseEventTime(text)
 		}
 		if e.Action == "-" || isTemplatePlaceholder(e.Action) {
 			e.Action = ""
