@@ -480,3 +480,14 @@ func TestTimelineDateAndTimeColumns(t *testing.T) {
 		t.Errorf("lost %q", lost)
 	}
 }
+
+// TestIncidentLogLinks: a log given as a link or a URL is not turned into
+// code, which would break the link.
+func TestIncidentLogLinks(t *testing.T) {
+	line := "- Incident logs: [payments-api log](https://logs.example.com/x), `a.log`, https://logs.example.com/y"
+	src := "# Incident Post-Mortem Report: L\n\n## Supporting Documents\n\n" + line + "\n"
+	out := markdown.Render(markdown.Parse("r.md", []byte(src)).Report)
+	if !strings.Contains(string(out), line+"\n") {
+		t.Errorf("rendered:\n%s", out)
+	}
+}

@@ -97,7 +97,8 @@ func Render(r *debrief.Report) []byte {
 			quoted := make([]string, len(d.IncidentLogs))
 			for i, f := range d.IncidentLogs {
 				quoted[i] = f
-				if !strings.Contains(f, "`") {
+				// A path is written as code; a link or a URL stays as it is.
+				if !strings.Contains(f, "`") && !strings.Contains(f, "](") && !strings.Contains(f, "://") {
 					quoted[i] = "`" + f + "`"
 				}
 			}
