@@ -21,6 +21,7 @@ func TestChangedSections(t *testing.T) {
 		{func(r *debrief.Report) { r.Overview.Duration = debrief.ParseDuration("88 min") }, "overview"},
 		{func(r *debrief.Report) { r.Title += "!" }, "title"},
 		{func(r *debrief.Report) { r.Tags = r.Tags[:1] }, "front_matter"},
+		{func(r *debrief.Report) { r.FrontMatterRest = strings.Replace(r.FrontMatterRest, "sre", "payments", 1) }, "front_matter"},
 		{func(r *debrief.Report) { r.Summary.Impact.DataLoss.Value = nil }, "summary"},
 		{func(r *debrief.Report) { r.Prevention.ShortTerm[1].Done = true }, "prevention"},
 		{func(r *debrief.Report) {

@@ -17,10 +17,10 @@ const reportColumns = `title, front_id, incident_date, incident_day, report_date
 	severity, severity_level, what_happened, users_affected, data_loss, data_loss_details,
 	financial_impact, cause_what, cause_why, cause_why_not_caught, how_fixed, verification,
 	surprises, time_to_detection, time_to_resolution, total_downtime, metrics_users, error_rate,
-	reviewed_by, sign_off_date, next_review_date`
+	reviewed_by, sign_off_date, next_review_date, front_matter_rest`
 
 // reportColumnCount is the number of reportColumns.
-const reportColumnCount = 28
+const reportColumnCount = 29
 
 // metaColumns are the columns of reports that the store keeps about a
 // report, in the order scanMeta reads them.
@@ -39,7 +39,7 @@ func reportValues(r *debrief.Report) []any {
 		o.Severity.Text, int(o.Severity.Level), r.Summary.WhatHappened, im.UsersAffected, dataLoss, im.DataLoss.Details,
 		im.FinancialImpact, rc.What, rc.Why, rc.WhyNotCaught, r.Resolution.HowFixed, r.Resolution.Verification,
 		r.Lessons.Surprises, m.TimeToDetection.Text, m.TimeToResolution.Text, m.TotalDowntime.Text, m.AffectedUsers, m.ErrorRate,
-		so.ReviewedBy, so.Date.Text, so.NextReviewDate.Text,
+		so.ReviewedBy, so.Date.Text, so.NextReviewDate.Text, r.FrontMatterRest,
 	}
 }
 
@@ -59,7 +59,7 @@ func scanReport(row interface{ Scan(...any) error }, dest ...any) (*debrief.Repo
 		&severity, &level, &r.Summary.WhatHappened, &im.UsersAffected, &dataLoss, &im.DataLoss.Details,
 		&im.FinancialImpact, &r.RootCause.What, &r.RootCause.Why, &r.RootCause.WhyNotCaught, &r.Resolution.HowFixed, &r.Resolution.Verification,
 		&r.Lessons.Surprises, &ttd, &ttr, &downtime, &r.Metrics.AffectedUsers, &r.Metrics.ErrorRate,
-		&r.SignOff.ReviewedBy, &signDate, &nextReview,
+		&r.SignOff.ReviewedBy, &signDate, &nextReview, &r.FrontMatterRest,
 	)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
@@ -530,7 +530,7 @@ func ChangedSections(a, b *debrief.Report) []string {
 		a, b any
 	}{
 		{debrief.KeyTitle, a.Title, b.Title},
-		{"front_matter", []any{a.ID, a.Services, a.Tags}, []any{b.ID, b.Services, b.Tags}},
+		{"front_matter", []any{a.ID, a.Services, a.Tags, a.FrontMatterRest}, []any{b.ID, b.Services, b.Tags, b.FrontMatterRest}},
 		{debrief.KeyOverview, a.Overview, b.Overview},
 		{debrief.KeySummary, a.Summary, b.Summary},
 		{debrief.KeyTimeline, a.Timeline, b.Timeline},

@@ -123,6 +123,8 @@ func fullReport(n int) *debrief.Report {
 		ID:       fmt.Sprintf("INC-%04d", n),
 		Services: []string{"payments", fmt.Sprintf("svc-%d", n%4)},
 		Tags:     []string{"database", "capacity"},
+		// Keys Debrief does not use, kept as written.
+		FrontMatterRest: fmt.Sprintf("owner_team: sre\nrunbook: \"https://runbooks.example/%d\"\nreviewers:\n  - ada\n  - grace", n),
 		Overview: debrief.Overview{
 			IncidentDate: debrief.ParseDate(day.Format("2006-01-02")),
 			ReportDate:   debrief.ParseDate(day.AddDate(0, 0, 2).Format("January 2, 2006")),

@@ -122,6 +122,51 @@ func TestLoadExportFixtures(t *testing.T) {
 	}
 }
 
+// TestLoadExportFrontMatter checks that front-matter keys Debrief does not
+// use are stored: load then export gives the file back byte for byte, and a
+// change to one of them alone is an update.
+func TestLoadExportFrontMatter(t *testing.T) {
+	example, err := os.ReadFile(filepath.Join(testenv.RepoRoot(t), "examples", "2026-03-14-checkout-outage.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	withKeys := bytes.Replace(example, []byte("tags: [database, capacity]\n"),
+		[]byte("tags: [database, capacity]\nowner_team: sre\nslack: \"#inc-checkout\"\nrunbooks:\n  - docs/runbooks/pool.md\n"), 1)
+	src := markdown.Render(markdown.Parse("outage.md", withKeys).Report)
+	if !bytes.Contains(src, []byte("\nowner_team: sre\n")) || !bytes.Contains(src, []byte("\n  - docs/runbooks/pool.md\n")) {
+		t.Fatalf("the canonical report lost its front-matter keys:\n%s", src)
+	}
+	for _, db := range storeDatabases {
+		t.Run(db.name, func(t *testing.T) {
+			dsn := db.dsn(t)
+			dir := t.TempDir()
+			file := filepath.Join(dir, "outage.md")
+			if err := os.WriteFile(file, src, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			mustRun(t, "load", "--db", dsn, file)
+			out := filepath.Join(t.TempDir(), "export")
+			mustRun(t, "export", "--db", dsn, out)
+			if got := readDir(t, out)["outage.md"]; !bytes.Equal(got, src) {
+				t.Errorf("exported report differs from the loaded one:\n%s", cmp.Diff(string(src), string(got)))
+			}
+
+			edited := bytes.Replace(src, []byte("owner_team: sre"), []byte("owner_team: payments"), 1)
+			if err := os.WriteFile(file, edited, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if got := mustRun(t, "load", "--db", dsn, file); !strings.HasPrefix(got, "0 created, 1 updated, 0 unchanged") {
+				t.Errorf("load after editing a front-matter key: %q, want an update", got)
+			}
+			out = filepath.Join(t.TempDir(), "export")
+			mustRun(t, "export", "--db", dsn, out)
+			if got := readDir(t, out)["outage.md"]; !bytes.Equal(got, edited) {
+				t.Errorf("exported report after the edit differs:\n%s", cmp.Diff(string(edited), string(got)))
+			}
+		})
+	}
+}
+
 func TestStoreCommands(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "x.db")
