@@ -274,6 +274,14 @@ func (p *parser) sections(secs []section) {
 				p.appendToExtra(level, h, s.lines)
 				continue
 			}
+			// An extra section of its own is no deeper than one level
+			// below its anchor: one that skips levels would otherwise be
+			// read back, after the next extra section, as part of it.
+			deepest := 4
+			if anchor == debrief.KeyTitle || parentKey(anchor) == anchor {
+				deepest = 3
+			}
+			level = min(level, deepest)
 			if f, ok := fieldHeadings[normalize(h.Text)]; ok && p.fieldEmpty(f) && singleParagraph(s.lines) {
 				p.doc.markStructure(h.Pos.Line, 0, -1)
 				if body := trimBlank(s.lines); len(body) > 0 {

@@ -178,7 +178,7 @@ func (w *writer) extrasAt(key string, headingless, headed bool) {
 	for _, x := range w.extras[key] {
 		if x.Heading == "" && headingless {
 			if x.Body != "" {
-				w.block(x.Body)
+				w.block(dedent(x.Body))
 			}
 		} else if x.Heading != "" && headed {
 			w.block(extraHeading(x))
@@ -187,6 +187,33 @@ func (w *writer) extrasAt(key string, headingless, headed bool) {
 	if headed {
 		w.done[key] = true
 	}
+}
+
+// dedent removes the indentation all lines of a note share: written after
+// a list, an indented paragraph would be read back as part of its last
+// item.
+func dedent(s string) string {
+	lines := strings.Split(s, "\n")
+	common := -1
+	for _, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		if n := len(l) - len(strings.TrimLeft(l, " \t")); common < 0 || n < common {
+			common = n
+		}
+	}
+	if common <= 0 {
+		return s
+	}
+	for i, l := range lines {
+		if len(l) >= common {
+			lines[i] = l[common:]
+		} else {
+			lines[i] = strings.TrimLeft(l, " \t")
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // remainingKeys returns, sorted, the anchors of extras not yet written.

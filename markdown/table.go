@@ -184,16 +184,26 @@ func (p *parser) timeline(lines []line) {
 	if t != nil {
 		p.timelineTable(t)
 	} else {
-		list, other := items(lines)
-		rest = other
+		list, _ := items(lines)
+		taken := map[int]bool{}
 		for _, it := range list {
 			tm, event, ok := leadingTime(it.text)
 			if !ok {
-				rest = append(rest, it.lines...)
 				continue
+			}
+			for _, l := range it.lines {
+				taken[l.num] = true
 			}
 			p.doc.Fields[indexPath("timeline", len(p.r.Timeline), "")] = posOf(it.line, it.col)
 			p.r.Timeline = append(p.r.Timeline, debrief.Event{Time: tm, Event: event})
+		}
+		// What is not an entry stays as it was written, in its order and
+		// with its blank lines.
+		rest = nil
+		for _, l := range lines {
+			if !taken[l.num] {
+				rest = append(rest, l)
+			}
 		}
 	}
 	p.extraText(key, rest)
