@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
@@ -38,6 +39,11 @@ type dialect struct {
 	// expression.
 	searchMatch func(words []string) string
 
+	// lower names the SQL function that lower-cases text by Unicode's
+	// rules, for filters that ignore case. SQLite's own lower() folds ASCII
+	// letters only, so the SQLite connections get a function of Go's.
+	lower string
+
 	// nativeBool tells that BOOLEAN columns hold Go bools; SQLite keeps
 	// them as the integers 0 and 1.
 	nativeBool bool
@@ -62,6 +68,7 @@ type dialect struct {
 
 var sqliteDialect = &dialect{
 	name:           "sqlite",
+	lower:          "debrief_lower",
 	integrityCheck: `PRAGMA integrity_check`,
 	// Keeps the query planner's statistics fresh, as SQLite advises.
 	onClose:      `PRAGMA optimize`,
@@ -91,6 +98,7 @@ var sqliteDialect = &dialect{
 
 var postgresDialect = &dialect{
 	name:          "postgres",
+	lower:         "lower",
 	dollarArgs:    true,
 	nativeBool:    true,
 	readTx:        &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead},
@@ -178,12 +186,13 @@ func (d *dialect) open(ctx context.Context, source string, readers int) (*conns,
 	// The writer begins transactions with BEGIN IMMEDIATE: it takes the
 	// write lock up front, so a transaction never fails half-way because
 	// another process wrote first.
-	params := "_busy_timeout=10000&_journal_mode=WAL&_foreign_keys=1&_synchronous=NORMAL"
-	file := "file:" + (&url.URL{Path: source}).EscapedPath()
-	w, err := sql.Open("sqlite", file+"?"+params+"&_txlock=immediate")
+	drv, err := newSQLiteDriver()
 	if err != nil {
 		return nil, err
 	}
+	params := "_busy_timeout=10000&_journal_mode=WAL&_foreign_keys=1&_synchronous=NORMAL"
+	file := "file:" + (&url.URL{Path: source}).EscapedPath()
+	w := sql.OpenDB(sqliteConnector{drv: drv, dsn: file + "?" + params + "&_txlock=immediate"})
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
@@ -191,12 +200,46 @@ func (d *dialect) open(ctx context.Context, source string, readers int) (*conns,
 		w.Close()
 		return nil, err
 	}
-	r, err := sql.Open("sqlite", file+"?"+params+"&_query_only=1")
-	if err != nil {
-		w.Close()
-		return nil, err
-	}
+	r := sql.OpenDB(sqliteConnector{drv: drv, dsn: file + "?" + params + "&_query_only=1"})
 	r.SetMaxOpenConns(readers)
 	r.SetMaxIdleConns(readers)
 	return &conns{writer: w, reader: r}, nil
 }
+
+// newSQLiteDriver returns a SQLite driver of the store's own, carrying the
+// SQL functions the store's queries use, so that they reach the store's
+// connections and no others in the process.
+func newSQLiteDriver() (*sqlite.Driver, error) {
+	drv := &sqlite.Driver{}
+	err := drv.RegisterDeterministicScalarFunction(sqliteDialect.lower, 1, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		switch v := args[0].(type) {
+		case string:
+			return strings.ToLower(v), nil
+		case []byte:
+			return strings.ToLower(string(v)), nil
+		}
+		return args[0], nil // NULL and numbers have no case
+	})
+	if err != nil {
+		return nil, fmt.Errorf("register %s: %w", sqliteDialect.lower, err)
+	}
+	return drv, nil
+}
+
+// sqliteConnector opens connections to one SQLite data source with the
+// store's own driver.
+type sqliteConnector struct {
+	drv *sqlite.Driver
+	dsn string
+}
+
+// Connect implements driver.Connector.
+func (c sqliteConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return c.drv.Open(c.dsn)
+}
+
+// Driver implements driver.Connector.
+func (c sqliteConnector) Driver() driver.Driver { return c.drv }

@@ -58,8 +58,9 @@ func parseCursor(s string) (cursor, error) {
 	return cursor{day: day, id: n}, nil
 }
 
-// reportWhere turns a filter into SQL conditions on reports r.
-func reportWhere(f debrief.ReportFilter) (where []string, args []any, err error) {
+// reportWhere turns a filter into SQL conditions on reports r. Text
+// compares without regard to case, by Unicode's rules on both databases.
+func (d *dialect) reportWhere(f debrief.ReportFilter) (where []string, args []any, err error) {
 	switch {
 	case f.State == "":
 		where, args = append(where, "r.state <> ?"), append(args, string(debrief.StateArchived))
@@ -75,7 +76,7 @@ func reportWhere(f debrief.ReportFilter) (where []string, args []any, err error)
 		where, args = append(where, "r.severity_level = ?"), append(args, int(f.Severity))
 	}
 	if f.Service != "" {
-		where = append(where, "r.id IN (SELECT i.report_id FROM report_items i WHERE i.kind IN ('service', 'service_down') AND lower(i.text) = lower(?))")
+		where = append(where, "r.id IN (SELECT i.report_id FROM report_items i WHERE i.kind IN ('service', 'service_down') AND "+d.lower+"(i.text) = "+d.lower+"(?))")
 		args = append(args, f.Service)
 	}
 	for _, d := range []struct {
@@ -93,10 +94,10 @@ func reportWhere(f debrief.ReportFilter) (where []string, args []any, err error)
 		args = append(args, d.date.ISO())
 	}
 	if f.Author != "" {
-		where, args = append(where, "lower(r.author) = lower(?)"), append(args, f.Author)
+		where, args = append(where, d.lower+"(r.author) = "+d.lower+"(?)"), append(args, f.Author)
 	}
 	if f.Owner != "" {
-		where = append(where, "r.id IN (SELECT a.report_id FROM action_items a WHERE lower(a.owner) = lower(?))")
+		where = append(where, "r.id IN (SELECT a.report_id FROM action_items a WHERE "+d.lower+"(a.owner) = "+d.lower+"(?))")
 		args = append(args, f.Owner)
 	}
 	return where, args, nil
@@ -109,7 +110,7 @@ func (s *Store) ListReports(ctx context.Context, f debrief.ReportFilter) (*debri
 	if err != nil {
 		return nil, err
 	}
-	where, args, err := reportWhere(f)
+	where, args, err := s.d.reportWhere(f)
 	if err != nil {
 		return nil, err
 	}

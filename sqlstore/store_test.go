@@ -74,6 +74,7 @@ func TestConformance(t *testing.T) {
 		{"update", testUpdate},
 		{"state", testState},
 		{"filters", testFilters},
+		{"unicode_filters", testUnicodeFilters},
 		{"pagination", testPagination},
 		{"search", testSearch},
 		{"action_items", testActionItems},
@@ -430,6 +431,53 @@ func testFilters(t *testing.T, dsn string) {
 		if !strings.HasPrefix(debrief.ErrorMessage(err), bad.field+":") {
 			t.Errorf("error %q does not name %s", debrief.ErrorMessage(err), bad.field)
 		}
+	}
+}
+
+// testUnicodeFilters checks that the author, service and owner filters
+// ignore the case of letters beyond ASCII alike on both databases.
+func testUnicodeFilters(t *testing.T, dsn string) {
+	s := openStore(t, dsn, newClock().Now)
+	ctx := context.Background()
+	r := fullReport(1)
+	r.Overview.Author = "Émile Zola"
+	r.Services = []string{"Zürich-Gateway"}
+	r.Summary.Impact.ServicesDown = []string{"ΑΠΙ-Πύλη"}
+	r.ActionItems[0].Owner = "@Łukasz"
+	mustCreate(t, s, "unicode", r)
+	mustCreate(t, s, "ascii", fullReport(2))
+	for _, c := range []struct {
+		name string
+		f    debrief.ReportFilter
+	}{
+		{"author", debrief.ReportFilter{Author: "émile zola"}},
+		{"author upper", debrief.ReportFilter{Author: "ÉMILE ZOLA"}},
+		{"service", debrief.ReportFilter{Service: "zürich-gateway"}},
+		{"service upper", debrief.ReportFilter{Service: "ZÜRICH-GATEWAY"}},
+		{"service down", debrief.ReportFilter{Service: "απι-πύλη"}},
+		{"owner", debrief.ReportFilter{Owner: "@łukasz"}},
+	} {
+		page, err := s.ListReports(ctx, c.f)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if page.Total != 1 || len(page.Reports) != 1 || page.Reports[0].Slug != "unicode" {
+			t.Errorf("%s: %d reports (total %d), want the one report", c.name, len(page.Reports), page.Total)
+		}
+	}
+	for _, owner := range []string{"@łukasz", "@ŁUKASZ"} {
+		items, err := s.ActionItems(ctx, debrief.ActionItemFilter{Owner: owner})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(items) != 1 || items[0].ReportSlug != "unicode" || items[0].Item.Owner != "@Łukasz" {
+			t.Errorf("action items of %s: %+v, want the one of @Łukasz", owner, items)
+		}
+	}
+	// Case is ignored, other differences are not.
+	page, err := s.ListReports(ctx, debrief.ReportFilter{Author: "emile zola"})
+	if err != nil || page.Total != 0 {
+		t.Errorf("author without the accent: total %d, %v; want none", page.Total, err)
 	}
 }
 
