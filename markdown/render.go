@@ -47,7 +47,7 @@ func Render(r *debrief.Report) []byte {
 		}, "\n"))
 	})
 
-	w.top(debrief.KeyTimeline, "Timeline", func() { w.block(timelineTable(r.Timeline)) })
+	w.fields(debrief.KeyTimeline, "Timeline", func() { w.block(timelineTable(r.Timeline)) })
 
 	rc := r.RootCause
 	w.top(debrief.KeyRootCause, "Root Cause Analysis", func() {
@@ -70,7 +70,7 @@ func Render(r *debrief.Report) []byte {
 		w.sub(debrief.KeySurprises, "Surprising Discoveries", or(l.Surprises, phSurprises))
 	})
 
-	w.top(debrief.KeyActionItems, "Action Items", func() { w.block(actionTable(r.ActionItems)) })
+	w.fields(debrief.KeyActionItems, "Action Items", func() { w.block(actionTable(r.ActionItems)) })
 
 	p := r.Prevention
 	w.top(debrief.KeyPrevention, "Prevention Measures", func() {
@@ -154,10 +154,11 @@ func (w *writer) top(key, heading string, content func()) {
 	w.extrasAt(key, false, true)
 }
 
-// fields writes a level-2 section of "Label: value" lines: its heading, its
-// content, then all the extras anchored to it. Text after the fields keeps
-// the fields first when the result is read again, so that a line that
-// repeats a field stays text and the value read does not change.
+// fields writes a level-2 section of "Label: value" lines or of one table:
+// its heading, its content, then all the extras anchored to it. Text after
+// the content keeps the content first when the result is read again, so
+// that a line that repeats a field, or a note that looks like a table,
+// stays text and what is read does not change.
 func (w *writer) fields(key, heading string, content func()) {
 	w.block("## " + heading)
 	content()
@@ -189,10 +190,15 @@ func (w *writer) extrasAt(key string, headingless, headed bool) {
 	}
 }
 
-// dedent removes the indentation all lines of a note share: written after
-// a list, an indented paragraph would be read back as part of its last
-// item.
+// dedent removes the indentation all lines of a note share, and any left
+// on its first line: written after a list, an indented paragraph would be
+// read back as part of its last item.
 func dedent(s string) string {
+	s = dedentCommon(s)
+	return strings.TrimLeft(s, " \t")
+}
+
+func dedentCommon(s string) string {
 	lines := strings.Split(s, "\n")
 	common := -1
 	for _, l := range lines {

@@ -249,11 +249,13 @@ func (p *parser) timelineTable(t *table) {
 		if tm.text == "" && ev.text == "" && ac.text == "" && otherColumns("", t.header, cells, used) == "" {
 			continue // an empty row
 		}
-		isPh := tm.text == phTime && isTemplateEvent(ev.text, ac.text)
+		e := debrief.Event{Event: ev.text, Action: otherColumns(ac.text, t.header, cells, used)}
+		// A template row, still unfilled, has nothing of its own in any
+		// column.
+		isPh := tm.text == phTime && isTemplateEvent(ev.text, e.Action)
 		if !isPh {
 			allPlaceholders = false
 		}
-		e := debrief.Event{Event: ev.text, Action: otherColumns(ac.text, t.header, cells, used)}
 		if tm.text != phTime {
 			text := tm.text
 			if d := cellAt(cells, dc).text; d != "" && text != "" && !debrief.ParseEventTime(text).HasDate {
