@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/debrief-oss/debrief"
 )
@@ -192,6 +193,22 @@ func pageLimit(n, def, max int) (int, error) {
 	return n, nil
 }
 
+// searchWords splits a query into the words to search for. A word made of
+// punctuation alone ("-", "'", "...") is left out: it holds nothing either
+// database indexes, and SQLite would take it as a phrase no report has.
+func searchWords(query string) []string {
+	fields := strings.FieldsFunc(query, func(r rune) bool {
+		return !(r == '\'' || r == '-' || r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 127)
+	})
+	words := fields[:0]
+	for _, w := range fields {
+		if strings.IndexFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) >= 0 {
+			words = append(words, w)
+		}
+	}
+	return words
+}
+
 // SearchReports returns the reports that match every word of query, best
 // first.
 func (s *Store) SearchReports(ctx context.Context, query string, limit int) ([]*debrief.SearchHit, error) {
@@ -199,9 +216,7 @@ func (s *Store) SearchReports(ctx context.Context, query string, limit int) ([]*
 	if err != nil {
 		return nil, err
 	}
-	words := strings.FieldsFunc(query, func(r rune) bool {
-		return !(r == '\'' || r == '-' || r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 127)
-	})
+	words := searchWords(query)
 	if len(words) == 0 {
 		return nil, debrief.Errorf(debrief.EINVALID, "query: no words to search for")
 	}

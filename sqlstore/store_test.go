@@ -571,6 +571,17 @@ func testSearch(t *testing.T, dsn string) {
 			t.Errorf("query %q: %v", q, err)
 		}
 	}
+	// Words of punctuation alone are no words: they do not stop a match.
+	for _, q := range []string{"kafka -", "kafka '", "kafka ' - . _", "kafka --", "kafka ...", "— kafka", "consumer - rebalancing"} {
+		hits, err := s.SearchReports(ctx, q, 10)
+		if err != nil || len(hits) == 0 {
+			t.Errorf("query %q: %d hits, %v", q, len(hits), err)
+		}
+	}
+	for _, q := range []string{"-", "' . _", "— ..."} {
+		_, err := s.SearchReports(ctx, q, 10)
+		wantCode(t, err, debrief.EINVALID)
+	}
 	hits, err = s.SearchReports(ctx, "zeppelin", 10)
 	if err != nil || len(hits) != 0 {
 		t.Errorf("zeppelin: %d hits, %v", len(hits), err)
