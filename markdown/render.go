@@ -354,9 +354,15 @@ func actionTable(items []debrief.ActionItem) string {
 		}
 		return b.String()
 	}
-	for _, a := range items {
-		b.WriteString("\n| " + cell(a.Priority.Canonical()) + " | " + cell(a.Action) + " | " + cell(a.Owner) +
-			" | " + cell(a.Due.Text) + " | " + cell(a.Status.Canonical()) + " |")
+	for i, a := range items {
+		action, owner, due := cell(a.Action), cell(a.Owner), cell(a.Due.Text)
+		if action == "" {
+			// A template row not filled in yet keeps its placeholders.
+			action = fmt.Sprintf(phAction, i+1)
+			owner, due = or(owner, phOwner), or(due, phDue)
+		}
+		b.WriteString("\n| " + cell(a.Priority.Canonical()) + " | " + action + " | " + owner +
+			" | " + due + " | " + cell(a.Status.Canonical()) + " |")
 	}
 	return b.String()
 }

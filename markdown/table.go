@@ -438,7 +438,8 @@ func (p *parser) actionItems(lines []line) {
 			Status:   debrief.ParseStatus(cellAt(cells, sc).text),
 		}
 		if isTemplatePlaceholder(action) {
-			a.Action = ""
+			// The template's text goes; what other columns hold stays.
+			a.Action = otherColumns("", t.header, cells, used)
 		}
 		if owner == phOwner {
 			a.Owner = ""
