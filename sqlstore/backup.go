@@ -62,15 +62,17 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 }
 
 // Restore copies every row of the backup at path (a file Backup wrote)
-// into this database, which must hold no reports and no users.
+// into this database, which must hold no reports and no users. The backup
+// is only read: not a byte of it changes.
 func (s *Store) Restore(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); err != nil {
 		return debrief.Errorf(debrief.ENOTFOUND, "restore: no backup at %s", path)
 	}
-	src, err := Open(ctx, "sqlite:"+path, Options{Now: s.now, Readers: 1})
+	c, err := openSnapshot(ctx, path)
 	if err != nil {
-		return err
+		return fmt.Errorf("open backup %s: %w", path, err)
 	}
+	src := &Store{d: sqliteDialect, c: c, now: s.now}
 	defer src.Close()
 	return s.copyFrom(ctx, src)
 }

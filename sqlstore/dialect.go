@@ -144,6 +144,7 @@ func (d *dialect) rebind(query string) string {
 // For PostgreSQL both are the same pool.
 type conns struct {
 	writer, reader *sql.DB
+	readOnly       bool // opened by openSnapshot
 }
 
 // parseDSN tells the dialect of a DSN: "postgres://..." or
@@ -204,6 +205,25 @@ func (d *dialect) open(ctx context.Context, source string, readers int) (*conns,
 	r.SetMaxOpenConns(readers)
 	r.SetMaxIdleConns(readers)
 	return &conns{writer: w, reader: r}, nil
+}
+
+// openSnapshot opens the SQLite file at path to read it and nothing else:
+// read-only, so nothing can be written, and immutable, so that SQLite takes
+// no lock and makes no WAL or shared-memory file beside it. The file's bytes
+// stay as they were, and a file in a read-only folder opens too.
+func openSnapshot(ctx context.Context, path string) (*conns, error) {
+	drv, err := newSQLiteDriver()
+	if err != nil {
+		return nil, err
+	}
+	file := "file:" + (&url.URL{Path: path}).EscapedPath() + "?mode=ro&immutable=1"
+	db := sql.OpenDB(sqliteConnector{drv: drv, dsn: file})
+	db.SetMaxOpenConns(1)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &conns{writer: db, reader: db, readOnly: true}, nil
 }
 
 // newSQLiteDriver returns a SQLite driver of the store's own, carrying the

@@ -76,7 +76,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 // Close closes the connections.
 func (s *Store) Close() error {
 	var err error
-	if s.d.onClose != "" {
+	if s.d.onClose != "" && !s.c.readOnly {
 		_, err = s.c.writer.Exec(s.d.onClose)
 	}
 	err = errors.Join(err, s.c.writer.Close())

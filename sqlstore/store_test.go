@@ -2,7 +2,9 @@ package sqlstore_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -971,13 +973,39 @@ func testBackupRestore(t *testing.T, dsn, emptyDSN string) {
 			t.Errorf("%s: create after copy: %v", name, err)
 		}
 	}
+	// Restore only reads the backup, even from a read-only folder.
+	sum := mustSHA256(t, file)
+	os.Chmod(file, 0o444)
+	os.Chmod(filepath.Dir(file), 0o555)
+	t.Cleanup(func() { os.Chmod(filepath.Dir(file), 0o755) })
 	r := openStore(t, emptyDSN, nil)
 	if err := r.Restore(ctx, file); err != nil {
 		t.Fatal(err)
 	}
 	wantCode(t, r.Restore(ctx, file), debrief.ECONFLICT)
+	if got := mustSHA256(t, file); got != sum {
+		t.Errorf("restore changed the backup: SHA-256 %s, was %s", got, sum)
+	}
+	for _, suffix := range []string{"-wal", "-shm", "-journal"} {
+		if _, err := os.Stat(file + suffix); err == nil {
+			t.Errorf("restore left %s beside the backup", filepath.Base(file+suffix))
+		}
+	}
+	os.Chmod(filepath.Dir(file), 0o755)
+	os.Chmod(file, 0o644)
 	check("restored", r)
 	check("backup", openStore(t, "sqlite:"+file, nil))
+}
+
+// mustSHA256 returns the SHA-256 of the file at path, in hex.
+func mustSHA256(tb testing.TB, path string) string {
+	tb.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
 }
 
 // testTextFidelity stores text that databases and drivers like to change

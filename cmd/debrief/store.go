@@ -111,16 +111,38 @@ The database's schema is brought up to date first.`, e)
 	if fs.NArg() != 1 {
 		return usageErrorf("restore takes one FILE")
 	}
-	s, err := openDB(ctx, *db, true)
+	backup := fs.Arg(0)
+	if _, err := os.Stat(backup); err != nil {
+		return fmt.Errorf("restore: no backup at %s", backup)
+	}
+	// A restore that fails leaves no SQLite file behind that it created.
+	path := sqlstore.FilePath(*db)
+	if path != "" {
+		if _, err := os.Stat(path); err == nil {
+			path = ""
+		}
+	}
+	err := restore(ctx, *db, backup)
+	if err != nil && path != "" {
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			os.Remove(path + suffix)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "restored %s\n", backup)
+	return nil
+}
+
+// restore copies the backup into the database of dsn, migrating it first.
+func restore(ctx context.Context, dsn, backup string) error {
+	s, err := openDB(ctx, dsn, true)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if err := s.Restore(ctx, fs.Arg(0)); err != nil {
-		return storeError(err)
-	}
-	fmt.Fprintf(e.stdout, "restored %s\n", fs.Arg(0))
-	return nil
+	return storeError(s.Restore(ctx, backup))
 }
 
 func runExport(ctx context.Context, e *env) error {

@@ -3,8 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -165,6 +169,67 @@ func TestLoadExportFrontMatter(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRestoreReadsOnly checks that restore leaves the backup as it was,
+// byte for byte, and that a restore that fails leaves no new database file
+// behind.
+func TestRestoreReadsOnly(t *testing.T) {
+	example := filepath.Join(testenv.RepoRoot(t), "examples", "2026-03-14-checkout-outage.md")
+	for _, db := range storeDatabases {
+		t.Run(db.name, func(t *testing.T) {
+			dsn := db.dsn(t)
+			mustRun(t, "load", "--db", dsn, example)
+			dir := t.TempDir()
+			backup := filepath.Join(dir, "backup.db")
+			mustRun(t, "backup", "--db", dsn, backup)
+			before := fileSHA256(t, backup)
+			// A backup on read-only media restores too.
+			os.Chmod(backup, 0o444)
+			os.Chmod(dir, 0o555)
+			t.Cleanup(func() { os.Chmod(dir, 0o755) })
+
+			restored := db.dsn(t)
+			mustRun(t, "restore", "--db", restored, backup)
+			if after := fileSHA256(t, backup); after != before {
+				t.Errorf("restore changed the backup: SHA-256 %s, was %s", after, before)
+			}
+			if names := readDir(t, dir); len(names) != 1 {
+				t.Errorf("files beside the backup after restore: %v, want only backup.db", slices.Sorted(maps.Keys(names)))
+			}
+			out := filepath.Join(t.TempDir(), "export")
+			mustRun(t, "export", "--db", restored, out)
+			if len(readDir(t, out)) != 1 {
+				t.Errorf("the restored database does not hold the report")
+			}
+		})
+	}
+
+	dir := t.TempDir()
+	db := filepath.Join(dir, "new.db")
+	_, errOut, code := runCLI(t, "", "restore", "--db", db, filepath.Join(dir, "missing.db"))
+	if code != 2 || !strings.Contains(errOut, "no backup at") {
+		t.Errorf("restore of a missing backup: exit %d, %q", code, errOut)
+	}
+	notBackup := filepath.Join(dir, "notes.db")
+	os.WriteFile(notBackup, []byte("not a database"), 0o644)
+	if _, _, code := runCLI(t, "", "restore", "--db", db, notBackup); code != 2 {
+		t.Errorf("restore of a file that is no backup: exit %d", code)
+	}
+	if names := readDir(t, dir); len(names) != 1 {
+		t.Errorf("failed restores left %v, want only notes.db", slices.Sorted(maps.Keys(names)))
+	}
+}
+
+// fileSHA256 returns the SHA-256 of the file at path, in hex.
+func fileSHA256(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
 }
 
 func TestStoreCommands(t *testing.T) {
