@@ -111,7 +111,7 @@ func keyValue(text string) (label, value string, col int, ok bool) {
 		label = strings.TrimSuffix(strings.TrimSpace(label), ":")
 	} else {
 		j := strings.IndexByte(t, ':')
-		if j <= 0 || j > 40 || strings.Contains(t[:j], "](") {
+		if j <= 0 || j > 40 || strings.Contains(t[:j], "](") || strings.ContainsAny(t[:1], "([{<|>") {
 			return "", "", 0, false
 		}
 		label, rest, restAt = t[:j], t[j+1:], i+j+1

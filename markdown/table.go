@@ -426,7 +426,9 @@ func (p *parser) actionItems(lines []line) {
 		if action == "" && owner == "" && due == "" && cellAt(cells, pc).text == "" && cellAt(cells, sc).text == "" && other == "" {
 			continue
 		}
-		ph := isTemplatePlaceholder(action) && (owner == "" || owner == phOwner) && (due == "" || due == phDue) && other == ""
+		prio, status := cellAt(cells, pc).text, cellAt(cells, sc).text
+		ph := isTemplatePlaceholder(action) && (owner == "" || owner == phOwner) && (due == "" || due == phDue) && other == "" &&
+			(prio == "" || slices.Contains(templateActionPriorities[:], prio)) && (status == "" || status == "Pending")
 		if !ph {
 			allPh = false
 		}

@@ -1,6 +1,10 @@
 package markdown
 
-import "github.com/debrief-oss/debrief"
+import (
+	"strings"
+
+	"github.com/debrief-oss/debrief"
+)
 
 // The template's headings, labels and placeholders. Rendering an empty
 // report writes exactly the template; parsing recognises these placeholders
@@ -68,6 +72,9 @@ func isTemplatePlaceholder(s string) bool {
 		phLogFile, phTickets, phReviewer, phTime, phOwner, phDue,
 		"[Action 1]", "[Action 2]", "[Action 3]", "[filename]", "docs/incident-logs/[filename]":
 		return true
+	}
+	if n, ok := strings.CutPrefix(s, "[Action "); ok && len(n) > 1 && strings.HasSuffix(n, "]") && strings.Trim(n[:len(n)-1], "0123456789") == "" {
+		return true // "[Action 4]": rows past the template's three
 	}
 	for _, row := range templateTimeline {
 		if s == row[1] && s != "-" {
