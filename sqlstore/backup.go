@@ -74,6 +74,11 @@ func (s *Store) Restore(ctx context.Context, path string) error {
 	}
 	src := &Store{d: sqliteDialect, c: c, now: s.now}
 	defer src.Close()
+	if v, err := src.newerVersion(ctx); err != nil {
+		return fmt.Errorf("backup %s: %w", path, err)
+	} else if v != 0 {
+		return debrief.Errorf(debrief.EINVALID, "restore: the backup at %s was made by a newer Debrief (migration %04d); upgrade Debrief", path, v)
+	}
 	return s.copyFrom(ctx, src)
 }
 

@@ -62,6 +62,9 @@ type dialect struct {
 	// integrityCheck returns one row, "ok" when the database is sound.
 	integrityCheck string
 
+	// tableExists counts the tables named by its argument: 1 or 0.
+	tableExists string
+
 	// isUnique reports whether err is a unique-constraint violation.
 	isUnique func(err error) bool
 }
@@ -70,6 +73,7 @@ var sqliteDialect = &dialect{
 	name:           "sqlite",
 	lower:          "debrief_lower",
 	integrityCheck: `PRAGMA integrity_check`,
+	tableExists:    `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?`,
 	// Keeps the query planner's statistics fresh, as SQLite advises.
 	onClose:      `PRAGMA optimize`,
 	searchInsert: `INSERT INTO report_search (rowid, title, body) VALUES (?, ?, ?)`,
@@ -106,6 +110,7 @@ var postgresDialect = &dialect{
 	migrationLock: `SELECT pg_advisory_xact_lock(7216483011)`,
 	// PostgreSQL keeps its own files sound; this checks that it answers.
 	integrityCheck: `SELECT 'ok'`,
+	tableExists:    `SELECT count(*) FROM pg_class WHERE oid = to_regclass(?)`,
 	searchInsert:   `INSERT INTO report_search (report_id, title, body) VALUES (?, ?, ?)`,
 	searchDelete:   `DELETE FROM report_search WHERE report_id = ?`,
 	searchQuery: `SELECT s.report_id, ts_rank_cd(s.document, q.query)::float8,

@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/debrief-oss/debrief"
 )
 
 // migrations holds the numbered SQL files of each dialect, applied in order
@@ -58,14 +60,95 @@ func (d *dialect) migrations() ([]migration, error) {
 	return ms, nil
 }
 
+// appliedVersions returns the versions recorded in schema_migrations, none
+// when the database has no schema yet.
+func (s *Store) appliedVersions(ctx context.Context) (map[int]bool, error) {
+	applied := map[int]bool{}
+	err := s.read(ctx, func(t *tx) error {
+		var n int
+		if err := t.queryRow(ctx, s.d.tableExists, "schema_migrations").Scan(&n); err != nil || n == 0 {
+			return err
+		}
+		return t.each(ctx, `SELECT version FROM schema_migrations`, nil, func(rows *sql.Rows) error {
+			var v int
+			err := rows.Scan(&v)
+			applied[v] = true
+			return err
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read schema_migrations: %w", err)
+	}
+	return applied, nil
+}
+
+// newerVersion returns the newest migration the database records when this
+// build does not know it (a newer Debrief migrated the database), and 0
+// otherwise.
+func (s *Store) newerVersion(ctx context.Context) (int, error) {
+	ms, err := s.d.migrations()
+	if err != nil {
+		return 0, err
+	}
+	applied, err := s.appliedVersions(ctx)
+	if err != nil {
+		return 0, err
+	}
+	newest := 0
+	for v := range applied {
+		newest = max(newest, v)
+	}
+	if newest > ms[len(ms)-1].version {
+		return newest, nil
+	}
+	return 0, nil
+}
+
+// checkNotNewer returns EINVALID when a newer Debrief migrated the database:
+// this build would misread a schema it does not know.
+func (s *Store) checkNotNewer(ctx context.Context) error {
+	v, err := s.newerVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if v != 0 {
+		return debrief.Errorf(debrief.EINVALID, "db: this database was migrated by a newer Debrief (migration %04d); upgrade Debrief", v)
+	}
+	return nil
+}
+
+// Pending returns the names of the migrations the database lacks, in the
+// order Migrate would apply them; none when the schema is up to date.
+func (s *Store) Pending(ctx context.Context) ([]string, error) {
+	ms, err := s.d.migrations()
+	if err != nil {
+		return nil, err
+	}
+	applied, err := s.appliedVersions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var pending []string
+	for _, m := range ms {
+		if !applied[m.version] {
+			pending = append(pending, m.name)
+		}
+	}
+	return pending, nil
+}
+
 // Migrate applies the migrations the database lacks, each in its own
 // transaction with its record in schema_migrations. Running it again does
 // nothing. On PostgreSQL each migration first takes an advisory lock, so
 // replicas that start together migrate one after the other. It returns the
-// names of the migrations applied.
+// names of the migrations applied, and EINVALID without applying any when
+// a newer Debrief migrated the database.
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	ms, err := s.d.migrations()
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkNotNewer(ctx); err != nil {
 		return nil, err
 	}
 	var applied []string

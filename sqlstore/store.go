@@ -54,7 +54,8 @@ type Options struct {
 }
 
 // Open connects to the database named by dsn. It does not change the
-// schema: call Migrate for that.
+// schema: call Migrate for that. It returns EINVALID when a newer Debrief
+// migrated the database.
 func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	d, source, err := parseDSN(dsn)
 	if err != nil {
@@ -70,7 +71,12 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", d.name, err)
 	}
-	return &Store{d: d, c: c, now: opts.Now}, nil
+	s := &Store{d: d, c: c, now: opts.Now}
+	if err := s.checkNotNewer(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 // Close closes the connections.

@@ -1069,3 +1069,95 @@ func TestMigrationEdited(t *testing.T) {
 		t.Errorf("migrate after an edit: %v", err)
 	}
 }
+
+// mustExec runs a statement on the database of a store's DSN directly,
+// behind the store's back.
+func mustExec(tb testing.TB, dsn, query string) {
+	tb.Helper()
+	driver, source := "pgx", dsn
+	if path, ok := strings.CutPrefix(dsn, "sqlite:"); ok {
+		driver, source = "sqlite", path
+	}
+	db, err := sql.Open(driver, source)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(query); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// TestNewerSchema checks that a database a newer Debrief migrated is
+// refused, naming the migration, by Open, Migrate and Restore, rather than
+// read or written with a schema this build does not know.
+func TestNewerSchema(t *testing.T) {
+	const newer = `INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (99, '0099_future.sql', '', 0)`
+	for _, db := range databases {
+		t.Run(db.name, func(t *testing.T) {
+			ctx := context.Background()
+			dsn := db.dsn(t)
+			s := openStore(t, dsn, nil)
+			mustCreate(t, s, "kept", fullReport(1))
+			file := filepath.Join(t.TempDir(), "backup.db")
+			if err := s.Backup(ctx, file); err != nil {
+				t.Fatal(err)
+			}
+			mustExec(t, dsn, newer)
+			const want = "db: this database was migrated by a newer Debrief (migration 0099); upgrade Debrief"
+			applied, err := s.Migrate(ctx)
+			wantCode(t, err, debrief.EINVALID)
+			if msg := debrief.ErrorMessage(err); msg != want || len(applied) != 0 {
+				t.Errorf("migrate: %q, applied %v; want %q", msg, applied, want)
+			}
+			o, err := sqlstore.Open(ctx, dsn, sqlstore.Options{})
+			if err == nil {
+				o.Close()
+			}
+			wantCode(t, err, debrief.EINVALID)
+			if msg := debrief.ErrorMessage(err); msg != want {
+				t.Errorf("open: %q, want %q", msg, want)
+			}
+
+			mustExec(t, "sqlite:"+file, newer)
+			r := openStore(t, db.dsn(t), nil)
+			err = r.Restore(ctx, file)
+			wantCode(t, err, debrief.EINVALID)
+			if msg := debrief.ErrorMessage(err); !strings.Contains(msg, "was made by a newer Debrief (migration 0099)") {
+				t.Errorf("restore of a newer backup: %q", msg)
+			}
+			if page, err := r.ListReports(ctx, debrief.ReportFilter{}); err != nil || page.Total != 0 {
+				t.Errorf("a refused restore stored %d reports, %v", page.Total, err)
+			}
+		})
+	}
+}
+
+// TestPending checks that Pending names the migrations a database lacks.
+func TestPending(t *testing.T) {
+	for _, db := range databases {
+		t.Run(db.name, func(t *testing.T) {
+			ctx := context.Background()
+			dsn := db.dsn(t)
+			s, err := sqlstore.Open(ctx, dsn, sqlstore.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			all, err := s.Pending(ctx)
+			if err != nil || len(all) < 3 || all[0] != "0001_schema.sql" {
+				t.Fatalf("pending on an empty database: %v, %v", all, err)
+			}
+			applied, err := s.Migrate(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(all, applied); diff != "" {
+				t.Errorf("migrate applied other than pending (-pending +applied):\n%s", diff)
+			}
+			if pending, err := s.Pending(ctx); err != nil || len(pending) != 0 {
+				t.Errorf("pending after migrate: %v, %v", pending, err)
+			}
+		})
+	}
+}

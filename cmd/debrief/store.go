@@ -43,6 +43,19 @@ func openDB(ctx context.Context, dsn string, migrate bool) (*sqlstore.Store, err
 	return s, nil
 }
 
+// schemaCurrent returns an error when the database lacks migrations: an
+// older schema lacks columns that reading reports needs.
+func schemaCurrent(ctx context.Context, s *sqlstore.Store) error {
+	pending, err := s.Pending(ctx)
+	if err != nil {
+		return storeError(err)
+	}
+	if len(pending) > 0 {
+		return fmt.Errorf("the database's schema is older than this Debrief (%s not applied): run debrief migrate first", strings.Join(pending, ", "))
+	}
+	return nil
+}
+
 // storeError shows an application error by its message.
 func storeError(err error) error {
 	if code := debrief.ErrorCode(err); code != debrief.EINTERNAL && code != "" {
@@ -161,6 +174,9 @@ DIR/SLUG.md, creating DIR when needed.`, e)
 		return err
 	}
 	defer s.Close()
+	if err := schemaCurrent(ctx, s); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"maps"
 	"os"
@@ -230,6 +231,59 @@ func fileSHA256(t *testing.T, path string) string {
 	}
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])
+}
+
+// TestSchemaVersions checks that the commands refuse a database a newer
+// Debrief migrated, and that export asks for migrate on an older schema.
+func TestSchemaVersions(t *testing.T) {
+	for _, db := range storeDatabases {
+		t.Run(db.name, func(t *testing.T) {
+			dsn := db.dsn(t)
+			mustRun(t, "load", "--db", dsn, filepath.Join(testenv.RepoRoot(t), "examples"))
+			exec := func(query string) {
+				t.Helper()
+				driver := "sqlite"
+				if strings.HasPrefix(dsn, "postgres") {
+					driver = "pgx"
+				}
+				conn, err := sql.Open(driver, dsn)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer conn.Close()
+				if _, err := conn.Exec(query); err != nil {
+					t.Fatal(err)
+				}
+			}
+
+			// The schema of a Debrief before front_matter_rest.
+			exec(`DELETE FROM schema_migrations WHERE version >= 3`)
+			exec(`ALTER TABLE reports DROP COLUMN front_matter_rest`)
+			_, errOut, code := runCLI(t, "", "export", "--db", dsn, t.TempDir())
+			if code != 2 || !strings.Contains(errOut, "schema is older than this Debrief (0003_front_matter_rest.sql") || !strings.Contains(errOut, "run debrief migrate first") {
+				t.Errorf("export of an older schema: exit %d, %q", code, errOut)
+			}
+			// It can be backed up before the upgrade, and the backup restored.
+			backup := filepath.Join(t.TempDir(), "old.db")
+			mustRun(t, "backup", "--db", dsn, backup)
+			restored := filepath.Join(t.TempDir(), "restored.db")
+			mustRun(t, "restore", "--db", restored, backup)
+			out := t.TempDir()
+			mustRun(t, "export", "--db", restored, out)
+			if len(readDir(t, out)) != 1 {
+				t.Errorf("a backup of the older schema restored %d reports, want 1", len(readDir(t, out)))
+			}
+
+			exec(`INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (99, '0099_future.sql', '', 0)`)
+			const want = "this database was migrated by a newer Debrief (migration 0099); upgrade Debrief"
+			for _, args := range [][]string{{"migrate"}, {"export", t.TempDir()}, {"load", filepath.Join(testenv.RepoRoot(t), "examples")}} {
+				out, errOut, code := runCLI(t, "", append(args, "--db", dsn)...)
+				if code != 2 || !strings.Contains(errOut, want) || out != "" {
+					t.Errorf("%s of a newer database: exit %d, %q, %q; want %q", args[0], code, out, errOut, want)
+				}
+			}
+		})
+	}
 }
 
 func TestStoreCommands(t *testing.T) {
