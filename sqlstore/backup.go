@@ -68,6 +68,11 @@ func (s *Store) Restore(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); err != nil {
 		return debrief.Errorf(debrief.ENOTFOUND, "restore: no backup at %s", path)
 	}
+	// An immutable file is read without its write-ahead log: changes still
+	// in one would be left out.
+	if fi, err := os.Stat(path + "-wal"); err == nil && fi.Size() > 0 {
+		return debrief.Errorf(debrief.EINVALID, "restore: %s-wal holds changes not yet written into the backup; close what has the backup open and try again", path)
+	}
 	c, err := openSnapshot(ctx, path)
 	if err != nil {
 		return fmt.Errorf("open backup %s: %w", path, err)

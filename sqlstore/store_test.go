@@ -1161,3 +1161,38 @@ func TestPending(t *testing.T) {
 		})
 	}
 }
+
+// TestRestoreWAL checks that restore refuses a backup whose write-ahead log
+// still holds changes, which reading the file alone would leave out.
+func TestRestoreWAL(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t, "sqlite:"+filepath.Join(t.TempDir(), "debrief.db"), nil)
+	mustCreate(t, s, "r0", fullReport(0))
+	file := filepath.Join(t.TempDir(), "backup.db")
+	if err := s.Backup(ctx, file); err != nil {
+		t.Fatal(err)
+	}
+	// Another program has the backup open and has written to it.
+	other, err := sql.Open("sqlite", "file:"+file+"?_journal_mode=WAL")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	other.SetMaxOpenConns(1)
+	if _, err := other.Exec(`UPDATE reports SET title = 'changed'`); err != nil {
+		t.Fatal(err)
+	}
+	r := openStore(t, "sqlite:"+filepath.Join(t.TempDir(), "restored.db"), nil)
+	err = r.Restore(ctx, file)
+	wantCode(t, err, debrief.EINVALID)
+	if msg := debrief.ErrorMessage(err); !strings.Contains(msg, "-wal holds changes") {
+		t.Errorf("restore with a write-ahead log: %q", msg)
+	}
+	other.Close()
+	if err := r.Restore(ctx, file); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := r.ReportBySlug(ctx, "r0"); err != nil || got.Report.Title != "changed" {
+		t.Errorf("restored report %v, %v; want the change made in the log", got, err)
+	}
+}
