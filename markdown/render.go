@@ -19,7 +19,7 @@ func Render(r *debrief.Report) []byte {
 	w.frontMatter(r)
 	title := "# " + templateTitle
 	if r.Title != "" {
-		title += ": " + oneLine(r.Title)
+		title += ": " + headingText(r.Title)
 	}
 	w.block(title)
 	w.extrasAt(debrief.KeyTitle, true, true)
@@ -190,12 +190,34 @@ func (w *writer) extrasAt(key string, headingless, headed bool) {
 	}
 }
 
+// headingText writes text on a heading line. Trailing #s after a space
+// would be read as the heading's closing sequence and dropped, so the first
+// of them is escaped.
+func headingText(text string) string {
+	text = oneLine(text)
+	if trimmed := strings.TrimRight(text, "#"); trimmed != text && (trimmed == "" || strings.HasSuffix(trimmed, " ")) {
+		return trimmed + `\` + text[len(trimmed):]
+	}
+	return text
+}
+
 // dedent removes the indentation all lines of a note share, and any left
 // on its first line: written after a list, an indented paragraph would be
 // read back as part of its last item.
 func dedent(s string) string {
-	s = dedentCommon(s)
-	return strings.TrimLeft(s, " \t")
+	d := strings.TrimLeft(dedentCommon(s), " \t")
+	// Only plain text: without its indentation, an indented "# x" or
+	// "- x" would become a heading or a list.
+	for _, l := range strings.Split(d, "\n") {
+		t := strings.TrimLeft(l, " \t")
+		if t != l && len(l)-len(t) >= 4 {
+			continue
+		}
+		if t != "" && (strings.ContainsRune("#>|-*+`~<", rune(t[0])) || listMarker(t) > 0) {
+			return s
+		}
+	}
+	return d
 }
 
 func dedentCommon(s string) string {
@@ -244,7 +266,7 @@ func extraHeading(x debrief.ExtraSection) string {
 	if level > 6 {
 		level = 6
 	}
-	h := strings.Repeat("#", level) + " " + oneLine(x.Heading)
+	h := strings.Repeat("#", level) + " " + headingText(x.Heading)
 	if x.Body == "" {
 		return h
 	}
