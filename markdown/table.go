@@ -443,6 +443,9 @@ func (p *parser) actionItems(lines []line) {
 			// The template's text goes; what other columns hold stays.
 			a.Action = otherColumns("", t.header, cells, used)
 		}
+		if isTemplatePlaceholder(a.Action) {
+			a.Action = "" // only template text, from another column
+		}
 		if owner == phOwner {
 			a.Owner = ""
 		}
