@@ -61,7 +61,9 @@ file. Exits with 1 when any error is found.`, e)
 	if err := lint.Write(e.stdout, *format, findings, lint.WriteOptions{Rules: rules, Version: version}); err != nil {
 		return err
 	}
-	if *format == "text" {
+	if *format == "text" && readErr == nil {
+		// With a file or configuration that could not be read, a count
+		// of findings would suggest the files were checked.
 		printSummary(e, findings, len(results))
 	}
 	if readErr != nil {
