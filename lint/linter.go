@@ -39,24 +39,36 @@ type Result struct {
 // of reports commonly hold but is not a report. Named on the command line,
 // such a file is linted all the same.
 func skippedName(name string) bool {
-	switch strings.ToLower(name) {
+	lower := strings.ToLower(name)
+	switch lower {
 	case "readme.md", "changelog.md", "contributing.md", "license.md", "code_of_conduct.md", "security.md":
 		return true
+	}
+	// Templates: "template.md", "TEMPLATE.md", "template-sre.md",
+	// "postmortem_template.md", "_template.md".
+	base := strings.TrimSuffix(lower, ".md")
+	for _, w := range strings.FieldsFunc(base, func(r rune) bool { return r == '-' || r == '_' || r == '.' || r == ' ' }) {
+		if w == "template" || w == "templates" {
+			return true
+		}
 	}
 	return false
 }
 
-// isReport reports whether a file found in a folder is a post-mortem. A
-// file that cannot be read is kept, so that the error is reported.
+// isReport reports whether a file found in a folder is a post-mortem (and
+// not the blank template). A file that cannot be read is kept, so that the
+// error is reported.
 func isReport(path string) bool {
 	src, err := os.ReadFile(path)
-	return err != nil || markdown.LooksLikeReport(src)
+	return err != nil || markdown.LooksLikeReport(src) && !markdown.IsBlankTemplate(src)
 }
 
 // Files returns the Markdown files of paths: files as given, folders
 // searched recursively for reports (skipping hidden folders, node_modules
-// and vendor, READMEs and the like, and Markdown files that are not
-// post-mortems, such as documentation), in lexical order.
+// and vendor, READMEs and the like, templates — a file named like
+// "template.md" or "template-sre.md", or the blank template under any name
+// — and Markdown files that are not post-mortems, such as documentation),
+// in lexical order.
 func Files(paths []string) ([]string, error) {
 	var out []string
 	for _, root := range paths {

@@ -467,6 +467,17 @@ func isTemplateTitle(text string) bool {
 	return false
 }
 
+// IsBlankTemplate reports whether src is the template itself, not yet
+// started: its H1 is the template's title with no report title after it,
+// and the summary still holds the template's placeholder. Tools that walk
+// folders pass over such a file, as they pass over one named like a
+// template.
+func IsBlankTemplate(src []byte) bool {
+	return bytes.Contains(src, []byte(phWhatHappened)) &&
+		(bytes.HasPrefix(src, []byte("# "+templateTitle+"\n")) || bytes.HasPrefix(src, []byte("# "+templateTitle+"\r\n")) ||
+			bytes.Contains(src, []byte("\n# "+templateTitle+"\n")) || bytes.Contains(src, []byte("\n# "+templateTitle+"\r\n")))
+}
+
 // LooksLikeReport reports whether src is a post-mortem: its H1 is the
 // template's title, or it has headings of at least three template sections
 // (in any layout Parse understands). Tools that walk folders use it to pass

@@ -55,11 +55,13 @@ func TestLoadExportFixtures(t *testing.T) {
 		t.Run(db.name, func(t *testing.T) {
 			dsn := db.dsn(t)
 			n := len(files)
-			if out := mustRun(t, "load", "--db", dsn, dir); !strings.HasPrefix(out, strconv.Itoa(n)+" created, 0 updated, 0 unchanged, 0 skipped") {
+			// The fixtures are named on the command line: a folder walk
+			// passes over the files named like templates.
+			if out := mustRun(t, append([]string{"load", "--db", dsn}, files...)...); !strings.HasPrefix(out, strconv.Itoa(n)+" created, 0 updated, 0 unchanged, 0 skipped") {
 				t.Errorf("first load: %q", out)
 			}
-			if out := mustRun(t, "load", dir, "--db", dsn); !strings.HasPrefix(out, "0 created, 0 updated, "+strconv.Itoa(n)+" unchanged") {
-				t.Errorf("second load: %q", out)
+			if out := mustRun(t, "load", dir, "--db", dsn); !strings.HasPrefix(out, "0 created, 0 updated, "+strconv.Itoa(n-templates(files))+" unchanged") {
+				t.Errorf("second load of the folder: %q", out)
 			}
 
 			ctx := context.Background()
@@ -106,7 +108,11 @@ func TestLoadExportFixtures(t *testing.T) {
 
 			// Canonical reports go through load and export unchanged.
 			again := filepath.Join(t.TempDir(), "again.db")
-			mustRun(t, "load", "--db", again, out)
+			names := []string{"load", "--db", again}
+			for name := range exported {
+				names = append(names, filepath.Join(out, name))
+			}
+			mustRun(t, names...)
 			out2 := filepath.Join(t.TempDir(), "export2")
 			mustRun(t, "export", "--db", "sqlite:"+again, out2)
 			if diff := cmp.Diff(exported, readDir(t, out2)); diff != "" {
@@ -330,6 +336,17 @@ func TestStoreCommands(t *testing.T) {
 	if _, _, code := runCLI(t, "", "load", "--db", db); code != 2 {
 		t.Errorf("load without paths: exit %d", code)
 	}
+}
+
+// templates counts the files named like templates.
+func templates(files []string) int {
+	n := 0
+	for _, f := range files {
+		if strings.Contains(filepath.Base(f), "template") {
+			n++
+		}
+	}
+	return n
 }
 
 // sameZone compares time zones by name and offset.
