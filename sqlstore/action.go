@@ -36,7 +36,7 @@ func (s *Store) ActionItems(ctx context.Context, f debrief.ActionItemFilter) ([]
 		args = append(append(args, openArgs...), f.OverdueAt.ISO())
 	}
 	if f.Owner != "" {
-		where, args = append(where, s.d.lower+"(a.owner) = "+s.d.lower+"(?)"), append(args, f.Owner)
+		where, args = append(where, "a.owner_fold = ?"), append(args, fold(f.Owner))
 	}
 	q := `SELECT r.id, r.slug, r.title, r.version, a.position, a.priority, a.action, a.owner, a.due, a.status
 		FROM action_items a JOIN reports r ON r.id = a.report_id WHERE ` + strings.Join(where, " AND ") + `

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/debrief-oss/debrief"
@@ -139,6 +140,8 @@ func (s *Store) copyFrom(ctx context.Context, src *Store) error {
 }
 
 // copyTable copies the rows of one table from r to w, column by column.
+// The folded copies of text are folded again rather than copied, so that a
+// backup made before the store kept them restores with them too.
 func copyTable(ctx context.Context, w, r *tx, table string) error {
 	rows, err := r.query(ctx, `SELECT * FROM `+table)
 	if err != nil {
@@ -149,9 +152,24 @@ func copyTable(ctx context.Context, w, r *tx, table string) error {
 	if err != nil {
 		return err
 	}
+	var (
+		names []string // the columns written
+		keep  []int    // the columns of r written as they are
+		from  []int    // the column of r that each folded column is made from
+	)
+	for i, c := range cols {
+		if !slices.ContainsFunc(foldedColumns, func(f foldedColumn) bool { return f.table == table && f.fold == c }) {
+			names, keep = append(names, c), append(keep, i)
+		}
+	}
+	for _, f := range foldedColumns {
+		if i := slices.Index(cols, f.column); f.table == table && i >= 0 {
+			names, from = append(names, f.fold), append(from, i)
+		}
+	}
 	var batch [][]any
 	flush := func() error {
-		err := w.insertRows(ctx, table, strings.Join(cols, ", "), batch)
+		err := w.insertRows(ctx, table, strings.Join(names, ", "), batch)
 		batch = batch[:0]
 		return err
 	}
@@ -169,7 +187,21 @@ func copyTable(ctx context.Context, w, r *tx, table string) error {
 				vals[i] = v != 0
 			}
 		}
-		batch = append(batch, vals)
+		out := make([]any, 0, len(names))
+		for _, i := range keep {
+			out = append(out, vals[i])
+		}
+		for _, i := range from {
+			s, ok := vals[i].(string)
+			if b, isBytes := vals[i].([]byte); isBytes {
+				s, ok = string(b), true
+			}
+			if !ok {
+				return fmt.Errorf("column %s is %T, not text", cols[i], vals[i])
+			}
+			out = append(out, fold(s))
+		}
+		batch = append(batch, out)
 		if len(batch) == 200 {
 			if err := flush(); err != nil {
 				return err

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
@@ -39,11 +38,6 @@ type dialect struct {
 	// expression.
 	searchMatch func(words []string) string
 
-	// lower names the SQL function that lower-cases text by Unicode's
-	// rules, for filters that ignore case. SQLite's own lower() folds ASCII
-	// letters only, so the SQLite connections get a function of Go's.
-	lower string
-
 	// nativeBool tells that BOOLEAN columns hold Go bools; SQLite keeps
 	// them as the integers 0 and 1.
 	nativeBool bool
@@ -71,7 +65,6 @@ type dialect struct {
 
 var sqliteDialect = &dialect{
 	name:           "sqlite",
-	lower:          "debrief_lower",
 	integrityCheck: `PRAGMA integrity_check`,
 	tableExists:    `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?`,
 	// Keeps the query planner's statistics fresh, as SQLite advises.
@@ -102,7 +95,6 @@ var sqliteDialect = &dialect{
 
 var postgresDialect = &dialect{
 	name:          "postgres",
-	lower:         "lower",
 	dollarArgs:    true,
 	nativeBool:    true,
 	readTx:        &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead},
@@ -192,13 +184,12 @@ func (d *dialect) open(ctx context.Context, source string, readers int) (*conns,
 	// The writer begins transactions with BEGIN IMMEDIATE: it takes the
 	// write lock up front, so a transaction never fails half-way because
 	// another process wrote first.
-	drv, err := newSQLiteDriver()
+	params := "_busy_timeout=10000&_journal_mode=WAL&_foreign_keys=1&_synchronous=NORMAL"
+	file := "file:" + (&url.URL{Path: source}).EscapedPath()
+	w, err := sql.Open("sqlite", file+"?"+params+"&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}
-	params := "_busy_timeout=10000&_journal_mode=WAL&_foreign_keys=1&_synchronous=NORMAL"
-	file := "file:" + (&url.URL{Path: source}).EscapedPath()
-	w := sql.OpenDB(sqliteConnector{drv: drv, dsn: file + "?" + params + "&_txlock=immediate"})
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
@@ -206,7 +197,11 @@ func (d *dialect) open(ctx context.Context, source string, readers int) (*conns,
 		w.Close()
 		return nil, err
 	}
-	r := sql.OpenDB(sqliteConnector{drv: drv, dsn: file + "?" + params + "&_query_only=1"})
+	r, err := sql.Open("sqlite", file+"?"+params+"&_query_only=1")
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
 	r.SetMaxOpenConns(readers)
 	r.SetMaxIdleConns(readers)
 	return &conns{writer: w, reader: r}, nil
@@ -217,12 +212,11 @@ func (d *dialect) open(ctx context.Context, source string, readers int) (*conns,
 // no lock and makes no WAL or shared-memory file beside it. The file's bytes
 // stay as they were, and a file in a read-only folder opens too.
 func openSnapshot(ctx context.Context, path string) (*conns, error) {
-	drv, err := newSQLiteDriver()
+	file := "file:" + (&url.URL{Path: path}).EscapedPath() + "?mode=ro&immutable=1"
+	db, err := sql.Open("sqlite", file)
 	if err != nil {
 		return nil, err
 	}
-	file := "file:" + (&url.URL{Path: path}).EscapedPath() + "?mode=ro&immutable=1"
-	db := sql.OpenDB(sqliteConnector{drv: drv, dsn: file})
 	db.SetMaxOpenConns(1)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
@@ -230,41 +224,3 @@ func openSnapshot(ctx context.Context, path string) (*conns, error) {
 	}
 	return &conns{writer: db, reader: db, readOnly: true}, nil
 }
-
-// newSQLiteDriver returns a SQLite driver of the store's own, carrying the
-// SQL functions the store's queries use, so that they reach the store's
-// connections and no others in the process.
-func newSQLiteDriver() (*sqlite.Driver, error) {
-	drv := &sqlite.Driver{}
-	err := drv.RegisterDeterministicScalarFunction(sqliteDialect.lower, 1, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-		switch v := args[0].(type) {
-		case string:
-			return strings.ToLower(v), nil
-		case []byte:
-			return strings.ToLower(string(v)), nil
-		}
-		return args[0], nil // NULL and numbers have no case
-	})
-	if err != nil {
-		return nil, fmt.Errorf("register %s: %w", sqliteDialect.lower, err)
-	}
-	return drv, nil
-}
-
-// sqliteConnector opens connections to one SQLite data source with the
-// store's own driver.
-type sqliteConnector struct {
-	drv *sqlite.Driver
-	dsn string
-}
-
-// Connect implements driver.Connector.
-func (c sqliteConnector) Connect(ctx context.Context) (driver.Conn, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return c.drv.Open(c.dsn)
-}
-
-// Driver implements driver.Connector.
-func (c sqliteConnector) Driver() driver.Driver { return c.drv }

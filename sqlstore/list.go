@@ -60,8 +60,8 @@ func parseCursor(s string) (cursor, error) {
 }
 
 // reportWhere turns a filter into SQL conditions on reports r. Text
-// compares without regard to case, by Unicode's rules on both databases.
-func (d *dialect) reportWhere(f debrief.ReportFilter) (where []string, args []any, err error) {
+// compares without regard to case, by its folded copy (see fold).
+func reportWhere(f debrief.ReportFilter) (where []string, args []any, err error) {
 	switch {
 	case f.State == "":
 		where, args = append(where, "r.state <> ?"), append(args, string(debrief.StateArchived))
@@ -77,8 +77,8 @@ func (d *dialect) reportWhere(f debrief.ReportFilter) (where []string, args []an
 		where, args = append(where, "r.severity_level = ?"), append(args, int(f.Severity))
 	}
 	if f.Service != "" {
-		where = append(where, "r.id IN (SELECT i.report_id FROM report_items i WHERE i.kind IN ('service', 'service_down') AND "+d.lower+"(i.text) = "+d.lower+"(?))")
-		args = append(args, f.Service)
+		where = append(where, "r.id IN (SELECT i.report_id FROM report_items i WHERE i.kind IN ('service', 'service_down') AND i.text_fold = ?)")
+		args = append(args, fold(f.Service))
 	}
 	for _, d := range []struct {
 		name string
@@ -95,11 +95,11 @@ func (d *dialect) reportWhere(f debrief.ReportFilter) (where []string, args []an
 		args = append(args, d.date.ISO())
 	}
 	if f.Author != "" {
-		where, args = append(where, d.lower+"(r.author) = "+d.lower+"(?)"), append(args, f.Author)
+		where, args = append(where, "r.author_fold = ?"), append(args, fold(f.Author))
 	}
 	if f.Owner != "" {
-		where = append(where, "r.id IN (SELECT a.report_id FROM action_items a WHERE "+d.lower+"(a.owner) = "+d.lower+"(?))")
-		args = append(args, f.Owner)
+		where = append(where, "r.id IN (SELECT a.report_id FROM action_items a WHERE a.owner_fold = ?)")
+		args = append(args, fold(f.Owner))
 	}
 	return where, args, nil
 }
@@ -111,7 +111,7 @@ func (s *Store) ListReports(ctx context.Context, f debrief.ReportFilter) (*debri
 	if err != nil {
 		return nil, err
 	}
-	where, args, err := s.d.reportWhere(f)
+	where, args, err := reportWhere(f)
 	if err != nil {
 		return nil, err
 	}

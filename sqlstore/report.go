@@ -22,6 +22,14 @@ const reportColumns = `title, front_id, incident_date, incident_day, report_date
 // reportColumnCount is the number of reportColumns.
 const reportColumnCount = 29
 
+// writeColumns are the columns an insert or update of a report writes:
+// reportColumns and the folded copies of its text, in the order of
+// writeValues.
+const writeColumns = reportColumns + `, author_fold`
+
+// writeColumnCount is the number of writeColumns.
+const writeColumnCount = reportColumnCount + 1
+
 // metaColumns are the columns of reports that the store keeps about a
 // report, in the order scanMeta reads them.
 const metaColumns = `id, slug, version, state, created_at, updated_at, created_by, updated_by`
@@ -41,6 +49,11 @@ func reportValues(r *debrief.Report) []any {
 		r.Lessons.Surprises, m.TimeToDetection.Text, m.TimeToResolution.Text, m.TotalDowntime.Text, m.AffectedUsers, m.ErrorRate,
 		so.ReviewedBy, so.Date.Text, so.NextReviewDate.Text, r.FrontMatterRest,
 	}
+}
+
+// writeValues returns the values of writeColumns for r.
+func writeValues(r *debrief.Report) []any {
+	return append(reportValues(r), fold(r.Overview.Author))
 }
 
 // scanReport reads reportColumns (after any columns in dest) into a new
@@ -147,10 +160,10 @@ func (t *tx) writeChildren(ctx context.Context, id int64, r *debrief.Report) err
 	var rows [][]any
 	for _, l := range itemLists {
 		for i, s := range *l.list(r) {
-			rows = append(rows, []any{id, l.kind, i, s})
+			rows = append(rows, []any{id, l.kind, i, s, fold(s)})
 		}
 	}
-	if err := t.insertRows(ctx, "report_items", "report_id, kind, position, text", rows); err != nil {
+	if err := t.insertRows(ctx, "report_items", "report_id, kind, position, text, text_fold", rows); err != nil {
 		return err
 	}
 	rows = rows[:0]
@@ -162,9 +175,9 @@ func (t *tx) writeChildren(ctx context.Context, id int64, r *debrief.Report) err
 	}
 	rows = rows[:0]
 	for i, a := range r.ActionItems {
-		rows = append(rows, []any{id, i, a.Priority.Text, int(a.Priority.Level), a.Action, a.Owner, a.Due.Text, a.Due.ISO(), a.Status.Text, int(a.Status.Value)})
+		rows = append(rows, []any{id, i, a.Priority.Text, int(a.Priority.Level), a.Action, a.Owner, fold(a.Owner), a.Due.Text, a.Due.ISO(), a.Status.Text, int(a.Status.Value)})
 	}
-	if err := t.insertRows(ctx, "action_items", "report_id, position, priority, priority_level, action, owner, due, due_day, status, status_value", rows); err != nil {
+	if err := t.insertRows(ctx, "action_items", "report_id, position, priority, priority_level, action, owner, owner_fold, due, due_day, status, status_value", rows); err != nil {
 		return err
 	}
 	rows = rows[:0]
@@ -354,9 +367,9 @@ func (s *Store) CreateReport(ctx context.Context, slug string, r *debrief.Report
 	var id int64
 	err := s.write(ctx, func(t *tx) error {
 		now, actor := s.nowMicros(), debrief.ActorFromContext(ctx)
-		args := append([]any{slug, 1, string(debrief.StateDraft), now, now, actor, actor}, reportValues(r)...)
-		q := `INSERT INTO reports (slug, version, state, created_at, updated_at, created_by, updated_by, ` + reportColumns +
-			`) VALUES (` + strings.TrimSuffix(strings.Repeat("?,", 7+reportColumnCount), ",") + `) RETURNING id`
+		args := append([]any{slug, 1, string(debrief.StateDraft), now, now, actor, actor}, writeValues(r)...)
+		q := `INSERT INTO reports (slug, version, state, created_at, updated_at, created_by, updated_by, ` + writeColumns +
+			`) VALUES (` + strings.TrimSuffix(strings.Repeat("?,", 7+writeColumnCount), ",") + `) RETURNING id`
 		if err := t.queryRow(ctx, q, args...).Scan(&id); err != nil {
 			if s.d.isUnique(err) {
 				return debrief.Errorf(debrief.ECONFLICT, "slug: a report named %q exists", slug)
@@ -468,10 +481,10 @@ func (s *Store) UpdateReport(ctx context.Context, id int64, version int, r *debr
 		}
 		now := s.nowMicros()
 		set := ""
-		for _, c := range strings.Split(reportColumns, ",") {
+		for _, c := range strings.Split(writeColumns, ",") {
 			set += ", " + strings.TrimSpace(c) + " = ?"
 		}
-		if err := t.bumpVersion(ctx, id, version, now, set, reportValues(r)...); err != nil {
+		if err := t.bumpVersion(ctx, id, version, now, set, writeValues(r)...); err != nil {
 			return err
 		}
 		if err := t.deleteChildren(ctx, id); err != nil {

@@ -443,7 +443,7 @@ func testUnicodeFilters(t *testing.T, dsn string) {
 	ctx := context.Background()
 	r := fullReport(1)
 	r.Overview.Author = "Émile Zola"
-	r.Services = []string{"Zürich-Gateway"}
+	r.Services = []string{"Zürich-Gateway", "Straße-API"}
 	r.Summary.Impact.ServicesDown = []string{"ΑΠΙ-Πύλη"}
 	r.ActionItems[0].Owner = "@Łukasz"
 	mustCreate(t, s, "unicode", r)
@@ -456,6 +456,7 @@ func testUnicodeFilters(t *testing.T, dsn string) {
 		{"author upper", debrief.ReportFilter{Author: "ÉMILE ZOLA"}},
 		{"service", debrief.ReportFilter{Service: "zürich-gateway"}},
 		{"service upper", debrief.ReportFilter{Service: "ZÜRICH-GATEWAY"}},
+		{"service folded", debrief.ReportFilter{Service: "STRASSE-API"}},
 		{"service down", debrief.ReportFilter{Service: "απι-πύλη"}},
 		{"owner", debrief.ReportFilter{Owner: "@łukasz"}},
 	} {
@@ -1194,5 +1195,114 @@ func TestRestoreWAL(t *testing.T) {
 	}
 	if got, err := r.ReportBySlug(ctx, "r0"); err != nil || got.Report.Title != "changed" {
 		t.Errorf("restored report %v, %v; want the change made in the log", got, err)
+	}
+}
+
+// TestSQLiteWithoutDebrief checks that a SQLite database Debrief wrote needs
+// nothing of Debrief's: a plain connection of the driver, with no function
+// of Debrief's registered (as the sqlite3 shell has none), finds it sound
+// and writes to the tables the filters read, and Debrief then finds what it
+// wrote.
+func TestSQLiteWithoutDebrief(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "debrief.db")
+	s := openStore(t, "sqlite:"+path, newClock().Now)
+	for i := range 3 {
+		mustCreate(t, s, fmt.Sprintf("r%d", i), fullReport(i))
+	}
+	sr, err := s.ReportBySlug(ctx, "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := fullReport(1)
+	r.Overview.Author = "Émile Zola"
+	r.ActionItems[0].Owner = "@Łukasz"
+	if _, err := s.UpdateReport(ctx, sr.ID, sr.Version, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// The "sqlite" driver is the one modernc.org/sqlite registers, as is.
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	check := func(when string) {
+		t.Helper()
+		var res string
+		if err := db.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&res); err != nil || res != "ok" {
+			t.Fatalf("integrity check %s: %q, %v", when, res, err)
+		}
+	}
+	check("of the file Debrief wrote")
+	for _, q := range []string{
+		`UPDATE reports SET author = 'Ida Noddack', author_fold = 'ida noddack' WHERE slug = 'r0'`,
+		`UPDATE report_items SET text = 'Ledger', text_fold = 'ledger' WHERE kind = 'service'`,
+		`UPDATE action_items SET owner = '@Ida', owner_fold = '@ida' WHERE report_id = (SELECT id FROM reports WHERE slug = 'r2')`,
+		`DELETE FROM action_items WHERE report_id = (SELECT id FROM reports WHERE slug = 'r1') AND position > 0`,
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	check("after writes of its own")
+	db.Close()
+
+	s = openStore(t, "sqlite:"+path, nil)
+	for _, c := range []struct {
+		f    debrief.ReportFilter
+		want int
+	}{
+		{debrief.ReportFilter{Author: "IDA NODDACK"}, 1},
+		{debrief.ReportFilter{Author: "émile zola"}, 1},
+		{debrief.ReportFilter{Service: "LEDGER"}, 3},
+		{debrief.ReportFilter{Owner: "@IDA"}, 1},
+		{debrief.ReportFilter{Owner: "@ŁUKASZ"}, 1},
+	} {
+		page, err := s.ListReports(ctx, c.f)
+		if err != nil || page.Total != c.want {
+			t.Errorf("%+v: %d reports, %v; want %d", c.f, page.Total, err, c.want)
+		}
+	}
+}
+
+// TestRestoreFolds checks that a restore folds the text the filters compare
+// again rather than trusting the backup's copies: a backup made before
+// Debrief kept them, or by another tool, restores with filters that work.
+func TestRestoreFolds(t *testing.T) {
+	for _, db := range databases {
+		t.Run(db.name, func(t *testing.T) {
+			ctx := context.Background()
+			s := openStore(t, db.dsn(t), newClock().Now)
+			r := fullReport(1)
+			r.Overview.Author = "Émile Zola"
+			r.Services = []string{"Straße-API"}
+			r.ActionItems[0].Owner = "@Łukasz"
+			mustCreate(t, s, "unicode", r)
+			file := filepath.Join(t.TempDir(), "backup.db")
+			if err := s.Backup(ctx, file); err != nil {
+				t.Fatal(err)
+			}
+			for _, q := range []string{
+				`UPDATE reports SET author_fold = ''`,
+				`UPDATE report_items SET text_fold = ''`,
+				`UPDATE action_items SET owner_fold = ''`,
+			} {
+				mustExec(t, "sqlite:"+file, q)
+			}
+			restored := openStore(t, db.dsn(t), nil)
+			if err := restored.Restore(ctx, file); err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range []debrief.ReportFilter{{Author: "ÉMILE ZOLA"}, {Service: "strasse-api"}, {Owner: "@łukasz"}} {
+				page, err := restored.ListReports(ctx, f)
+				if err != nil || page.Total != 1 {
+					t.Errorf("%+v: %d reports, %v; want the one", f, page.Total, err)
+				}
+			}
+		})
 	}
 }
