@@ -11,11 +11,13 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/aymanbagabas/go-udiff"
 	"github.com/debrief-oss/debrief"
 	"github.com/debrief-oss/debrief/lint"
 	"github.com/debrief-oss/debrief/markdown"
+	"golang.org/x/text/unicode/norm"
 )
 
 func runNew(_ context.Context, e *env) error {
@@ -74,11 +76,24 @@ func runNew(_ context.Context, e *env) error {
 }
 
 // slug makes a file-name part from a title: "Checkout outage!" ->
-// "checkout-outage". An empty title gives "incident".
+// "checkout-outage", "Ausfall über Köln" -> "ausfall-uber-koln" (letters
+// lose their accents, as the store's names are ASCII). An empty title
+// gives "incident".
 func slug(title string) string {
 	var b strings.Builder
 	dash := false
-	for _, r := range strings.ToLower(title) {
+	for _, r := range norm.NFD.String(strings.ToLower(title)) {
+		if unicode.Is(unicode.Mn, r) {
+			continue // an accent, apart from its letter
+		}
+		if s, ok := slugLetters[r]; ok {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteString(s)
+			dash = false
+			continue
+		}
 		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
 			if dash && b.Len() > 0 {
 				b.WriteByte('-')
@@ -97,6 +112,10 @@ func slug(title string) string {
 	}
 	return b.String()
 }
+
+// slugLetters spells the Latin letters that do not decompose into a letter
+// and an accent.
+var slugLetters = map[rune]string{'ß': "ss", 'æ': "ae", 'œ': "oe", 'ø': "o", 'ł': "l", 'đ': "d", 'ð': "d", 'þ': "th", 'ı': "i"}
 
 func runFmt(_ context.Context, e *env) error {
 	fs := newFlagSet("fmt", "[PATHS...]", `Rewrite reports in canonical form: the template's layout, sections in order,

@@ -203,3 +203,18 @@ func TestImport(t *testing.T) {
 		t.Errorf("show: exit %d:\n%s", code, out)
 	}
 }
+
+func TestSlug(t *testing.T) {
+	for title, want := range map[string]string{
+		"Checkout outage!":           "checkout-outage",
+		"Ausfall über Köln":          "ausfall-uber-koln",
+		"Straße & Œuvre: ÉTÉ 2026":   "strasse-oeuvre-ete-2026",
+		"":                           "incident",
+		"故障":                         "incident",
+		"DB  down -- again (part 2)": "db-down-again-part-2",
+	} {
+		if got := slug(title); got != want {
+			t.Errorf("slug(%q) = %q, want %q", title, got, want)
+		}
+	}
+}
