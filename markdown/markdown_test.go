@@ -491,3 +491,25 @@ func TestIncidentLogLinks(t *testing.T) {
 		t.Errorf("rendered:\n%s", out)
 	}
 }
+
+// TestSetextHeadings: headings underlined with = or - are headings, and
+// such a report is found in a folder.
+func TestSetextHeadings(t *testing.T) {
+	src := "Checkout outage\n===============\n\nSummary\n-------\n\nThe pool was too small.\n\nTimeline\n--------\n\n" +
+		"| Time | Event |\n|---|---|\n| 14:02 | Incident began |\n\nRoot Cause\n----------\n\nA config change.\n\n---\n\nNot a heading: the rule has a blank line above it.\n"
+	doc := markdown.Parse("r.md", []byte(src))
+	r := doc.Report
+	if r.Title != "Checkout outage" || r.Summary.WhatHappened != "The pool was too small." || len(r.Timeline) != 1 || r.RootCause.What == "" {
+		t.Errorf("report = %q, %q, %v, %q", r.Title, r.Summary.WhatHappened, r.Timeline, r.RootCause.What)
+	}
+	if !markdown.LooksLikeReport([]byte(src)) {
+		t.Errorf("not recognised as a report")
+	}
+	out := markdown.Render(r)
+	if lost := markdown.Lost([]byte(src), out); len(lost) > 0 {
+		t.Errorf("lost %q", lost)
+	}
+	if again := markdown.Render(markdown.Parse("r.md", out).Report); !bytes.Equal(again, out) {
+		t.Errorf("not stable:\n%s", lineDiff(out, again))
+	}
+}

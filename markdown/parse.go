@@ -170,6 +170,17 @@ func splitSections(lines []line, p *parser) []section {
 			secs = append(secs, section{heading: &p.doc.Headings[len(p.doc.Headings)-1]})
 			continue
 		}
+		// A setext heading: a line of text underlined with = or -.
+		if cur := secs[len(secs)-1].lines; len(cur) > 0 && setextLevel(l.text) > 0 {
+			prev := cur[len(cur)-1]
+			if h, ok := setextHeading(prev, cur[:len(cur)-1], setextLevel(l.text)); ok {
+				secs[len(secs)-1].lines = cur[:len(cur)-1]
+				p.doc.markStructure(l.num, 0, -1)
+				p.doc.Headings = append(p.doc.Headings, h)
+				secs = append(secs, section{heading: &p.doc.Headings[len(p.doc.Headings)-1]})
+				continue
+			}
+		}
 		secs[len(secs)-1].lines = append(secs[len(secs)-1].lines, l)
 	}
 	// Headings was appended to while taking addresses: re-point them.
@@ -181,6 +192,40 @@ func splitSections(lines []line, p *parser) []section {
 		}
 	}
 	return secs
+}
+
+// setextLevel returns 1 for a line of two or more "=", 2 for two or more
+// "-" (up to three spaces before, spaces after), else 0.
+func setextLevel(text string) int {
+	t := strings.TrimRight(text, " \t")
+	indent := len(t) - len(strings.TrimLeft(t, " "))
+	t = t[indent:]
+	if indent > 3 || len(t) < 2 {
+		return 0
+	}
+	switch {
+	case strings.Trim(t, "=") == "":
+		return 1
+	case strings.Trim(t, "-") == "":
+		return 2
+	}
+	return 0
+}
+
+// setextHeading reads prev, the line above an underline, as a heading when
+// it is a paragraph of one line: not blank, not indented as code, not a
+// list item, table row, quote, fence or heading, and with a blank line (or
+// nothing) above it. before holds the lines above prev.
+func setextHeading(prev line, before []line, level int) (Heading, bool) {
+	t := strings.TrimSpace(prev.text)
+	indent := len(prev.text) - len(strings.TrimLeft(prev.text, " "))
+	if t == "" || indent > 3 || listMarker(t) > 0 || strings.ContainsAny(t[:1], "|>#<`~") || strings.Contains(t, "|") {
+		return Heading{}, false
+	}
+	if n := len(before); n > 0 && strings.TrimSpace(before[n-1].text) != "" {
+		return Heading{}, false
+	}
+	return Heading{Text: t, Level: level, Pos: posOf(prev, indent)}, true
 }
 
 // heading reads an ATX heading ("## Summary", "### Impact ##").
@@ -485,7 +530,7 @@ func IsBlankTemplate(src []byte) bool {
 // headings only, so it is cheap.
 func LooksLikeReport(src []byte) bool {
 	seen := map[string]bool{}
-	fence := ""
+	fence, prevText := "", ""
 	for len(src) > 0 {
 		i := bytes.IndexByte(src, '\n')
 		var l []byte
@@ -494,7 +539,23 @@ func LooksLikeReport(src []byte) bool {
 		} else {
 			l, src = src[:i], src[i+1:]
 		}
-		t := strings.TrimLeft(strings.TrimSuffix(string(l), "\r"), " ")
+		raw := strings.TrimSuffix(string(l), "\r")
+		t := strings.TrimLeft(raw, " ")
+		above := prevText
+		prevText = raw
+		if fence == "" && setextLevel(raw) > 0 && strings.TrimSpace(above) != "" {
+			name, _ := splitParenthetical(strings.TrimSpace(above))
+			if setextLevel(raw) == 1 && isTemplateTitle(above) {
+				return true
+			}
+			if key := sectionNames[normalize(name)]; key != "" {
+				seen[key] = true
+				if len(seen) >= 3 {
+					return true
+				}
+			}
+			continue
+		}
 		if fence != "" {
 			if strings.HasPrefix(t, fence) {
 				fence = ""
