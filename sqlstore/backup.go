@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
-	"slices"
 	"strings"
 
 	"github.com/debrief-oss/debrief"
@@ -89,7 +88,7 @@ func (s *Store) Restore(ctx context.Context, path string) error {
 }
 
 // copyFrom copies every table of src into s in one transaction, then
-// rebuilds the search index.
+// folds the copies of filtered text and rebuilds the search index.
 func (s *Store) copyFrom(ctx context.Context, src *Store) error {
 	return s.write(ctx, func(w *tx) error {
 		var n int
@@ -108,6 +107,12 @@ func (s *Store) copyFrom(ctx context.Context, src *Store) error {
 			return nil
 		})
 		if err != nil {
+			return err
+		}
+		// The folded copies of text are folded again rather than trusted: a
+		// backup made before the store kept them has none, and another tool
+		// may have written them otherwise.
+		if err := refoldAll(ctx, w); err != nil {
 			return err
 		}
 		if s.d.resetIdentity != "" {
@@ -140,8 +145,6 @@ func (s *Store) copyFrom(ctx context.Context, src *Store) error {
 }
 
 // copyTable copies the rows of one table from r to w, column by column.
-// The folded copies of text are folded again rather than copied, so that a
-// backup made before the store kept them restores with them too.
 func copyTable(ctx context.Context, w, r *tx, table string) error {
 	rows, err := r.query(ctx, `SELECT * FROM `+table)
 	if err != nil {
@@ -152,24 +155,9 @@ func copyTable(ctx context.Context, w, r *tx, table string) error {
 	if err != nil {
 		return err
 	}
-	var (
-		names []string // the columns written
-		keep  []int    // the columns of r written as they are
-		from  []int    // the column of r that each folded column is made from
-	)
-	for i, c := range cols {
-		if !slices.ContainsFunc(foldedColumns, func(f foldedColumn) bool { return f.table == table && f.fold == c }) {
-			names, keep = append(names, c), append(keep, i)
-		}
-	}
-	for _, f := range foldedColumns {
-		if i := slices.Index(cols, f.column); f.table == table && i >= 0 {
-			names, from = append(names, f.fold), append(from, i)
-		}
-	}
 	var batch [][]any
 	flush := func() error {
-		err := w.insertRows(ctx, table, strings.Join(names, ", "), batch)
+		err := w.insertRows(ctx, table, strings.Join(cols, ", "), batch)
 		batch = batch[:0]
 		return err
 	}
@@ -187,21 +175,7 @@ func copyTable(ctx context.Context, w, r *tx, table string) error {
 				vals[i] = v != 0
 			}
 		}
-		out := make([]any, 0, len(names))
-		for _, i := range keep {
-			out = append(out, vals[i])
-		}
-		for _, i := range from {
-			s, ok := vals[i].(string)
-			if b, isBytes := vals[i].([]byte); isBytes {
-				s, ok = string(b), true
-			}
-			if !ok {
-				return fmt.Errorf("column %s is %T, not text", cols[i], vals[i])
-			}
-			out = append(out, fold(s))
-		}
-		batch = append(batch, out)
+		batch = append(batch, vals)
 		if len(batch) == 200 {
 			if err := flush(); err != nil {
 				return err

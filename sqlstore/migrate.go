@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,6 +29,19 @@ type migration struct {
 	version int
 	name    string
 	sql     string
+
+	// then, when not nil, is a step in Go run after sql in the same
+	// transaction, for what SQL alone cannot do alike on both databases.
+	then func(context.Context, *tx) error
+}
+
+// migrationSteps are the steps in Go of migrations, by version; they are
+// the same on both databases.
+var migrationSteps = map[int]func(context.Context, *tx) error{
+	// 0004 adds the folded copies of filtered text: fold the rows stored
+	// before it as the store folds new ones (SQLite's lower() changes ASCII
+	// letters only).
+	4: refoldAll,
 }
 
 // sum is the SHA-256 of the migration's SQL, in hex.
@@ -54,7 +68,7 @@ func (d *dialect) migrations() ([]migration, error) {
 		if err != nil {
 			return nil, err
 		}
-		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
+		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b), then: migrationSteps[v]})
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
 	return ms, nil
@@ -138,15 +152,24 @@ func (s *Store) Pending(ctx context.Context) ([]string, error) {
 }
 
 // Migrate applies the migrations the database lacks, each in its own
-// transaction with its record in schema_migrations. Running it again does
-// nothing. On PostgreSQL each migration first takes an advisory lock, so
-// replicas that start together migrate one after the other. It returns the
-// names of the migrations applied, and EINVALID without applying any when
-// a newer Debrief migrated the database.
+// transaction with its record in schema_migrations (and its step in Go, if
+// it has one). Running it again does nothing. On PostgreSQL each migration
+// first takes an advisory lock, so replicas that start together migrate one
+// after the other. It returns the names of the migrations applied, and
+// EINVALID without applying any when a newer Debrief migrated the database.
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+	return s.migrateTo(ctx, 0)
+}
+
+// migrateTo is Migrate up to migration last, or all of them when last is
+// 0.
+func (s *Store) migrateTo(ctx context.Context, last int) ([]string, error) {
 	ms, err := s.d.migrations()
 	if err != nil {
 		return nil, err
+	}
+	if last > 0 {
+		ms = slices.DeleteFunc(ms, func(m migration) bool { return m.version > last })
 	}
 	if err := s.checkNotNewer(ctx); err != nil {
 		return nil, err
@@ -179,6 +202,11 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 			}
 			if _, err := t.exec(ctx, m.sql); err != nil {
 				return err
+			}
+			if m.then != nil {
+				if err := m.then(ctx, t); err != nil {
+					return err
+				}
 			}
 			_, err = t.exec(ctx, `INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)`,
 				m.version, m.name, m.sum(), s.nowMicros())

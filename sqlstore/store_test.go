@@ -1306,3 +1306,82 @@ func TestRestoreFolds(t *testing.T) {
 		})
 	}
 }
+
+// TestMigrateFolds checks that migration 0004, applied to a database that
+// holds reports already, folds their text by Unicode's rules (not by the
+// database's lower(), which on SQLite changes ASCII letters only), across
+// more rows than one batch of the fold, and that migrating again changes
+// nothing.
+func TestMigrateFolds(t *testing.T) {
+	const (
+		reports = 1100 // more than two batches
+		items   = 600  // of one report: more than one batch
+	)
+	for _, db := range databases {
+		t.Run(db.name, func(t *testing.T) {
+			ctx := context.Background()
+			dsn := db.dsn(t)
+			s, err := sqlstore.Open(ctx, dsn, sqlstore.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if _, err := s.MigrateTo(ctx, 3); err != nil {
+				t.Fatal(err)
+			}
+			// Reports as Debrief wrote them before migration 0004: every
+			// NOT NULL column of the schema at version 3.
+			numbers := fmt.Sprintf(`WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d) `, reports)
+			mustExec(t, dsn, numbers+`INSERT INTO reports (slug, version, state, created_at, updated_at, created_by, updated_by,
+				title, front_id, incident_date, incident_day, report_date, duration, author, severity, severity_level,
+				what_happened, users_affected, data_loss_details, financial_impact, cause_what, cause_why,
+				cause_why_not_caught, how_fixed, verification, surprises, time_to_detection, time_to_resolution,
+				total_downtime, metrics_users, error_rate, reviewed_by, sign_off_date, next_review_date)
+				SELECT 'r' || i, 1, 'draft', 0, 0, '', '', 'Report ' || i, '', '2026-03-01', '2026-03-01', '', '',
+				'Émile Zola ' || i, 'SEV2', 2, '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', ''
+				FROM n`)
+			numbers = fmt.Sprintf(`WITH RECURSIVE n (i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < %d) `, items-1)
+			mustExec(t, dsn, numbers+`INSERT INTO report_items (report_id, kind, position, text)
+				SELECT (SELECT id FROM reports WHERE slug = 'r7'), 'service', i, 'Straße-API-' || i FROM n`)
+			mustExec(t, dsn, `INSERT INTO action_items (report_id, position, priority, priority_level, action, owner,
+				due, due_day, status, status_value)
+				SELECT id, 0, 'P1', 1, 'Fix it', '@Łukasz', '', '', 'open', 0 FROM reports WHERE slug = 'r1050'`)
+
+			applied, err := s.Migrate(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := strings.Join(applied, " "), "0004_case_folded.sql"; !strings.HasPrefix(got, want) {
+				t.Fatalf("migrate applied %q; want %s first", got, want)
+			}
+			check := func(when string) {
+				t.Helper()
+				for _, c := range []struct {
+					f    debrief.ReportFilter
+					want string
+				}{
+					{debrief.ReportFilter{Author: "émile zola 1"}, "r1"},
+					{debrief.ReportFilter{Author: "ÉMILE ZOLA 1099"}, "r1099"},
+					{debrief.ReportFilter{Service: "strasse-api-0"}, "r7"},
+					{debrief.ReportFilter{Service: "STRASSE-API-599"}, "r7"},
+					{debrief.ReportFilter{Owner: "@łukasz"}, "r1050"},
+				} {
+					page, err := s.ListReports(ctx, c.f)
+					if err != nil || page.Total != 1 || len(page.Reports) != 1 || page.Reports[0].Slug != c.want {
+						t.Errorf("%s: %+v: %+v, %v; want %s alone", when, c.f, page, err, c.want)
+					}
+				}
+				got, err := s.ActionItems(ctx, debrief.ActionItemFilter{Owner: "@ŁUKASZ"})
+				if err != nil || len(got) != 1 || got[0].ReportSlug != "r1050" {
+					t.Errorf("%s: action items of @ŁUKASZ: %v, %v; want the one of r1050", when, got, err)
+				}
+			}
+			check("after migrating")
+
+			if applied, err := s.Migrate(ctx); err != nil || len(applied) != 0 {
+				t.Errorf("migrate again: applied %v, %v; want none", applied, err)
+			}
+			check("after migrating again")
+		})
+	}
+}

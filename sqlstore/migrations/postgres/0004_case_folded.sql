@@ -10,13 +10,8 @@ DROP INDEX reports_lower_author;
 ALTER TABLE reports ADD COLUMN author_fold TEXT NOT NULL DEFAULT '';
 ALTER TABLE report_items ADD COLUMN text_fold TEXT NOT NULL DEFAULT '';
 ALTER TABLE action_items ADD COLUMN owner_fold TEXT NOT NULL DEFAULT '';
--- Rows written before are folded with lower(), as the filters compared them
--- until now: exact for ASCII text, close beyond it under a UTF-8 LC_CTYPE
--- (a C locale changes ASCII letters only). A change to a report folds its
--- rows fully.
-UPDATE reports SET author_fold = lower(author);
-UPDATE report_items SET text_fold = lower(text);
-UPDATE action_items SET owner_fold = lower(owner);
+-- Debrief fills them for the rows written before, folded as it folds new
+-- ones, in the same transaction right after this file (refoldAll).
 CREATE INDEX reports_author_fold ON reports (author_fold);
 -- report_id in the indexes lets the filters' subqueries read them alone.
 CREATE INDEX report_items_text_fold ON report_items (kind, text_fold, report_id);
