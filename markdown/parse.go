@@ -72,7 +72,7 @@ func splitLines(src []byte) []line {
 		} else {
 			t, src = src[:i], src[i+1:]
 		}
-		t = bytes.TrimSuffix(t, []byte("\r"))
+		t = bytes.TrimRight(t, "\r") // CRLF, and stray CRs before it
 		lines = append(lines, line{text: string(t), num: num, col: off})
 		off = 0
 		num++
