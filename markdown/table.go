@@ -423,8 +423,9 @@ func (p *parser) actionItems(lines []line) {
 	for i, cells := range t.rows {
 		action, owner, due := cellAt(cells, ac).text, cellAt(cells, oc).text, cellAt(cells, dc).text
 		other := otherColumns("", t.header, cells, used)
-		if action == "" && owner == "" && due == "" && cellAt(cells, pc).text == "" && cellAt(cells, sc).text == "" && other == "" {
-			continue
+		if action == "" && owner == "" && due == "" && cellAt(cells, sc).text == "" && other == "" &&
+			(cellAt(cells, pc).text == "" || slices.Contains(templateActionPriorities[:], cellAt(cells, pc).text)) {
+			continue // an empty row, or one with only the template's priority
 		}
 		prio, status := cellAt(cells, pc).text, cellAt(cells, sc).text
 		ph := isTemplatePlaceholder(action) && (owner == "" || owner == phOwner) && (due == "" || due == phDue) && other == "" &&
