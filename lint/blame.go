@@ -139,11 +139,21 @@ func runBlame(p *Pass, builtin []blamePattern) {
 			if !containsAny(lower, bp.triggers) {
 				continue
 			}
-			if !masked {
-				s = blank(s, neutralPhrases)
-				masked = true
+			locs := bp.re.FindAllStringIndex(s, -1)
+			if locs == nil {
+				continue
 			}
-			for _, loc := range bp.re.FindAllStringIndex(s, -1) {
+			// Neutral phrases are set aside only on a line where some
+			// pattern matches: most lines with a trigger word ("error
+			// rate") have none.
+			if !masked {
+				masked = true
+				if m := blank(s, neutralPhrases); m != s {
+					s = m
+					locs = bp.re.FindAllStringIndex(s, -1)
+				}
+			}
+			for _, loc := range locs {
 				start := loc[0]
 				for start < loc[1] && !isWordStart(s[start]) {
 					start++
