@@ -73,7 +73,7 @@ func isTemplatePlaceholder(s string) bool {
 		"[Action 1]", "[Action 2]", "[Action 3]", "[filename]", "docs/incident-logs/[filename]":
 		return true
 	}
-	if n, ok := strings.CutPrefix(s, "[Action "); ok && len(n) > 1 && strings.HasSuffix(n, "]") && strings.Trim(n[:len(n)-1], "0123456789") == "" {
+	if n, ok := strings.CutPrefix(s, "[Action "); ok && len(n) > 1 && n[0] != '0' && strings.HasSuffix(n, "]") && strings.Trim(n[:len(n)-1], "0123456789") == "" {
 		return true // "[Action 4]": rows past the template's three
 	}
 	for _, row := range templateTimeline {
