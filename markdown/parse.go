@@ -173,7 +173,7 @@ func splitSections(lines []line, p *parser) []section {
 		// A setext heading: a line of text underlined with = or -.
 		if cur := secs[len(secs)-1].lines; len(cur) > 0 && setextLevel(l.text) > 0 {
 			prev := cur[len(cur)-1]
-			if h, ok := setextHeading(prev, cur[:len(cur)-1], setextLevel(l.text)); ok {
+			if h, ok := setextHeading(prev, setextLevel(l.text)); ok {
 				secs[len(secs)-1].lines = cur[:len(cur)-1]
 				p.doc.markStructure(l.num, 0, -1)
 				p.doc.Headings = append(p.doc.Headings, h)
@@ -213,16 +213,14 @@ func setextLevel(text string) int {
 }
 
 // setextHeading reads prev, the line above an underline, as a heading when
-// it is a paragraph of one line: not blank, not indented as code, not a
-// list item, table row, quote, fence or heading, and with a blank line (or
-// nothing) above it. before holds the lines above prev.
-func setextHeading(prev line, before []line, level int) (Heading, bool) {
+// it is text: not blank, not indented as code, not a list item, table row,
+// quote, fence or heading. (Markdown makes a whole paragraph the heading;
+// here its last line is, and the lines above stay text, so that the
+// result reads back the same wherever the text ends up.)
+func setextHeading(prev line, level int) (Heading, bool) {
 	t := strings.TrimSpace(prev.text)
 	indent := len(prev.text) - len(strings.TrimLeft(prev.text, " "))
 	if t == "" || indent > 3 || listMarker(t) > 0 || strings.ContainsAny(t[:1], "|>#<`~") || strings.Contains(t, "|") {
-		return Heading{}, false
-	}
-	if n := len(before); n > 0 && strings.TrimSpace(before[n-1].text) != "" {
 		return Heading{}, false
 	}
 	return Heading{Text: t, Level: level, Pos: posOf(prev, indent)}, true
