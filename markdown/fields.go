@@ -354,7 +354,9 @@ func items(lines []line) (list []listItem, rest []line) {
 			blank = true
 			continue
 		}
-		if n := listMarker(t); n > 0 && ind <= 3 {
+		// A number with nothing after it ("00) ") is text: as an empty
+		// item it would be renumbered and its number lost.
+		if n := listMarker(t); n > 0 && ind <= 3 && (t[0] < '0' || t[0] > '9' || strings.TrimSpace(t[n:]) != "") {
 			text := strings.TrimLeft(t[n:], " \t")
 			col := ind + len(t) - len(text)
 			it := listItem{line: l, lines: []line{l}, col: col}
