@@ -204,6 +204,20 @@ func TestLogsApply(t *testing.T) {
 	if out != "" || !strings.Contains(errOut, "nothing to fill") {
 		t.Errorf("second apply: stdout %q stderr %q", out, errOut)
 	}
+	// A report whose canonical form would drop words is left alone: here
+	// "[Action 12]" reads as a placeholder, so its 12 would be lost.
+	lossy := filepath.Join(t.TempDir(), "lossy.md")
+	src := strings.Replace(string(tmpl), "| High | [Action 1] |", "| High | [Action 12] |", 1)
+	if src == string(tmpl) {
+		t.Fatal("the template has no action row to change")
+	}
+	if err := os.WriteFile(lossy, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code = runCLI(t, "", "logs", "apply", lossy, log)
+	if after, _ := os.ReadFile(lossy); code != 2 || string(after) != src || !strings.Contains(errOut, "would drop text") {
+		t.Errorf("lossy report: exit %d, changed %v, stderr %q", code, string(after) != src, errOut)
+	}
 }
 
 func itoa(n int64) string {
