@@ -55,6 +55,9 @@ func FixMetrics(doc *markdown.Document, mode debrief.FillMode) (out []byte, chan
 		}
 		return doc.Source, nil, false, fmt.Errorf("not rewritten: the canonical form would drop %q", strings.Join(lost, " "))
 	}
+	if !bytes.Equal(markdown.Render(markdown.Parse(doc.File, out).Report), out) {
+		return doc.Source, nil, false, fmt.Errorf("not rewritten: the canonical form would not read back the same")
+	}
 	return out, changes, reformatted, nil
 }
 
