@@ -513,3 +513,26 @@ func TestSetextHeadings(t *testing.T) {
 		t.Errorf("not stable:\n%s", lineDiff(out, again))
 	}
 }
+
+// TestActionPlaceholderNumbers: "[Action N]" is the template's text only in
+// the N-th row; elsewhere it is what a person wrote.
+func TestActionPlaceholderNumbers(t *testing.T) {
+	head := "# Incident Post-Mortem Report: X\n\n## Action Items\n\n| Priority | Action | Owner | Due Date | Status |\n|---|---|---|---|---|\n"
+	src := head + "| High | Fix the pool | Priya | 2026-04-01 | Pending |\n| High | [Action 12] | Sam | [Date] | Pending |\n" +
+		"| Low | [Action 3] | [Name] | [Date] | Pending |\n| Low | [Action 4] | [Name] | [Date] | Pending |\n"
+	r := markdown.Parse("r.md", []byte(src)).Report
+	var got []string
+	for _, a := range r.ActionItems {
+		got = append(got, a.Action)
+	}
+	if want := []string{"Fix the pool", "[Action 12]", "", ""}; !slices.Equal(got, want) {
+		t.Errorf("actions = %q, want %q", got, want)
+	}
+	out := markdown.Render(r)
+	if lost := markdown.Lost([]byte(src), out); len(lost) > 0 {
+		t.Errorf("lost %q", lost)
+	}
+	if again := markdown.Render(markdown.Parse("r.md", out).Report); !bytes.Equal(again, out) {
+		t.Errorf("not stable:\n%s", lineDiff(out, again))
+	}
+}

@@ -428,7 +428,8 @@ func (p *parser) actionItems(lines []line) {
 			continue // an empty row, or one with only the template's priority
 		}
 		prio, status := cellAt(cells, pc).text, cellAt(cells, sc).text
-		ph := isTemplatePlaceholder(action) && (owner == "" || owner == phOwner) && (due == "" || due == phDue) && other == "" &&
+		n := len(rows) + 1
+		ph := isActionPlaceholder(action, n) && (owner == "" || owner == phOwner) && (due == "" || due == phDue) && other == "" &&
 			(prio == "" || slices.Contains(templateActionPriorities[:], prio)) && (status == "" || status == "Pending")
 		if !ph {
 			allPh = false
@@ -440,11 +441,11 @@ func (p *parser) actionItems(lines []line) {
 			Due:      debrief.ParseDate(due),
 			Status:   debrief.ParseStatus(cellAt(cells, sc).text),
 		}
-		if isTemplatePlaceholder(action) {
+		if isActionPlaceholder(action, n) {
 			// The template's text goes; what other columns hold stays.
 			a.Action = otherColumns("", t.header, cells, used)
 		}
-		if isTemplatePlaceholder(a.Action) {
+		if isActionPlaceholder(a.Action, n) {
 			a.Action = "" // only template text, from another column
 		}
 		if owner == phOwner {

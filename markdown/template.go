@@ -1,7 +1,7 @@
 package markdown
 
 import (
-	"strings"
+	"fmt"
 
 	"github.com/debrief-oss/debrief"
 )
@@ -73,9 +73,6 @@ func isTemplatePlaceholder(s string) bool {
 		"[Action 1]", "[Action 2]", "[Action 3]", "[filename]", "docs/incident-logs/[filename]":
 		return true
 	}
-	if n, ok := strings.CutPrefix(s, "[Action "); ok && len(n) > 1 && n[0] != '0' && strings.HasSuffix(n, "]") && strings.Trim(n[:len(n)-1], "0123456789") == "" {
-		return true // "[Action 4]": rows past the template's three
-	}
 	for _, row := range templateTimeline {
 		if s == row[1] && s != "-" {
 			return true
@@ -89,6 +86,14 @@ func isTemplatePlaceholder(s string) bool {
 		}
 	}
 	return false
+}
+
+// isActionPlaceholder reports whether an action cell is template text for
+// the n-th row of an action table (1-based): the template's "[Action 1]"
+// to "[Action 3]", or "[Action n]" as Debrief writes for a later row not
+// filled in.
+func isActionPlaceholder(s string, n int) bool {
+	return isTemplatePlaceholder(s) || s == fmt.Sprintf(phAction, n)
 }
 
 // TemplateTimeline returns the template's timeline rows, not filled in: each

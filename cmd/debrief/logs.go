@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -396,11 +395,8 @@ change as a unified diff; with --dry-run the report is left as it is.`, e)
 	out := markdown.Render(doc.Report)
 	// The report is written whole in canonical form: as fmt does, refuse a
 	// rewrite that would drop words or not read back the same.
-	if lost := markdown.Lost(src, out); len(lost) > 0 {
-		return fmt.Errorf("logs apply: %s: not changed: writing it would drop text (%s); run debrief fmt on it to see why", reportPath, quoteWords(lost))
-	}
-	if again := markdown.Render(markdown.Parse(reportPath, out).Report); !bytes.Equal(again, out) {
-		return fmt.Errorf("logs apply: %s: not changed: its canonical form would not read back the same (%s)", reportPath, firstDiff(out, again))
+	if problem := rewriteProblem(src, out); problem != "" {
+		return fmt.Errorf("logs apply: %s: not changed: %s", reportPath, problem)
 	}
 	fmt.Fprint(e.stdout, udiff.Unified(reportPath, reportPath, string(src), string(out)))
 	if *dryRun {

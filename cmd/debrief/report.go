@@ -159,15 +159,8 @@ has a parse error, would lose text, or would not read back the same.`, e)
 			continue
 		}
 		out := markdown.Render(doc.Report)
-		if lost := markdown.Lost(src, out); len(lost) > 0 {
-			fmt.Fprintf(e.stderr, "%s: formatting would drop text (%s); the file is left unchanged\n", f.name(), quoteWords(lost))
-			failed = true
-			continue
-		}
-		if again := markdown.Render(markdown.Parse(f.name(), out).Report); !bytes.Equal(again, out) {
-			// A layout the codec does not read back the same way: writing
-			// it would make every later run change the file again.
-			fmt.Fprintf(e.stderr, "%s: not formatted: the canonical form would not read back the same (%s); the file is left unchanged\n", f.name(), firstDiff(out, again))
+		if problem := rewriteProblem(src, out); problem != "" {
+			fmt.Fprintf(e.stderr, "%s: not formatted: %s; the file is left unchanged\n", f.name(), problem)
 			failed = true
 			continue
 		}
@@ -198,6 +191,21 @@ has a parse error, would lose text, or would not read back the same.`, e)
 		return errFindings
 	}
 	return nil
+}
+
+// rewriteProblem says why src must not be replaced by out, its report
+// rendered in canonical form, or "" when it may: the rewrite would drop
+// words a person wrote, or would not read back the same (a layout the codec
+// does not read back the same way, which every later run would change
+// again).
+func rewriteProblem(src, out []byte) string {
+	if lost := markdown.Lost(src, out); len(lost) > 0 {
+		return fmt.Sprintf("the canonical form would drop text (%s)", quoteWords(lost))
+	}
+	if again := markdown.Render(markdown.Parse("", out).Report); !bytes.Equal(again, out) {
+		return fmt.Sprintf("the canonical form would not read back the same (%s)", firstDiff(out, again))
+	}
+	return ""
 }
 
 // hasErrors reports whether any diagnostic is an error.
