@@ -415,6 +415,7 @@ func (p *parser) listItems(key string, lines []line, mark string) ([]string, []l
 	list, rest := items(lines)
 	var out []string
 	for _, it := range list {
+		p.doc.markStructure(it.line.num, 0, it.col) // the marker, "3." or "-"
 		text := stripMark(it.text, mark)
 		pos := posOf(it.line, it.col)
 		if isTemplatePlaceholder(text) {
@@ -432,6 +433,7 @@ func (p *parser) checklist(key string, lines []line) []debrief.CheckItem {
 	list, rest := items(lines)
 	var out []debrief.CheckItem
 	for _, it := range list {
+		p.doc.markStructure(it.line.num, 0, it.col)
 		pos := posOf(it.line, it.col)
 		if isTemplatePlaceholder(it.text) {
 			p.placeholder(key, it.text, pos)

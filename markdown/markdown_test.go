@@ -536,3 +536,17 @@ func TestActionPlaceholderNumbers(t *testing.T) {
 		t.Errorf("not stable:\n%s", lineDiff(out, again))
 	}
 }
+
+// TestNumberedListsLoseNoWords: the numbers of a numbered list are its
+// layout, not words a person wrote, so a list of five is not "dropping" 4
+// and 5 when written as bullets.
+func TestNumberedListsLoseNoWords(t *testing.T) {
+	src := "# Incident Post-Mortem Report: X\n\n## Lessons Learned\n\n### What Could Be Improved\n1. One\n2. Two\n3. Three\n4. Four\n5. Five\n\n### Short-term (This Week)\n7. [ ] Seven\n"
+	r := markdown.Parse("r.md", []byte(src)).Report
+	if len(r.Lessons.ToImprove) != 5 {
+		t.Errorf("to improve = %q", r.Lessons.ToImprove)
+	}
+	if lost := markdown.Lost([]byte(src), markdown.Render(r)); len(lost) > 0 {
+		t.Errorf("lost %q", lost)
+	}
+}
