@@ -63,6 +63,16 @@ func yamlScalar(s string) string {
 	return strconv.Quote(s)
 }
 
+// dropControls removes control characters other than tabs.
+func dropControls(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\t' || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s)
+}
+
 // parseFrontMatter reads the keys Debrief uses from the lines of a YAML
 // front-matter block and returns the other lines as they were. It accepts the
 // YAML people write in front matter: "key: value", flow lists "[a, b]",
@@ -71,7 +81,9 @@ func parseFrontMatter(lines []string, r *debrief.Report) (title string, diags []
 	var rest []string
 	for i := 0; i < len(lines); i++ {
 		line := lines[i]
-		key, value, ok := strings.Cut(line, ":")
+		// Control characters cannot be written back as they were (YAML
+		// escapes them), so the values Debrief reads leave them out.
+		key, value, ok := strings.Cut(dropControls(line), ":")
 		key = strings.TrimSpace(key)
 		if !ok || strings.HasPrefix(line, " ") || strings.HasPrefix(line, "\t") || strings.HasPrefix(line, "#") {
 			rest = append(rest, line)
@@ -83,7 +95,7 @@ func parseFrontMatter(lines []string, r *debrief.Report) (title string, diags []
 		j := i + 1
 		if value == "" {
 			for j < len(lines) {
-				t := strings.TrimSpace(lines[j])
+				t := strings.TrimSpace(dropControls(lines[j]))
 				if !strings.HasPrefix(t, "- ") && t != "-" {
 					break
 				}
