@@ -201,47 +201,21 @@ func headingText(text string) string {
 	return text
 }
 
-// dedent removes the indentation all lines of a note share, and any left
-// on its first line: written after a list, an indented paragraph would be
-// read back as part of its last item.
+// dedent removes the indentation of a note's first line when that line is
+// prose: written after a list, an indented paragraph would be read back as
+// part of its last item. The lines after it continue the paragraph as they
+// are; a first line that would become a heading, quote, list or table
+// without its indentation is left alone.
 func dedent(s string) string {
-	d := strings.TrimLeft(dedentCommon(s), " \t")
-	// Only plain text: without its indentation, an indented "# x" or
-	// "- x" would become a heading or a list.
-	for _, l := range strings.Split(d, "\n") {
-		t := strings.TrimLeft(l, " \t")
-		if t != l && len(l)-len(t) >= 4 {
-			continue
-		}
-		if t != "" && (strings.ContainsRune("#>|-*+`~<", rune(t[0])) || listMarker(t) > 0) {
-			return s
-		}
-	}
-	return d
-}
-
-func dedentCommon(s string) string {
-	lines := strings.Split(s, "\n")
-	common := -1
-	for _, l := range lines {
-		if strings.TrimSpace(l) == "" {
-			continue
-		}
-		if n := len(l) - len(strings.TrimLeft(l, " \t")); common < 0 || n < common {
-			common = n
-		}
-	}
-	if common <= 0 {
+	first, rest, more := strings.Cut(s, "\n")
+	t := strings.TrimLeft(first, " \t")
+	if t == first || t == "" || strings.ContainsRune("#>|-*+`~<=", rune(t[0])) || listMarker(t) > 0 {
 		return s
 	}
-	for i, l := range lines {
-		if len(l) >= common {
-			lines[i] = l[common:]
-		} else {
-			lines[i] = strings.TrimLeft(l, " \t")
-		}
+	if more {
+		return t + "\n" + rest
 	}
-	return strings.Join(lines, "\n")
+	return t
 }
 
 // remainingKeys returns, sorted, the anchors of extras not yet written.
