@@ -29,10 +29,10 @@ var metricPaths = map[debrief.MetricKey]string{
 // what changed; with no change the source is returned as it was. Only the
 // values change: the rest of the file stays byte for byte as it was. When a
 // value has no line of its own to be written on, the whole report is
-// rendered in canonical form instead, and reformatted says so when that
-// changes more than the values; if that
-// form would drop words a person wrote (other than the replaced values),
-// nothing is changed and the error names them: a fix is only safe when it
+// rendered in canonical form instead, and reformatted says so when the
+// source was not in that form. A whole rewrite that would drop words a
+// person wrote (other than the replaced values), or would not read back the
+// same, changes nothing and returns an error: a fix is only safe when it
 // loses nothing.
 func FixMetrics(doc *markdown.Document, mode debrief.FillMode) (out []byte, changes []debrief.MetricChange, reformatted bool, err error) {
 	changes = doc.Report.FillMetrics(mode)
@@ -47,6 +47,8 @@ func FixMetrics(doc *markdown.Document, mode debrief.FillMode) (out []byte, chan
 	if out, ok := markdown.SetValues(doc, values); ok && bytes.Equal(markdown.Render(markdown.Parse(doc.File, out).Report), want) {
 		return out, changes, false, nil
 	}
+	// Rare: the source is read again to tell whether it was canonical
+	// (FillMetrics changed doc.Report).
 	out = want
 	reformatted = !bytes.Equal(markdown.Render(markdown.Parse(doc.File, doc.Source).Report), doc.Source)
 	if lost := droppedWords(doc.Source, out, changes); len(lost) > 0 {

@@ -38,6 +38,17 @@ type Diagnostic struct {
 	Message  string
 }
 
+// HasErrors reports whether any diagnostic of the document is an error
+// (rather than a warning): tools that write reports leave such a file alone.
+func (d *Document) HasErrors() bool {
+	for _, g := range d.Diagnostics {
+		if g.Severity == SeverityError {
+			return true
+		}
+	}
+	return false
+}
+
 // Error formats the diagnostic as "file:line:col: message".
 func (d Diagnostic) Error() string {
 	return fmt.Sprintf("%s:%d:%d: %s", d.File, d.Pos.Line, d.Pos.Column, d.Message)

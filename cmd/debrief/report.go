@@ -152,7 +152,7 @@ has a parse error, would lose text, or would not read back the same.`, e)
 			continue
 		}
 		doc := markdown.Parse(f.name(), src)
-		if hasErrors(doc.Diagnostics) {
+		if doc.HasErrors() {
 			printDiagnostics(e.stderr, doc.Diagnostics, markdown.SeverityError)
 			fmt.Fprintf(e.stderr, "%s: not formatted: fix the errors above first\n", f.name())
 			failed = true
@@ -206,16 +206,6 @@ func rewriteProblem(src, out []byte) string {
 		return fmt.Sprintf("the canonical form would not read back the same (%s)", firstDiff(out, again))
 	}
 	return ""
-}
-
-// hasErrors reports whether any diagnostic is an error.
-func hasErrors(ds []markdown.Diagnostic) bool {
-	for _, d := range ds {
-		if d.Severity == markdown.SeverityError {
-			return true
-		}
-	}
-	return false
 }
 
 // firstDiff names the first line where two renderings differ.

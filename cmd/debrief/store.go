@@ -248,14 +248,8 @@ brought up to date first.`, e)
 			return err
 		}
 		doc := markdown.Parse(file, src)
-		bad := false
-		for _, d := range doc.Diagnostics {
-			if d.Severity == markdown.SeverityError {
-				fmt.Fprintln(e.stderr, d.Error())
-				bad = true
-			}
-		}
-		if bad {
+		if doc.HasErrors() {
+			printDiagnostics(e.stderr, doc.Diagnostics, markdown.SeverityError)
 			skipped++
 			continue
 		}
