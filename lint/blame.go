@@ -2,9 +2,7 @@ package lint
 
 import (
 	"bytes"
-	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/debrief-oss/debrief/markdown"
@@ -115,26 +113,17 @@ func runBlame(p *Pass, builtin []blamePattern) {
 	if len(p.Config.blameExtra) > 0 {
 		patterns = append(append([]blamePattern(nil), builtin...), p.Config.blameExtra...)
 	}
-	inFence, inComment := false, false
-	rest := string(p.Doc.Source)
-	for i := 0; rest != ""; i++ {
-		var s string
-		s, rest, _ = strings.Cut(rest, "\n")
-		trimmed := strings.TrimSpace(s)
-		if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
-			inFence = !inFence
-			continue
-		}
-		if inFence || (trimmed == "" && !inComment) {
+	inComment := false
+	for num, s := range proseLines(p.Doc.Source) {
+		if strings.TrimSpace(s) == "" && !inComment {
 			continue
 		}
 		s, inComment = maskProse(s, inComment)
 		lower := strings.ToLower(s)
 		masked := false
-		// Every blaming phrase of a line is reported, in the order of the
-		// line; a span two patterns both match is reported once.
+		// Every blaming phrase of a line is reported (Check sorts findings
+		// by column); a span two patterns both match is reported once.
 		var found [][2]int
-		var msgs []string
 		for _, bp := range patterns {
 			if !containsAny(lower, bp.triggers) {
 				continue
@@ -162,17 +151,9 @@ func runBlame(p *Pass, builtin []blamePattern) {
 					continue
 				}
 				found = append(found, [2]int{start, loc[1]})
-				msgs = append(msgs, fmt.Sprintf("%q blames people: %s", strings.TrimSpace(s[start:loc[1]]), bp.suggest))
+				// Columns are in bytes, as the parser counts.
+				p.ReportAt(markdown.Position{Line: num, Column: start + 1}, "%q blames people: %s", strings.TrimSpace(s[start:loc[1]]), bp.suggest)
 			}
-		}
-		order := make([]int, len(found))
-		for k := range order {
-			order[k] = k
-		}
-		sort.Slice(order, func(a, b int) bool { return found[order[a]][0] < found[order[b]][0] })
-		for _, k := range order {
-			// Columns are in bytes, as the parser counts.
-			p.ReportAt(markdown.Position{Line: i + 1, Column: found[k][0] + 1}, "%s", msgs[k])
 		}
 	}
 }

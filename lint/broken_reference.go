@@ -132,17 +132,8 @@ func runBrokenReference(p *Pass) {
 		bases = append(bases, reportDir)
 		return bases
 	}
-	fence := false
-	for n, l := range sourceLines(p.Doc.Source) {
-		num := n + 1
-		if num < first || num > last {
-			continue
-		}
-		if t := strings.TrimSpace(l); strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
-			fence = !fence
-			continue
-		}
-		if fence || strings.HasPrefix(strings.TrimSpace(l), "<!--") {
+	for num, l := range proseLines(p.Doc.Source) {
+		if num < first || num > last || strings.HasPrefix(strings.TrimSpace(l), "<!--") {
 			continue
 		}
 		for _, ref := range references(l) {
@@ -170,15 +161,6 @@ func sectionLines(doc *markdown.Document, key string) (first, last int) {
 		return first, last
 	}
 	return 0, 0
-}
-
-// sourceLines splits a source into lines without their line endings.
-func sourceLines(src []byte) []string {
-	lines := strings.Split(string(src), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimSuffix(l, "\r")
-	}
-	return lines
 }
 
 // existsIn reports whether ref names a file or folder under any of bases.

@@ -3,6 +3,7 @@ package lint
 import (
 	"bytes"
 	"fmt"
+	"iter"
 	"regexp"
 	"sort"
 	"strings"
@@ -233,6 +234,32 @@ func inlineDisabled(src []byte) (map[string]bool, []unknownName) {
 	return off, unknown
 }
 
+// isFence reports whether a line opens or closes a fenced code block.
+func isFence(line []byte) bool {
+	t := bytes.TrimSpace(line)
+	return bytes.HasPrefix(t, []byte("```")) || bytes.HasPrefix(t, []byte("~~~"))
+}
+
+// proseLines yields the 1-based number and text (without its line ending)
+// of each line of src outside fenced code blocks; the fence lines
+// themselves are left out too.
+func proseLines(src []byte) iter.Seq2[int, string] {
+	return func(yield func(int, string) bool) {
+		fence := false
+		for num, rest := 1, src; len(rest) > 0; num++ {
+			var l []byte
+			l, rest, _ = bytes.Cut(rest, []byte("\n"))
+			if isFence(l) {
+				fence = !fence
+				continue
+			}
+			if !fence && !yield(num, string(bytes.TrimSuffix(l, []byte("\r")))) {
+				return
+			}
+		}
+	}
+}
+
 // maskCode returns a copy of src with fenced code blocks and inline code
 // spans blanked out, line breaks and offsets kept.
 func maskCode(src []byte) []byte {
@@ -246,13 +273,11 @@ func maskCode(src []byte) []byte {
 			end += start
 		}
 		line := out[start:end]
-		t := bytes.TrimSpace(line)
-		isFence := bytes.HasPrefix(t, []byte("```")) || bytes.HasPrefix(t, []byte("~~~"))
-		if fence || isFence {
+		if f := isFence(line); fence || f {
 			for i := range line {
 				line[i] = ' '
 			}
-			if isFence {
+			if f {
 				fence = !fence
 			}
 		} else if bytes.IndexByte(line, '`') >= 0 {

@@ -3,6 +3,7 @@ package markdown
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -511,15 +512,16 @@ func isTemplateTitle(text string) bool {
 }
 
 // IsBlankTemplate reports whether src is the template itself, not yet
-// started: its H1 is the template's title with no report title after it,
-// and the summary still holds the template's placeholder. Tools that walk
-// folders pass over such a file, as they pass over one named like a
+// started: an H1 that is the template's title with no report title after
+// it, and the summary still holding the template's placeholder. Tools that
+// walk folders pass over such a file, as they pass over one named like a
 // template.
 func IsBlankTemplate(src []byte) bool {
-	return bytes.Contains(src, []byte(phWhatHappened)) &&
-		(bytes.HasPrefix(src, []byte("# "+templateTitle+"\n")) || bytes.HasPrefix(src, []byte("# "+templateTitle+"\r\n")) ||
-			bytes.Contains(src, []byte("\n# "+templateTitle+"\n")) || bytes.Contains(src, []byte("\n# "+templateTitle+"\r\n")))
+	return bytes.Contains(src, []byte(phWhatHappened)) && blankTitle.Match(src)
 }
+
+// blankTitle matches the template's H1 line without a report title.
+var blankTitle = regexp.MustCompile(`(?m)^# ` + regexp.QuoteMeta(templateTitle) + `\r?$`)
 
 // LooksLikeReport reports whether src is a post-mortem: its H1 is the
 // template's title, or it has headings of at least three template sections
