@@ -431,13 +431,9 @@ func TestRepeatedField(t *testing.T) {
 	if !warned {
 		t.Errorf("no warning at line 16: %v", doc.Diagnostics)
 	}
-	out := markdown.Render(doc.Report)
-	again := markdown.Parse("dup.md", out)
-	if again.Report.Overview.Severity.Text != "High" || !bytes.Equal(markdown.Render(again.Report), out) {
-		t.Errorf("formatting twice changes the report:\n%s", lineDiff(out, markdown.Render(again.Report)))
-	}
-	if lost := markdown.Lost([]byte(s), out); len(lost) > 0 {
-		t.Errorf("lost %q", lost)
+	out := checkRewrite(t, "dup.md", []byte(s), doc.Report)
+	if again := markdown.Parse("dup.md", out); again.Report.Overview.Severity.Text != "High" {
+		t.Errorf("severity after formatting = %q", again.Report.Overview.Severity.Text)
 	}
 }
 
@@ -455,10 +451,7 @@ func TestUnclosedBlocks(t *testing.T) {
 		if len(doc.Diagnostics) == 0 {
 			t.Errorf("%s: no diagnostic", name)
 		}
-		out := markdown.Render(doc.Report)
-		if again := markdown.Render(markdown.Parse("r.md", out).Report); !bytes.Equal(out, again) {
-			t.Errorf("%s: canonical form not stable:\n%s", name, lineDiff(out, again))
-		}
+		checkRewrite(t, name, []byte(text), doc.Report)
 	}
 }
 
@@ -476,9 +469,7 @@ func TestTimelineDateAndTimeColumns(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("timeline = %q, want %q", got, want)
 	}
-	if lost := markdown.Lost([]byte(src), markdown.Render(r)); len(lost) > 0 {
-		t.Errorf("lost %q", lost)
-	}
+	checkRewrite(t, "r.md", []byte(src), r)
 }
 
 // TestIncidentLogLinks: a log given as a link or a URL is not turned into
@@ -505,13 +496,7 @@ func TestSetextHeadings(t *testing.T) {
 	if !markdown.LooksLikeReport([]byte(src)) {
 		t.Errorf("not recognised as a report")
 	}
-	out := markdown.Render(r)
-	if lost := markdown.Lost([]byte(src), out); len(lost) > 0 {
-		t.Errorf("lost %q", lost)
-	}
-	if again := markdown.Render(markdown.Parse("r.md", out).Report); !bytes.Equal(again, out) {
-		t.Errorf("not stable:\n%s", lineDiff(out, again))
-	}
+	checkRewrite(t, "r.md", []byte(src), r)
 }
 
 // TestActionPlaceholderNumbers: "[Action N]" is the template's text only in
@@ -528,13 +513,7 @@ func TestActionPlaceholderNumbers(t *testing.T) {
 	if want := []string{"Fix the pool", "[Action 12]", "", ""}; !slices.Equal(got, want) {
 		t.Errorf("actions = %q, want %q", got, want)
 	}
-	out := markdown.Render(r)
-	if lost := markdown.Lost([]byte(src), out); len(lost) > 0 {
-		t.Errorf("lost %q", lost)
-	}
-	if again := markdown.Render(markdown.Parse("r.md", out).Report); !bytes.Equal(again, out) {
-		t.Errorf("not stable:\n%s", lineDiff(out, again))
-	}
+	checkRewrite(t, "r.md", []byte(src), r)
 }
 
 // TestNumberedListsLoseNoWords: the numbers of a numbered list are its
@@ -546,7 +525,19 @@ func TestNumberedListsLoseNoWords(t *testing.T) {
 	if len(r.Lessons.ToImprove) != 5 {
 		t.Errorf("to improve = %q", r.Lessons.ToImprove)
 	}
-	if lost := markdown.Lost([]byte(src), markdown.Render(r)); len(lost) > 0 {
-		t.Errorf("lost %q", lost)
+	checkRewrite(t, "r.md", []byte(src), r)
+}
+
+// checkRewrite fails the test when the canonical form of r, parsed from
+// src, drops a word of src or does not read back the same, and returns it.
+func checkRewrite(t *testing.T, name string, src []byte, r *debrief.Report) []byte {
+	t.Helper()
+	out := markdown.Render(r)
+	if lost := markdown.Lost(src, out); len(lost) > 0 {
+		t.Errorf("%s: lost %q", name, lost)
 	}
+	if again := markdown.Render(markdown.Parse(name, out).Report); !bytes.Equal(again, out) {
+		t.Errorf("%s: canonical form not stable:\n%s", name, lineDiff(out, again))
+	}
+	return out
 }
