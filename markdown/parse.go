@@ -119,52 +119,64 @@ func (p *parser) frontMatter(lines []line) []line {
 	return lines
 }
 
-// unclosedFences returns the lines (by index) that open a fenced code block
-// no later line closes. Such a block would hide every heading after it, so
-// its opening line is read as text.
-func unclosedFences(lines []line) map[int]bool {
-	open := map[int]bool{}
+// openFence returns the fence ("```" or "~~~") a line opens a code block
+// with, or "".
+func openFence(text string) string {
+	t := strings.TrimLeft(text, " ")
+	if len(text)-len(t) <= 3 && (strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~")) {
+		return t[:3]
+	}
+	return ""
+}
+
+// closesFence reports whether a line closes a code block opened by fence.
+func closesFence(text, fence string) bool {
+	t := strings.TrimLeft(text, " ")
+	return strings.HasPrefix(t, fence) && strings.Trim(t, fence[:1]+" ") == ""
+}
+
+// codeBlocks marks the lines (by index) of fenced code blocks, fences
+// included. It also returns the lines that open a block no later line
+// closes: such a block would hide every heading after it, so its opening
+// line is read as text instead.
+func codeBlocks(lines []line) (code []bool, unclosed map[int]bool) {
+	unclosed = map[int]bool{}
+	code = make([]bool, len(lines))
 	for {
 		fence, at := "", -1
 		for i, l := range lines {
-			t := strings.TrimLeft(l.text, " ")
-			if fence != "" {
-				if strings.HasPrefix(t, fence) && strings.Trim(t, fence[:1]+" ") == "" {
+			code[i] = fence != ""
+			switch {
+			case fence != "":
+				if closesFence(l.text, fence) {
 					fence = ""
 				}
-				continue
-			}
-			if !open[i] && len(l.text)-len(t) <= 3 && (strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~")) {
-				fence, at = t[:3], i
+			case !unclosed[i]:
+				if fence = openFence(l.text); fence != "" {
+					code[i], at = true, i
+				}
 			}
 		}
 		if fence == "" {
-			return open
+			return code, unclosed
 		}
-		open[at] = true
+		unclosed[at] = true
 	}
 }
 
-// splitSections cuts lines at ATX headings outside fenced code blocks.
+// splitSections cuts lines at ATX and setext headings outside fenced code
+// blocks.
 func splitSections(lines []line, p *parser) []section {
 	secs := []section{{}}
-	fence := ""
-	unclosed := unclosedFences(lines)
+	code, unclosed := codeBlocks(lines)
 	for i, l := range lines {
-		t := strings.TrimLeft(l.text, " ")
-		if fence != "" {
-			if strings.HasPrefix(t, fence) && strings.Trim(t, fence[:1]+" ") == "" {
-				fence = ""
-			}
+		if code[i] {
 			secs[len(secs)-1].lines = append(secs[len(secs)-1].lines, l)
 			continue
 		}
 		if unclosed[i] {
+			t := strings.TrimLeft(l.text, " ")
 			p.warn(posOf(l, len(l.text)-len(t)), "this code block is not closed (a line %q is missing); the headings after it are read as headings", t[:3])
-		} else if len(l.text)-len(t) <= 3 && (strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~")) {
-			fence = t[:3]
-			secs[len(secs)-1].lines = append(secs[len(secs)-1].lines, l)
-			continue
 		}
 		if h, ok := heading(l); ok {
 			p.doc.Headings = append(p.doc.Headings, h)
@@ -557,13 +569,12 @@ func LooksLikeReport(src []byte) bool {
 			continue
 		}
 		if fence != "" {
-			if strings.HasPrefix(t, fence) {
+			if closesFence(raw, fence) {
 				fence = ""
 			}
 			continue
 		}
-		if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
-			fence = t[:3]
+		if fence = openFence(raw); fence != "" {
 			continue
 		}
 		if !strings.HasPrefix(t, "#") {
