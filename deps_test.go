@@ -13,7 +13,7 @@ func TestDependencyRule(t *testing.T) {
 	const mod = "github.com/debrief-oss/debrief"
 	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}:{{join .Deps \" \"}}", mod+"/...").Output()
 	if err != nil {
-		t.Skipf("go list: %v", err)
+		t.Fatalf("go list: %v", err) // go runs the tests, so it is there
 	}
 	allowed := map[string][]string{
 		"lint": {"markdown"},
