@@ -99,9 +99,13 @@ func (c *cluster) dsn(db string) string {
 }
 
 // command runs a PostgreSQL binary, as the postgres user when we are root:
-// the server refuses to run as root.
+// the server refuses to run as root. It runs in the cluster's folder, which
+// that user owns: the test's working folder may be one it cannot enter (a
+// clone under root's home, a mktemp -d folder), and the PostgreSQL tools
+// fail when they cannot change into their working folder.
 func (c *cluster) command(name string, args ...string) *exec.Cmd {
 	cmd := exec.Command(filepath.Join(c.bin, name), args...)
+	cmd.Dir = c.dir
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: c.cred}
 	return cmd
 }

@@ -35,3 +35,32 @@ func TestMustHavePostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestPostgresFromPrivateFolder starts a server while the working folder is
+// one that only its owner may enter, as when the repository is cloned under
+// root's home or into a mktemp -d folder: the commands that run as the
+// postgres user must not depend on reaching it.
+func TestPostgresFromPrivateFolder(t *testing.T) {
+	if PostgresBin() == "" {
+		Missing(t, "PostgreSQL (apt-get install postgresql)")
+	}
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	var c cluster
+	c.start()
+	defer c.stop()
+	if c.err != nil {
+		t.Fatalf("start PostgreSQL from a folder of mode 0700: %v", c.err)
+	}
+	db, err := sql.Open("pgx", c.dsn("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.PingContext(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
