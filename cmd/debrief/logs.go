@@ -83,6 +83,14 @@ func (f *logsFlags) register(fs *flagSet) {
 func (f *logsFlags) options() (logscan.Options, error) {
 	o := logscan.Options{Format: f.format, Year: f.year, TopErrors: f.top, Workers: f.workers, MaxLine: f.maxLine, UserBudget: f.userBudget,
 		Keys: logscan.Keys{Time: f.timeKey, Level: f.levelKey, Status: f.statusKey, User: f.userKey, Message: f.msgKey, Latency: f.latencyKey}}
+	for _, c := range []struct {
+		name string
+		n    int
+	}{{"top", f.top}, {"workers", f.workers}, {"max-line", f.maxLine}, {"user-budget", f.userBudget}} {
+		if c.n < 0 {
+			return o, usageErrorf("logs: bad --%s %d: want 0 or more", c.name, c.n)
+		}
+	}
 	if f.format != "" {
 		ok := false
 		for _, name := range logscan.Formats() {
@@ -136,11 +144,7 @@ func logsZone(s string) (*time.Location, error) {
 
 // logsAnalyze opens the files and runs the analysis, with a progress bar on
 // a terminal.
-func logsAnalyze(ctx context.Context, e *env, f *logsFlags, files []string) (*logscan.Result, logscan.Options, error) {
-	opt, err := f.options()
-	if err != nil {
-		return nil, opt, err
-	}
+func logsAnalyze(ctx context.Context, e *env, f *logsFlags, opt logscan.Options, files []string) (*logscan.Result, error) {
 	var inputs []logscan.Input
 	var total int64
 	for _, name := range files {
@@ -151,15 +155,15 @@ func logsAnalyze(ctx context.Context, e *env, f *logsFlags, files []string) (*lo
 		} else {
 			fh, err := os.Open(name)
 			if err != nil {
-				return nil, opt, fmt.Errorf("logs: %w", err)
+				return nil, fmt.Errorf("logs: %w", err)
 			}
 			defer fh.Close()
 			st, err := fh.Stat()
 			if err != nil {
-				return nil, opt, fmt.Errorf("logs: %w", err)
+				return nil, fmt.Errorf("logs: %w", err)
 			}
 			if st.IsDir() {
-				return nil, opt, fmt.Errorf("logs: %s is a directory; name the log files", name)
+				return nil, fmt.Errorf("logs: %s is a directory; name the log files", name)
 			}
 			if total >= 0 {
 				total += st.Size()
@@ -183,9 +187,9 @@ func logsAnalyze(ctx context.Context, e *env, f *logsFlags, files []string) (*lo
 	opt.Warn = func(err error) { fmt.Fprintf(e.stderr, "debrief: warning: %v\n", err) }
 	res, err := logscan.Analyze(ctx, inputs, opt)
 	if err != nil {
-		return nil, opt, fmt.Errorf("logs: %w", err)
+		return nil, fmt.Errorf("logs: %w", err)
 	}
-	return res, opt, nil
+	return res, nil
 }
 
 func runLogsAnalyze(ctx context.Context, e *env) error {
@@ -212,7 +216,11 @@ lines (also bunyan, Caddy), Docker/Kubernetes json-file, logfmt, syslog
 	if *asJSON && *timeline {
 		return usageErrorf("logs analyze: --json and --timeline print different things; choose one")
 	}
-	res, opt, err := logsAnalyze(ctx, e, &f, files)
+	opt, err := f.options()
+	if err != nil {
+		return err
+	}
+	res, err := logsAnalyze(ctx, e, &f, opt, files)
 	if err != nil {
 		return err
 	}
@@ -378,12 +386,16 @@ change as a unified diff; with --dry-run the report is left as it is.`, e)
 		return usageErrorf("logs apply: want REPORT.md and at least one log FILE")
 	}
 	reportPath, files := args[0], args[1:]
+	opt, err := f.options()
+	if err != nil {
+		return err
+	}
 	src, err := os.ReadFile(reportPath)
 	if err != nil {
 		return fmt.Errorf("logs apply: %w", err)
 	}
 	doc := markdown.Parse(reportPath, src)
-	res, opt, err := logsAnalyze(ctx, e, &f, files)
+	res, err := logsAnalyze(ctx, e, &f, opt, files)
 	if err != nil {
 		return err
 	}
@@ -402,7 +414,7 @@ change as a unified diff; with --dry-run the report is left as it is.`, e)
 	if *dryRun {
 		return nil
 	}
-	if err := writeFileAtomic(reportPath, out); err != nil {
+	if err := rewriteFile(reportPath, out); err != nil {
 		return fmt.Errorf("logs apply: %w", err)
 	}
 	fmt.Fprintf(e.stderr, "debrief: %s: filled %s\n", reportPath, strings.Join(changed, ", "))

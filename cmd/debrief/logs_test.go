@@ -150,6 +150,21 @@ func TestLogsAnalyzeErrors(t *testing.T) {
 	}
 }
 
+// TestLogsAnalyzeNegativeCounts: a count flag below zero is a usage error
+// that names the flag, not a silent fall back to the default.
+func TestLogsAnalyzeNegativeCounts(t *testing.T) {
+	path, _ := logsGenerated(t, loggen.JSON, 1000, false)
+	for _, flag := range []string{"--top", "--workers", "--max-line", "--user-budget"} {
+		for _, cmd := range [][]string{{"logs", "analyze"}, {"logs", "apply", "report.md"}} {
+			args := append(append([]string(nil), cmd...), flag, "-1", path)
+			out, errOut, code := runCLI(t, "", args...)
+			if code != 2 || !strings.Contains(errOut, flag+" -1") || out != "" {
+				t.Errorf("%s: exit %d, stdout %.80q, stderr %q; want exit 2 naming %s -1", strings.Join(args, " "), code, out, errOut, flag)
+			}
+		}
+	}
+}
+
 func TestLogsAnalyzeFixtures(t *testing.T) {
 	nezha := filepath.Join(testenv.Fixtures(t), "logs", "nezha-trainticket-2023-01-29-0930-0936.docker-json.log")
 	out, errOut, code := runCLI(t, "", "logs", "analyze", "--timeline", nezha)
