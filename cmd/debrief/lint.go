@@ -125,7 +125,7 @@ func fixPaths(ctx context.Context, e *env, l *lint.Linter, paths []string) error
 		if len(changes) == 0 {
 			continue
 		}
-		if err := writeFileAtomic(r.File, out); err != nil {
+		if err := rewriteFile(r.File, out); err != nil {
 			return fmt.Errorf("lint: %w", err)
 		}
 		printChanges(e, r.File, changes, reformatted)

@@ -57,7 +57,7 @@ Incident Duration from them (only where empty, unless --force).`, e)
 				return fmt.Errorf("metrics: %s: %w", file, err)
 			}
 			if len(changes) > 0 {
-				if err := writeFileAtomic(file, out); err != nil {
+				if err := rewriteFile(file, out); err != nil {
 					return fmt.Errorf("metrics: %w", err)
 				}
 				printChanges(e, file, changes, reformatted)

@@ -175,7 +175,7 @@ has a parse error, would lose text, or would not read back the same.`, e)
 			fmt.Fprint(e.stdout, udiff.Unified(f.name(), f.name()+" (formatted)", string(src), string(out)))
 		}
 		if *write && !same && f.path != "-" {
-			if err := writeFileAtomic(f.path, out); err != nil {
+			if err := rewriteFile(f.path, out); err != nil {
 				fmt.Fprintf(e.stderr, "%s: %v\n", f.path, err)
 				failed = true
 			}

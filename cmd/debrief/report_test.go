@@ -13,7 +13,7 @@ import (
 
 func filledReport(t *testing.T) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(testenv.RepoRoot(t), "examples", "2026-03-14-checkout-outage.md"))
+	b, err := os.ReadFile(filepath.Join("..", "..", "examples", "2026-03-14-checkout-outage.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
