@@ -3,7 +3,6 @@ package markdown
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -522,18 +521,6 @@ func isTemplateTitle(text string) bool {
 	}
 	return false
 }
-
-// IsBlankTemplate reports whether src is the template itself, not yet
-// started: an H1 that is the template's title with no report title after
-// it, and the summary still holding the template's placeholder. Tools that
-// walk folders pass over such a file, as they pass over one named like a
-// template.
-func IsBlankTemplate(src []byte) bool {
-	return bytes.Contains(src, []byte(phWhatHappened)) && blankTitle.Match(src)
-}
-
-// blankTitle matches the template's H1 line without a report title.
-var blankTitle = regexp.MustCompile(`(?m)^# ` + regexp.QuoteMeta(templateTitle) + `\r?$`)
 
 // LooksLikeReport reports whether src is a post-mortem: its H1 is the
 // template's title, or it has headings of at least three template sections
