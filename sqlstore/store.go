@@ -136,13 +136,18 @@ func (s *Store) read(ctx context.Context, fn func(*tx) error) error {
 	return s.inTx(ctx, s.c.reader, s.d.readTx, fn)
 }
 
+// inTx runs fn in a transaction on db and commits when fn returns nil. The
+// transaction is rolled back when fn fails or panics (the panic goes on):
+// one left open would hold SQLite's only writer connection, and every later
+// write would wait for it until its context expired.
 func (s *Store) inTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(*tx) error) error {
 	t, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return s.translate(fmt.Errorf("begin: %w", err))
 	}
+	// After a commit this does nothing.
+	defer t.Rollback()
 	if err := fn(&tx{Tx: t, d: s.d}); err != nil {
-		t.Rollback()
 		return s.translate(err)
 	}
 	if err := t.Commit(); err != nil {

@@ -83,6 +83,7 @@ func TestConformance(t *testing.T) {
 		{"users", testUsers},
 		{"invalid", testInvalid},
 		{"concurrency", testConcurrency},
+		{"panic_in_tx", testPanicInTx},
 		{"migrate_twice", testMigrateTwice},
 		{"sigkill", testSIGKILL},
 		{"text_fidelity", testTextFidelity},
@@ -850,6 +851,54 @@ func testConcurrency(t *testing.T, dsn string) {
 		seen[e.Event] = true
 	}
 	t.Logf("%d conflicts retried", total)
+}
+
+// testPanicInTx checks that a panic inside a transaction ends it: with
+// SQLite's one writer connection, a transaction left open would make every
+// later write wait until its context expired.
+func testPanicInTx(t *testing.T, dsn string) {
+	ctx := context.Background()
+	s, err := sqlstore.Open(ctx, dsn, sqlstore.Options{Now: newClock().Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sr := mustCreate(t, s, "panicky", fullReport(1))
+	func() {
+		defer func() {
+			if v := recover(); v != "half-way" {
+				t.Errorf("recovered %v, want the panic to reach the caller", v)
+			}
+		}()
+		s.WriteTx(ctx, func(exec func(string, ...any) error) error {
+			if err := exec(`UPDATE reports SET title = 'half written' WHERE id = ?`, sr.ID); err != nil {
+				return err
+			}
+			panic("half-way")
+		})
+	}()
+	if n := s.ConnsInUse(); n != 0 {
+		// Closing the store would wait for the open transaction: it is
+		// left open.
+		t.Fatalf("%d connections still taken after a panic in a transaction: it was left open", n)
+	}
+	defer s.Close()
+	got, err := s.Report(ctx, sr.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Report.Title != sr.Report.Title || got.Version != sr.Version {
+		t.Errorf("after the panic: %q at version %d, want %q at %d: the change was not rolled back", got.Report.Title, got.Version, sr.Report.Title, sr.Version)
+	}
+	updated, err := s.UpdateReport(ctx, sr.ID, sr.Version, fullReport(2))
+	if err != nil {
+		t.Fatalf("write after the panic: %v", err)
+	}
+	if updated.Version != sr.Version+1 || updated.Report.Title != fullReport(2).Title {
+		t.Errorf("write after the panic: %q at version %d", updated.Report.Title, updated.Version)
+	}
 }
 
 func testMigrateTwice(t *testing.T, dsn string) {
