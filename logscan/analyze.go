@@ -419,7 +419,8 @@ func (a *analysis) detectOpts(in Input) detectOptions {
 	if a.opt.Keys != (Keys{}) {
 		keys = &a.opt.Keys
 	}
-	return detectOptions{format: a.opt.Format, loc: a.opt.Location, keys: keys, year: a.opt.Year, refTime: in.ModTime, fileName: in.Name}
+	return detectOptions{format: a.opt.Format, loc: a.opt.Location, keys: keys, year: a.opt.Year, refTime: in.ModTime, fileName: in.Name,
+		maxLine: a.maxLine, maxRead: a.opt.BlockSize}
 }
 
 // Analyze reads the inputs, merged by time, and returns what they show.

@@ -109,26 +109,75 @@ type detectOptions struct {
 	year     int       // RFC 3164 year of the first line; 0 for refTime
 	refTime  time.Time // the file's modification time
 	fileName string
+	// maxLine is the longest line decoded: longer lines are left out of
+	// the sample, as the workers skip them (0: no bound).
+	maxLine int
+	// maxRead is the longest line that can be read at all, the block
+	// size, which bounds --max-line.
+	maxRead int
+	// skipped is the number of lines, from the first, dropped before the
+	// sample for being longer than maxRead.
+	skipped int
+	// cut tells that the file goes on after the sample, so that the
+	// sample's last line may be cut short.
+	cut bool
 }
 
-// sampleLines returns up to n non-empty lines from the start of b,
-// without the last line when b does not end with a newline and is long.
-func sampleLines(b []byte, n int) [][]byte {
+// sampleBytes bounds the lines a format is detected from.
+const sampleBytes = 64 << 10
+
+// longLine is the first line left out of a sample for its length.
+type longLine struct {
+	line int  // 1-based in the sample; 0 when there is none
+	size int  // its length, or as much of it as the sample holds
+	cut  bool // the sample ends inside it
+}
+
+// sampleLines returns up to n non-empty lines (and about sampleBytes)
+// from the start of b, without the lines longer than o.maxLine, whose
+// first it also returns, and without a last line that the end of the
+// sample cuts.
+func sampleLines(b []byte, n int, o detectOptions) ([][]byte, longLine) {
 	var out [][]byte
-	for len(b) > 0 && len(out) < n {
+	var long longLine
+	size := 0
+	for ln := 1; len(b) > 0 && len(out) < n && size < sampleBytes; ln++ {
 		e := bytes.IndexByte(b, '\n')
 		var line []byte
+		cut := false
 		if e < 0 {
-			line, b = b, nil
+			line, b, cut = b, nil, o.cut
 		} else {
 			line, b = b[:e], b[e+1:]
 		}
 		line = bytes.TrimSuffix(line, []byte("\r"))
+		if o.maxLine > 0 && len(line) > o.maxLine {
+			if long.line == 0 {
+				long = longLine{line: ln, size: len(line), cut: cut}
+			}
+			continue
+		}
+		if cut {
+			break
+		}
 		if len(bytes.TrimSpace(line)) > 0 {
 			out = append(out, line)
+			size += len(line) + 1
 		}
 	}
-	return out
+	return out, long
+}
+
+// longLineError tells that no format can be detected because the lines
+// are too long, and how to read them.
+func longLineError(o detectOptions, l longLine) error {
+	switch {
+	case o.maxRead > 0 && l.size >= o.maxRead:
+		return fmt.Errorf("%s:%d: line is longer than %d bytes, the longest --max-line allows", o.fileName, l.line, o.maxRead)
+	case l.cut:
+		return fmt.Errorf("%s:%d: line is longer than --max-line (%d bytes); raise --max-line to read it", o.fileName, l.line, o.maxLine)
+	}
+	return fmt.Errorf("%s:%d: line of %d bytes is longer than --max-line (%d bytes); run with --max-line %d or more to read it", o.fileName, l.line, l.size, o.maxLine, l.size)
 }
 
 // looksBinary reports whether b holds NUL bytes or mostly non-text bytes.
@@ -149,13 +198,20 @@ func looksBinary(b []byte) bool {
 }
 
 // detect picks the format that decodes the most sample lines. It returns
-// an error naming the file when the data is binary or nothing fits.
+// an error naming the file when the data is binary, when nothing fits, or
+// when every line is too long to be decoded.
 func detect(sample []byte, o detectOptions) (*format, error) {
 	if looksBinary(sample) {
 		return nil, fmt.Errorf("%s: binary data, not a text log", o.fileName)
 	}
-	lines := sampleLines(sample, 200)
+	lines, long := sampleLines(sample, 200, o)
 	if len(lines) == 0 {
+		switch {
+		case o.skipped > 0:
+			return nil, longLineError(o, longLine{line: 1, size: o.maxRead, cut: true})
+		case long.line > 0:
+			return nil, longLineError(o, long)
+		}
 		return &format{name: FormatGeneric, loc: o.loc, keys: o.keys}, nil
 	}
 	names := Formats()
@@ -317,7 +373,7 @@ func dockerInner(lines [][]byte, f *format, o detectOptions) *format {
 		return nil
 	}
 	sub := o
-	sub.format = ""
+	sub.format, sub.skipped, sub.cut = "", 0, false
 	in, err := detect(inner, sub)
 	if err != nil || in.name == FormatDocker {
 		return &format{name: FormatGeneric, timeOnly: true, loc: o.loc}

@@ -5,6 +5,9 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -240,5 +243,74 @@ func TestLongSpanCoarsens(t *testing.T) {
 	}
 	if total != hours {
 		t.Errorf("buckets hold %d events, want %d", total, hours)
+	}
+}
+
+// analyzeBoth analyzes data as a file (mapped where the system allows it)
+// and through a plain reader, and returns both results and errors.
+func analyzeBoth(t *testing.T, name string, data []byte, opt Options) (results []*Result, errs []error) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, r := range []io.Reader{f, bytes.NewReader(data)} {
+		res, err := Analyze(context.Background(), []Input{{Name: name, Reader: r}}, opt)
+		results, errs = append(results, res), append(errs, err)
+	}
+	return results, errs
+}
+
+// TestLongFirstLines: lines longer than the bound are skipped and counted
+// wherever they are, the first ones included; a file with no line short
+// enough to detect its format from says so, naming the line.
+func TestLongFirstLines(t *testing.T) {
+	var events bytes.Buffer
+	for i := range 50 {
+		fmt.Fprintf(&events, `{"time":"2026-03-14T13:05:%02dZ","level":"error","msg":"boom %d"}`+"\n", i, i)
+	}
+	long := func(n int) string { return strings.Repeat("x", n) + "\n" }
+	for _, tc := range []struct {
+		name   string
+		data   string
+		opt    Options
+		long   int64  // over-long lines counted
+		errMsg string // when no format can be detected
+	}{
+		{"longer than the sample", long(70000) + events.String(), Options{}, 1, ""},
+		{"longer than the block", long(100000) + events.String(), Options{BlockSize: 64 << 10}, 1, ""},
+		{"several, over the bound", long(300) + long(150) + events.String(), Options{MaxLine: 100}, 2, ""},
+		{"only long lines", long(70000) + long(80000), Options{}, 0, "app.log:1: line of 70000 bytes is longer than --max-line (65536 bytes); run with --max-line 70000 or more to read it"},
+		{"one long line, no newline", strings.Repeat("x", 200), Options{MaxLine: 100}, 0, "app.log:1: line of 200 bytes is longer than --max-line (100 bytes); run with --max-line 200 or more to read it"},
+		{"longer than any block", long(100000), Options{BlockSize: 64 << 10}, 0, "app.log:1: line is longer than 65536 bytes, the longest --max-line allows"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			results, errs := analyzeBoth(t, "app.log", []byte(tc.data), tc.opt)
+			for i, res := range results {
+				how := [...]string{"file", "reader"}[i]
+				if tc.errMsg != "" {
+					if errs[i] == nil || errs[i].Error() != tc.errMsg {
+						t.Errorf("%s: error = %v, want %q", how, errs[i], tc.errMsg)
+					}
+					continue
+				}
+				if errs[i] != nil {
+					t.Errorf("%s: %v", how, errs[i])
+					continue
+				}
+				if res.Files[0].Format != FormatJSON || res.Events != 50 || res.LongLines != tc.long || res.Lines != 50+tc.long {
+					t.Errorf("%s: format %s, %d events, %d long of %d lines; want json, 50 events, %d long", how, res.Files[0].Format, res.Events, res.LongLines, res.Lines, tc.long)
+				}
+				// Line numbers count the skipped lines.
+				if len(res.TopErrors) == 0 || res.TopErrors[0].Evidence == nil || res.TopErrors[0].Evidence.Line != int(tc.long)+1 {
+					t.Errorf("%s: top errors = %+v, want the first at line %d", how, res.TopErrors, tc.long+1)
+				}
+			}
+		})
 	}
 }

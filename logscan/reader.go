@@ -161,12 +161,10 @@ func (a *analysis) split(ctx context.Context, idx int, in Input, free chan []byt
 			}
 		}
 		if f == nil {
-			sample := data[:min(end, 64<<10)]
-			if end == 0 && eof {
-				sample = nil
-			}
+			o := a.detectOpts(in)
+			o.skipped = skipped
 			var derr error
-			f, derr = detect(sample, a.detectOpts(in))
+			f, derr = detect(data[:end], o)
 			if derr != nil {
 				free <- buf
 				return derr
@@ -208,7 +206,21 @@ func (a *analysis) splitMapped(ctx context.Context, idx int, in Input, m []byte,
 	a.mappings = append(a.mappings, m)
 	a.mu.Unlock()
 	size := a.opt.BlockSize
-	f, err := detect(m[:min(len(m), 64<<10)], a.detectOpts(in))
+	// As split does, leave the lines too long for a block out of the
+	// sample; the cutting below still hands them to the workers, which
+	// count them.
+	start, o := 0, a.detectOpts(in)
+	for start < len(m) && start+size < len(m) && bytes.IndexByte(m[start:start+size], '\n') < 0 {
+		o.skipped++
+		if e := bytes.IndexByte(m[start+size:], '\n'); e >= 0 {
+			start += size + e + 1
+		} else {
+			start = len(m)
+		}
+	}
+	sample := m[start:min(len(m), start+size)]
+	o.cut = start+len(sample) < len(m)
+	f, err := detect(sample, o)
 	if err != nil {
 		return err
 	}

@@ -139,6 +139,19 @@ func TestLogsAnalyzeErrors(t *testing.T) {
 	if _, errOut, code := runCLI(t, "", "logs", "analyze", prose); code != 2 || !strings.Contains(errOut, "notes.txt:1: no known log format fits") {
 		t.Errorf("unknown format: exit %d, stderr %q", code, errOut)
 	}
+	// A first line over --max-line is named, with the way to read it; the
+	// lines after it are read.
+	long := filepath.Join(dir, "long.log")
+	os.WriteFile(long, []byte(strings.Repeat("x", 70000)+"\n"), 0o644)
+	if _, errOut, code := runCLI(t, "", "logs", "analyze", long); code != 2 || !strings.Contains(errOut, "long.log:1: line of 70000 bytes is longer than --max-line (65536 bytes); run with --max-line 70000 or more") {
+		t.Errorf("long line: exit %d, stderr %q", code, errOut)
+	}
+	f, _ := os.OpenFile(long, os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString(`{"time":"2026-03-14T13:05:00Z","level":"error","msg":"boom"}` + "\n")
+	f.Close()
+	if out, errOut, code := runCLI(t, "", "logs", "analyze", long); code != 0 || !strings.Contains(out, "(json)") || !strings.Contains(out, "1 over-long") {
+		t.Errorf("long first line: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
 	if _, errOut, code := runCLI(t, "", "logs", "analyze", "--error", "status>>x", prose); code != 2 || !strings.Contains(errOut, "--error") {
 		t.Errorf("bad rule: exit %d, stderr %q", code, errOut)
 	}
