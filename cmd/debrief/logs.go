@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aymanbagabas/go-udiff"
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
@@ -410,7 +409,7 @@ change as a unified diff; with --dry-run the report is left as it is.`, e)
 	if problem := rewriteProblem(src, out); problem != "" {
 		return fmt.Errorf("logs apply: %s: not changed: %s", reportPath, problem)
 	}
-	fmt.Fprint(e.stdout, udiff.Unified(reportPath, reportPath, string(src), string(out)))
+	fmt.Fprint(e.stdout, unifiedDiff(reportPath, reportPath, src, out))
 	if *dryRun {
 		return nil
 	}

@@ -222,6 +222,9 @@ func TestLogsApply(t *testing.T) {
 		t.Fatalf("apply: exit %d: %s", code, errOut)
 	}
 	after, _ := os.ReadFile(report)
+	// The diff printed is the change made, with hunk headers that say where
+	// each hunk is in both versions.
+	checkHunks(t, out, string(tmpl), string(after))
 	if !bytes.Contains(after, []byte("Incident began: error rate rose to")) {
 		t.Errorf("report not filled:\n%s", after)
 	}
