@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -218,35 +217,5 @@ func TestFixKeepsText(t *testing.T) {
 	changed := []debrief.MetricChange{{Key: debrief.MetricTimeToDetection, Old: "50 minutes", New: "5 minutes"}}
 	if lost := droppedWords([]byte("Time to Detection: 50 minutes. Zebra quilt."), []byte("Time to Detection: 5 minutes."), changed); strings.Join(lost, " ") != "zebra quilt" {
 		t.Errorf("dropped = %q, want [zebra quilt]", lost)
-	}
-}
-
-// TestFilesSkipTemplates: a folder walk passes over templates, by name or
-// by content, and keeps reports; a template named on the command line is
-// kept.
-func TestFilesSkipTemplates(t *testing.T) {
-	dir := t.TempDir()
-	blank := string(markdown.Render(&debrief.Report{}))
-	clean, err := os.ReadFile(filepath.Join("testdata", "clean.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	report := mustWrite(t, dir, "2024-05-14-edge.md", string(clean))
-	mustWrite(t, dir, "TEMPLATE.md", blank)
-	mustWrite(t, dir, "team/template-sre.md", string(clean))
-	mustWrite(t, dir, "team/postmortem_template.md", string(clean))
-	mustWrite(t, dir, "team/next-incident.md", strings.ReplaceAll(blank, "\n", "\r\n"))
-	mustWrite(t, dir, "team/templated-alerts-outage.md", string(clean)) // a report about templates
-	files, err := Files([]string{dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []string{report, filepath.Join(dir, "team", "templated-alerts-outage.md")}
-	if !slices.Equal(files, want) {
-		t.Errorf("Files = %v, want %v", files, want)
-	}
-	named := filepath.Join(dir, "TEMPLATE.md")
-	if files, err := Files([]string{named}); err != nil || !slices.Equal(files, []string{named}) {
-		t.Errorf("Files(%s) = %v, %v", named, files, err)
 	}
 }

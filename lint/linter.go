@@ -4,12 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -25,6 +21,9 @@ type Linter struct {
 	Config *Config
 	// Workers is how many files are linted at once; 0 for one per core.
 	Workers int
+	// MaxSize is the largest report read, in bytes; 0 for
+	// markdown.DefaultMaxSize.
+	MaxSize int64
 }
 
 // Result is the outcome of linting one file.
@@ -32,76 +31,7 @@ type Result struct {
 	File     string
 	Doc      *markdown.Document // nil when the file could not be read
 	Findings []Finding
-	Err      error
-}
-
-// skippedName reports whether a file found in a folder is one that folders
-// of reports commonly hold but is not a report. Named on the command line,
-// such a file is linted all the same.
-func skippedName(name string) bool {
-	lower := strings.ToLower(name)
-	switch lower {
-	case "readme.md", "changelog.md", "contributing.md", "license.md", "code_of_conduct.md", "security.md":
-		return true
-	}
-	// Templates: "template.md", "TEMPLATE.md", "template-sre.md",
-	// "postmortem_template.md", "_template.md".
-	base := strings.TrimSuffix(lower, ".md")
-	for _, w := range strings.FieldsFunc(base, func(r rune) bool { return r == '-' || r == '_' || r == '.' || r == ' ' }) {
-		if w == "template" || w == "templates" {
-			return true
-		}
-	}
-	return false
-}
-
-// isReport reports whether a file found in a folder is a post-mortem (and
-// not the blank template). A file that cannot be read is kept, so that the
-// error is reported.
-func isReport(path string) bool {
-	src, err := os.ReadFile(path)
-	return err != nil || markdown.LooksLikeReport(src) && !markdown.IsBlankTemplate(src)
-}
-
-// Files returns the Markdown files of paths: files as given, folders
-// searched recursively for reports (skipping hidden folders, node_modules
-// and vendor, READMEs and the like, templates — a file named like
-// "template.md" or "template-sre.md", or the blank template under any name
-// — and Markdown files that are not post-mortems, such as documentation),
-// in lexical order.
-func Files(paths []string) ([]string, error) {
-	var out []string
-	for _, root := range paths {
-		info, err := os.Stat(root)
-		if err != nil {
-			return nil, err
-		}
-		if !info.IsDir() {
-			out = append(out, root)
-			continue
-		}
-		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			name := d.Name()
-			if d.IsDir() {
-				if path != root && (strings.HasPrefix(name, ".") || name == "node_modules" || name == "vendor") {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if strings.EqualFold(filepath.Ext(name), ".md") && !skippedName(name) && isReport(path) {
-				out = append(out, path)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	sort.Strings(out)
-	return out, nil
+	Err      error // names the file
 }
 
 // configs finds and caches the configuration of each folder for one run.
@@ -114,7 +44,11 @@ type configs struct {
 
 // forFile returns the configuration that applies to a file.
 func (c *configs) forFile(file string) (*Config, error) {
-	dir := filepath.Dir(file)
+	return c.forDir(filepath.Dir(file))
+}
+
+// forDir returns the configuration that applies to the files of a folder.
+func (c *configs) forDir(dir string) (*Config, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if cfg, ok := c.byDir[dir]; ok {
@@ -137,6 +71,21 @@ func (l *Linter) LintFile(file string, src []byte, cfg *Config) Result {
 	return l.lintSource(file, src, cfg, l.rules())
 }
 
+// LintSource lints a report that does not come from a file of its own
+// (standard input, a request's body), named file in findings, with the
+// configuration of the folder dir (or l.Config when set).
+func (l *Linter) LintSource(file string, src []byte, dir string) Result {
+	cfg := l.Config
+	if cfg == nil {
+		cs := &configs{rules: l.rules(), byDir: map[string]*Config{}, errs: map[string]error{}}
+		var err error
+		if cfg, err = cs.forDir(dir); err != nil {
+			return Result{File: file, Err: fmt.Errorf("%s: config: %w", file, err)}
+		}
+	}
+	return l.lintSource(file, src, cfg, l.rules())
+}
+
 func (l *Linter) lintSource(file string, src []byte, cfg *Config, rules []*Rule) Result {
 	doc := markdown.Parse(file, src)
 	return Result{File: file, Doc: doc, Findings: Check(doc, rules, cfg, l.now())}
@@ -156,15 +105,23 @@ func (l *Linter) now() time.Time {
 	return l.Now
 }
 
-// LintPaths lints the reports in paths (see Files) in parallel and returns
-// one Result per file, in file order. A file that cannot be read, or whose
-// configuration is invalid, has Err set; the error returned is for the
-// paths themselves.
+// LintPaths lints the reports in paths (see markdown.FindReports) in
+// parallel and returns one Result per file, in file order. A path or folder
+// entry that cannot be read, a file that cannot be read, or whose
+// configuration is invalid, has a Result with Err set.
 func (l *Linter) LintPaths(ctx context.Context, paths []string) ([]Result, error) {
-	files, err := Files(paths)
-	if err != nil {
-		return nil, err
+	found := markdown.FindReports(paths, l.MaxSize)
+	var bad []Result
+	for _, err := range found.Errors {
+		bad = append(bad, Result{Err: err})
 	}
+	results, err := l.LintFiles(ctx, found.Files)
+	return append(bad, results...), err
+}
+
+// LintFiles lints files in parallel and returns one Result per file, in
+// order. The error is the context's, when it ends first.
+func (l *Linter) LintFiles(ctx context.Context, files []string) ([]Result, error) {
 	rules := l.rules()
 	cs := &configs{rules: rules, byDir: map[string]*Config{}, errs: map[string]error{}}
 	workers := l.Workers
@@ -200,24 +157,25 @@ func (l *Linter) lintOne(file string, cs *configs, rules []*Rule) Result {
 	if cfg == nil {
 		var err error
 		if cfg, err = cs.forFile(file); err != nil {
-			return Result{File: file, Err: fmt.Errorf("config: %w", err)}
+			return Result{File: file, Err: fmt.Errorf("%s: config: %w", file, err)}
 		}
 	}
-	src, err := os.ReadFile(file)
+	src, err := markdown.ReadFile(file, l.MaxSize)
 	if err != nil {
 		return Result{File: file, Err: err}
 	}
 	return l.lintSource(file, src, cfg, rules)
 }
 
-// Findings collects the findings of results, and joins their errors.
+// Findings collects the findings of results, and joins their errors (each
+// names its file).
 func Findings(results []Result) ([]Finding, error) {
 	var fs []Finding
 	var errs []error
 	for _, r := range results {
 		fs = append(fs, r.Findings...)
 		if r.Err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", r.File, r.Err))
+			errs = append(errs, r.Err)
 		}
 	}
 	return fs, errors.Join(errs...)

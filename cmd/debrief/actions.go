@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"os"
 	"runtime"
 	"sort"
 	"strings"
@@ -14,33 +13,32 @@ import (
 	"time"
 
 	"github.com/debrief-oss/debrief"
-	"github.com/debrief-oss/debrief/lint"
 	"github.com/debrief-oss/debrief/markdown"
 )
 
-// loadDocs parses every report of paths (files, or folders searched like
-// lint does), one worker per core, in file order.
-func loadDocs(ctx context.Context, paths []string) ([]*markdown.Document, error) {
+// loadDocs parses every report of paths (files, "-" for standard input, or
+// folders searched like lint does), one worker per core, in file order. A
+// path or file that cannot be read is named on standard error and counted
+// in failed, and the others are read all the same.
+func loadDocs(ctx context.Context, e *env, paths []string, max *byteSize) (docs []*markdown.Document, failed int, err error) {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
-	files, err := lint.Files(paths)
-	if err != nil {
-		return nil, err
-	}
-	docs := make([]*markdown.Document, len(files))
+	w := findReports(e, paths, max)
+	files := w.files
+	all := make([]*markdown.Document, len(files))
 	errs := make([]error, len(files))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range next {
-				src, err := os.ReadFile(files[i])
+				src, err := readReport(files[i].path, e.stdin, max)
 				if err != nil {
 					errs[i] = err
 					continue
 				}
-				docs[i] = markdown.Parse(files[i], src)
+				all[i] = markdown.Parse(files[i].name(), src)
 			}
 		})
 	}
@@ -53,14 +51,26 @@ func loadDocs(ctx context.Context, paths []string) ([]*markdown.Document, error)
 	close(next)
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	for _, err := range errs {
+	failed = w.failed
+	for i, err := range errs {
 		if err != nil {
-			return nil, err
+			fmt.Fprintln(e.stderr, err)
+			failed++
+			continue
 		}
+		docs = append(docs, all[i])
 	}
-	return docs, nil
+	return docs, failed, nil
+}
+
+// unreadError ends a command that covered only the files it could read.
+func unreadError(cmd string, failed, read int) error {
+	if failed == 0 {
+		return nil
+	}
+	return &exitError{code: 2, msg: fmt.Sprintf("%s: %s could not be read (see above); the output covers the other %s", cmd, plural(failed, "path"), plural(read, "report"))}
 }
 
 // actionRow is one action item with the report it belongs to.
@@ -92,6 +102,7 @@ priority and due date, then closed items.`, e)
 	owner := fs.String("owner", "", "only items whose owner contains `NAME` (any case)")
 	format := fs.String("format", "table", "output `format`: table, csv, json or markdown")
 	now := fs.String("now", "", "today's `date` (YYYY-MM-DD)")
+	maxSize := maxSizeFlag(fs)
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
@@ -104,7 +115,7 @@ priority and due date, then closed items.`, e)
 	if err != nil {
 		return usageErrorf("actions: --now: %v", err)
 	}
-	docs, err := loadDocs(ctx, fs.Args())
+	docs, failed, err := loadDocs(ctx, e, fs.Args(), maxSize)
 	if err != nil {
 		return fmt.Errorf("actions: %w", err)
 	}
@@ -117,7 +128,10 @@ priority and due date, then closed items.`, e)
 		}
 		kept = append(kept, r)
 	}
-	return writeActions(e, *format, kept)
+	if err := writeActions(e, *format, kept); err != nil {
+		return err
+	}
+	return unreadError("actions", failed, len(docs))
 }
 
 // actionRows collects the action items of docs, sorted by urgency.
@@ -210,6 +224,7 @@ func writeActions(e *env, format string, rows []actionRow) error {
 		}
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
 		return enc.Encode(rows)
 	case "csv":
 		w := csv.NewWriter(e.stdout)
@@ -224,13 +239,14 @@ func writeActions(e *env, format string, rows []actionRow) error {
 		w.Flush()
 		return w.Error()
 	case "markdown":
-		fmt.Fprintf(e.stdout, "| %s |\n|%s\n", strings.Join(header, " | "), strings.Repeat("---|", len(header)))
+		out := e.textOutput()
+		fmt.Fprintf(out, "| %s |\n|%s\n", strings.Join(header, " | "), strings.Repeat("---|", len(header)))
 		for _, r := range rows {
 			c := cells(r)
 			for i := range c {
 				c[i] = strings.ReplaceAll(strings.ReplaceAll(c[i], "|", `\|`), "\n", " ")
 			}
-			fmt.Fprintf(e.stdout, "| %s |\n", strings.Join(c, " | "))
+			fmt.Fprintf(out, "| %s |\n", strings.Join(c, " | "))
 		}
 		return nil
 	}
@@ -238,7 +254,7 @@ func writeActions(e *env, format string, rows []actionRow) error {
 		fmt.Fprintln(e.stderr, "no action items")
 		return nil
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	tw := tabwriter.NewWriter(e.textOutput(), 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, strings.ToUpper(strings.Join(header, "\t")))
 	for _, r := range rows {
 		c := cells(r)

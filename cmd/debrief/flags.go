@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 )
 
 // flagSet is a flag.FlagSet that prints requested help to standard output and
@@ -82,21 +81,3 @@ func helpRequested(args []string) bool {
 
 // errHelp ends a command after --help with exit code 0.
 var errHelp = &exitError{code: 0}
-
-// openInput opens path for reading; "-" is standard input.
-func openInput(path string, stdin io.Reader) (io.ReadCloser, error) {
-	if path == "-" {
-		return io.NopCloser(stdin), nil
-	}
-	return os.Open(path)
-}
-
-// readInput reads a whole file, or standard input for "-".
-func readInput(path string, stdin io.Reader) ([]byte, error) {
-	r, err := openInput(path, stdin)
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	return io.ReadAll(r)
-}

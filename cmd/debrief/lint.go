@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -20,6 +21,7 @@ file. Exits with 1 when any error is found.`, e)
 	listRules := fs.Bool("rules", false, "list the rules and exit")
 	fix := fs.Bool("fix", false, "write the safe fixes (metrics and duration from the timeline) and report them")
 	configPath := fs.String("config", "", "configuration `file` to use instead of the nearest .debrief.yaml")
+	maxSize := maxSizeFlag(fs)
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
@@ -48,31 +50,76 @@ file. Exits with 1 when any error is found.`, e)
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
+	if *fix && slices.Contains(paths, "-") {
+		return usageErrorf("lint: --fix cannot write standard input back; name the files")
+	}
+	l.MaxSize = int64(*maxSize)
+	w := findReports(e, paths, maxSize)
 	if *fix {
-		if err := fixPaths(ctx, e, l, paths); err != nil {
+		if err := fixFiles(ctx, e, l, w.files); err != nil {
 			return err
 		}
 	}
-	results, err := l.LintPaths(ctx, paths)
+	results, err := lintInputs(ctx, e, l, w.files, maxSize)
 	if err != nil {
 		return fmt.Errorf("lint: %w", err)
 	}
-	findings, readErr := lint.Findings(results)
-	if err := lint.Write(e.stdout, *format, findings, lint.WriteOptions{Rules: rules, Version: version}); err != nil {
+	var findings []lint.Finding
+	failed := w.failed
+	for _, r := range results {
+		findings = append(findings, r.Findings...)
+		if r.Err != nil {
+			fmt.Fprintln(e.stderr, explainSourceError(r.Err))
+			failed++
+		}
+	}
+	out := e.stdout
+	if *format == "text" {
+		out = e.textOutput()
+	}
+	if err := lint.Write(out, *format, findings, lint.WriteOptions{Rules: rules, Version: version}); err != nil {
 		return err
 	}
-	if *format == "text" && readErr == nil {
-		// With a file or configuration that could not be read, a count
-		// of findings would suggest the files were checked.
-		printSummary(e, findings, len(results))
+	if *format == "text" {
+		printSummary(e, findings, len(results)-(failed-w.failed), failed)
 	}
-	if readErr != nil {
-		return fmt.Errorf("lint: %w", readErr)
+	if failed > 0 {
+		return &exitError{code: 2}
 	}
 	if lint.HasErrors(findings) {
 		return errFindings
 	}
 	return nil
+}
+
+// lintInputs lints files, and standard input for "-" with the
+// configuration of the current folder, in order.
+func lintInputs(ctx context.Context, e *env, l *lint.Linter, files []inputFile, max *byteSize) ([]lint.Result, error) {
+	var named []string
+	for _, f := range files {
+		if f.path != "-" {
+			named = append(named, f.path)
+		}
+	}
+	linted, err := l.LintFiles(ctx, named)
+	if err != nil {
+		return nil, err
+	}
+	results := make([]lint.Result, 0, len(files))
+	for _, f := range files {
+		if f.path != "-" {
+			results = append(results, linted[0])
+			linted = linted[1:]
+			continue
+		}
+		src, err := readReport(f.path, e.stdin, max)
+		if err != nil {
+			results = append(results, lint.Result{File: f.name(), Err: err})
+			continue
+		}
+		results = append(results, l.LintSource(f.name(), src, "."))
+	}
+	return results, nil
 }
 
 // validFormat reports whether lint can write the format.
@@ -85,8 +132,9 @@ func validFormat(f string) bool {
 	return false
 }
 
-// printSummary writes "3 errors, 1 warning in 12 files" to standard error.
-func printSummary(e *env, fs []lint.Finding, files int) {
+// printSummary writes "3 errors, 1 warning in 12 files" to standard error,
+// and how many paths could not be read.
+func printSummary(e *env, fs []lint.Finding, files, failed int) {
 	var errs, warns int
 	for _, f := range fs {
 		if f.Severity == lint.Error {
@@ -95,7 +143,11 @@ func printSummary(e *env, fs []lint.Finding, files int) {
 			warns++
 		}
 	}
-	fmt.Fprintf(e.stderr, "%s, %s in %s\n", plural(errs, "error"), plural(warns, "warning"), plural(files, "file"))
+	fmt.Fprintf(e.stderr, "%s, %s in %s", plural(errs, "error"), plural(warns, "warning"), plural(files, "file"))
+	if failed > 0 {
+		fmt.Fprintf(e.stderr, "; %s could not be read", plural(failed, "path"))
+	}
+	fmt.Fprintln(e.stderr)
 }
 
 // plural writes "1 file", "2 files".
@@ -106,10 +158,15 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-// fixPaths applies the safe fixes to every report of paths, writing the
-// files that change and listing each change on standard error.
-func fixPaths(ctx context.Context, e *env, l *lint.Linter, paths []string) error {
-	results, err := l.LintPaths(ctx, paths)
+// fixFiles applies the safe fixes to every report of files, writing the
+// files that change and listing each change on standard error. A file that
+// cannot be read is left for linting to report.
+func fixFiles(ctx context.Context, e *env, l *lint.Linter, files []inputFile) error {
+	paths := make([]string, len(files))
+	for i, f := range files {
+		paths[i] = f.path
+	}
+	results, err := l.LintFiles(ctx, paths)
 	if err != nil {
 		return fmt.Errorf("lint: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"text/tabwriter"
 	"time"
 
@@ -26,6 +27,7 @@ Incident Duration from them (only where empty, unless --force).`, e)
 	asJSON := fs.Bool("json", false, "print JSON: an array with one object per file")
 	write := fs.Bool("write", false, "write the derived metrics into each report")
 	force := fs.Bool("force", false, "with --write, overwrite metrics that are already filled in")
+	maxSize := maxSizeFlag(fs)
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
@@ -36,18 +38,19 @@ Incident Duration from them (only where empty, unless --force).`, e)
 	if *force && !*write {
 		return usageErrorf("metrics: --force needs --write")
 	}
+	if *write && slices.Contains(files, "-") {
+		return usageErrorf("metrics: --write needs a file, not standard input")
+	}
 	var out []metricsOutput
 	for _, file := range files {
-		src, err := readInput(file, e.stdin)
+		src, err := readReport(file, e.stdin, maxSize)
 		if err != nil {
 			return fmt.Errorf("metrics: %w", err)
 		}
-		doc := markdown.Parse(file, src)
+		name := inputFile{path: file}.name()
+		doc := markdown.Parse(name, src)
 		r := doc.Report
 		if *write {
-			if file == "-" {
-				return usageErrorf("metrics: --write needs a file, not standard input")
-			}
 			mode := debrief.FillEmpty
 			if *force {
 				mode = debrief.FillOverwrite
@@ -65,10 +68,10 @@ Incident Duration from them (only where empty, unless --force).`, e)
 		}
 		m := r.ComputeMetrics()
 		if *asJSON {
-			out = append(out, metricsJSON(file, doc, m))
+			out = append(out, metricsJSON(name, doc, m))
 			continue
 		}
-		printMetrics(e, file, r, m)
+		printMetrics(e, name, r, m)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
@@ -141,8 +144,9 @@ func milestoneKey(m debrief.Milestone) string {
 // printMetrics writes one report's metrics as a table, with the value the
 // report states beside the derived one.
 func printMetrics(e *env, file string, r *debrief.Report, m debrief.TimelineMetrics) {
-	fmt.Fprintln(e.stdout, file)
-	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	out := e.textOutput()
+	fmt.Fprintln(out, file)
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	for _, def := range debrief.MetricDefs {
 		value := "-"
 		if d, ok := m.Value(def.Key); ok {
@@ -165,7 +169,7 @@ func printMetrics(e *env, file string, r *debrief.Report, m debrief.TimelineMetr
 		}
 	}
 	if len(missing) > 0 {
-		fmt.Fprintf(e.stdout, "  no row for: %s\n", joinQuoted(missing))
+		fmt.Fprintf(out, "  no row for: %s\n", joinQuoted(missing))
 	}
 }
 

@@ -9,13 +9,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/aymanbagabas/go-udiff"
 	"github.com/debrief-oss/debrief"
-	"github.com/debrief-oss/debrief/lint"
 	"github.com/debrief-oss/debrief/markdown"
 	"golang.org/x/text/unicode/norm"
 )
@@ -127,6 +127,7 @@ has a parse error, would lose text, or would not read back the same.`, e)
 	list := fs.Bool("l", false, "list files whose formatting differs (exit 1 when any)")
 	diff := fs.Bool("d", false, "print diffs instead of rewriting")
 	write := fs.Bool("w", false, "write the result to the file instead of standard output")
+	maxSize := maxSizeFlag(fs)
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
@@ -134,19 +135,20 @@ has a parse error, would lose text, or would not read back the same.`, e)
 	if len(paths) == 0 {
 		paths = []string{"-"}
 	}
-	files, err := reportFiles(paths)
-	if err != nil {
-		return err
+	if *write && slices.Contains(paths, "-") {
+		return usageErrorf("fmt: -w cannot write standard input back; name the files, or leave out -w to print the result")
 	}
-	var failed, differ bool
-	for _, f := range files {
-		src, err := readInput(f.path, e.stdin)
+	w := findReports(e, paths, maxSize)
+	failed := w.failed > 0
+	var differ bool
+	for _, f := range w.files {
+		src, err := readReport(f.path, e.stdin, maxSize)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "%s: %v\n", f.path, err)
+			fmt.Fprintln(e.stderr, err)
 			failed = true
 			continue
 		}
-		if len(bytes.TrimSpace(src)) > 0 && !markdown.LooksLikeReport(src) {
+		if !markdown.LooksLikeReport(src) {
 			fmt.Fprintf(e.stderr, "%s: not a post-mortem (no template title and fewer than three template sections); use debrief import to convert a report in another layout\n", f.name())
 			failed = true
 			continue
@@ -174,13 +176,13 @@ has a parse error, would lose text, or would not read back the same.`, e)
 		if *diff && !same {
 			fmt.Fprint(e.stdout, udiff.Unified(f.name(), f.name()+" (formatted)", string(src), string(out)))
 		}
-		if *write && !same && f.path != "-" {
+		if *write && !same {
 			if err := rewriteFile(f.path, out); err != nil {
 				fmt.Fprintf(e.stderr, "%s: %v\n", f.path, err)
 				failed = true
 			}
 		}
-		if !*list && !*diff && (!*write || f.path == "-") {
+		if !*list && !*diff && !*write {
 			e.stdout.Write(out)
 		}
 	}
@@ -230,7 +232,7 @@ func quoteWords(ws []string) string {
 func printDiagnostics(w io.Writer, ds []markdown.Diagnostic, min markdown.Severity) {
 	for _, d := range ds {
 		if d.Severity >= min {
-			fmt.Fprintf(w, "%s:%d:%d: %s: %s\n", d.File, d.Pos.Line, d.Pos.Column, d.Severity, d.Message)
+			fmt.Fprintf(w, "%s:%d:%d: %s: %s\n", d.File, d.Pos.Line, d.Pos.Column, d.Severity, visible(d.Message))
 		}
 	}
 }
@@ -247,37 +249,10 @@ func (f inputFile) name() string {
 	return f.path
 }
 
-// reportFiles expands paths: "-" and files as named, folders walked for
-// Markdown files as lint does it.
-func reportFiles(paths []string) ([]inputFile, error) {
-	var out []inputFile
-	for _, p := range paths {
-		if p == "-" {
-			out = append(out, inputFile{path: p})
-			continue
-		}
-		fi, err := os.Stat(p)
-		if err != nil {
-			return nil, err
-		}
-		if !fi.IsDir() {
-			out = append(out, inputFile{path: p})
-			continue
-		}
-		found, err := lint.Files([]string{p})
-		if err != nil {
-			return nil, err
-		}
-		for _, f := range found {
-			out = append(out, inputFile{path: f})
-		}
-	}
-	return out, nil
-}
-
 func runShow(_ context.Context, e *env) error {
 	fs := newFlagSet("show", "FILE", "Print a report: a readable summary, or with --json Debrief's JSON format\n(described by docs/report.schema.json). \"-\" reads standard input.", e)
 	asJSON := fs.Bool("json", false, "print JSON")
+	maxSize := maxSizeFlag(fs)
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
@@ -285,7 +260,7 @@ func runShow(_ context.Context, e *env) error {
 		return usageErrorf("show: want exactly one FILE")
 	}
 	path := fs.Arg(0)
-	src, err := readInput(path, e.stdin)
+	src, err := readReport(path, e.stdin, maxSize)
 	if err != nil {
 		return err
 	}
@@ -300,7 +275,7 @@ func runShow(_ context.Context, e *env) error {
 		e.stdout.Write(append(out, '\n'))
 		return nil
 	}
-	showText(e.stdout, doc.Report)
+	showText(e.textOutput(), doc.Report)
 	return nil
 }
 
@@ -363,35 +338,37 @@ template's sections as well as they can be, and what does not map is kept as
 extra sections. --from json reads Debrief's JSON format. "-" reads standard
 input.`, e)
 	from := fs.String("from", "markdown", "input format: markdown or json")
+	maxSize := maxSizeFlag(fs)
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
+	}
+	switch *from {
+	case "markdown", "md", "json":
+	default:
+		return usageErrorf("import: --from %q: want markdown or json", *from)
 	}
 	if fs.NArg() != 1 {
 		return usageErrorf("import: want exactly one FILE")
 	}
 	f := inputFile{path: fs.Arg(0)}
-	src, err := readInput(f.path, e.stdin)
+	src, err := readReport(f.path, e.stdin, maxSize)
 	if err != nil {
 		return err
 	}
-	switch *from {
-	case "markdown", "md":
-		doc := markdown.Parse(f.name(), src)
-		printDiagnostics(e.stderr, doc.Diagnostics, markdown.SeverityWarning)
-		out := markdown.Render(doc.Report)
-		if lost := markdown.Lost(src, out); len(lost) > 0 {
-			return fmt.Errorf("%s: import would drop text (%s)", f.name(), quoteWords(lost))
-		}
-		_, err = e.stdout.Write(out)
-		return err
-	case "json":
+	if *from == "json" {
 		r, err := debrief.DecodeJSON(src)
 		if err != nil {
 			return fmt.Errorf("%s: %s", f.name(), debrief.ErrorMessage(err))
 		}
 		_, err = e.stdout.Write(markdown.Render(r))
 		return err
-	default:
-		return usageErrorf("import: --from %q: want markdown or json", *from)
 	}
+	doc := markdown.Parse(f.name(), src)
+	printDiagnostics(e.stderr, doc.Diagnostics, markdown.SeverityWarning)
+	out := markdown.Render(doc.Report)
+	if lost := markdown.Lost(src, out); len(lost) > 0 {
+		return fmt.Errorf("%s: import would drop text (%s)", f.name(), quoteWords(lost))
+	}
+	_, err = e.stdout.Write(out)
+	return err
 }

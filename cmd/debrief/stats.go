@@ -28,8 +28,12 @@ the resolution-time trend.`, e)
 	svg := fs.String("svg", "", "also write an SVG chart to `FILE`")
 	now := fs.String("now", "", "today's `date` (YYYY-MM-DD), for overdue action items")
 	top := fs.Int("top", 10, "how many services to list")
+	maxSize := maxSizeFlag(fs)
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
+	}
+	if *top < 0 {
+		return usageErrorf("stats: --top %d: want 0 or more", *top)
 	}
 	switch *by {
 	case debrief.ByMonth, debrief.BySeverity, debrief.ByService:
@@ -61,7 +65,7 @@ the resolution-time trend.`, e)
 		return usageErrorf("stats: --now: %v", err)
 	}
 	opts.Now = today
-	docs, err := loadDocs(ctx, fs.Args())
+	docs, failed, err := loadDocs(ctx, e, fs.Args(), maxSize)
 	if err != nil {
 		return fmt.Errorf("stats: %w", err)
 	}
@@ -83,12 +87,16 @@ the resolution-time trend.`, e)
 	case "json":
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(st)
+		err = enc.Encode(st)
 	case "csv":
-		return writeStatsCSV(e, st)
+		err = writeStatsCSV(e, st)
+	default:
+		writeStatsTable(e, st)
 	}
-	writeStatsTable(e, st)
-	return nil
+	if err != nil {
+		return err
+	}
+	return unreadError("stats", failed, len(docs))
 }
 
 // severityColumns lists the severities of the tables, most severe first,
@@ -133,7 +141,7 @@ func num(v float64) string {
 
 // writeStatsTable writes the stats for people.
 func writeStatsTable(e *env, st debrief.Stats) {
-	out := e.stdout
+	out := e.textOutput()
 	fmt.Fprintf(out, "%s\n\n", plural(st.Reports, "incident"))
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	sevs := severityColumns(st)

@@ -2,14 +2,16 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/debrief-oss/debrief"
-	"github.com/debrief-oss/debrief/lint"
 	"github.com/debrief-oss/debrief/markdown"
 	"github.com/debrief-oss/debrief/sqlstore"
 )
@@ -160,8 +162,11 @@ func restore(ctx context.Context, dsn, backup string) error {
 
 func runExport(ctx context.Context, e *env) error {
 	fs := newFlagSet("export", "DIR", `Write every stored report, archived ones included, as canonical Markdown to
-DIR/SLUG.md, creating DIR when needed.`, e)
+DIR/SLUG.md, creating DIR when needed. A file that is already there is never
+overwritten unless --force is given: export names such files and writes
+nothing.`, e)
 	db := fs.String("db", defaultDB, dbHelp)
+	force := fs.Bool("force", false, "overwrite files of the same name in DIR")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
@@ -177,10 +182,7 @@ DIR/SLUG.md, creating DIR when needed.`, e)
 	if err := schemaCurrent(ctx, s); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	n := 0
+	var reports []*debrief.ReportSummary
 	for _, state := range []debrief.ReportState{debrief.StateDraft, debrief.StateInReview, debrief.StatePublished, debrief.StateArchived} {
 		f := debrief.ReportFilter{State: state, Limit: 500}
 		for {
@@ -188,24 +190,55 @@ DIR/SLUG.md, creating DIR when needed.`, e)
 			if err != nil {
 				return storeError(err)
 			}
-			for _, sum := range page.Reports {
-				sr, err := s.Report(ctx, sum.ID)
-				if err != nil {
-					return storeError(err)
-				}
-				path := filepath.Join(dir, sr.Slug+".md")
-				if err := os.WriteFile(path, markdown.Render(sr.Report), 0o644); err != nil {
-					return err
-				}
-				n++
-			}
+			reports = append(reports, page.Reports...)
 			if f.Cursor = page.Next; f.Cursor == "" {
 				break
 			}
 		}
 	}
-	fmt.Fprintf(e.stdout, "exported %d reports to %s\n", n, dir)
+	if !*force {
+		var existing []string
+		for _, sum := range reports {
+			path := filepath.Join(dir, sum.Slug+".md")
+			if _, err := os.Lstat(path); err == nil {
+				existing = append(existing, path)
+			}
+		}
+		if len(existing) > 0 {
+			names := strings.Join(existing[:min(len(existing), 5)], ", ")
+			if len(existing) > 5 {
+				names += fmt.Sprintf(" and %d more", len(existing)-5)
+			}
+			return fmt.Errorf("export: %s already in %s (%s); nothing was written: export into a new or empty folder, or give --force to overwrite them", plural(len(existing), "file is"), dir, names)
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	n := 0
+	for _, sum := range reports {
+		sr, err := s.Report(ctx, sum.ID)
+		if err != nil {
+			return storeError(err)
+		}
+		path := filepath.Join(dir, sr.Slug+".md")
+		if err := writeExported(path, markdown.Render(sr.Report), *force); err != nil {
+			return fmt.Errorf("export: %w (%d of %s written)", err, n, plural(len(reports), "report"))
+		}
+		n++
+	}
+	fmt.Fprintf(e.stdout, "exported %s to %s\n", plural(n, "report"), dir)
 	return nil
+}
+
+// writeExported writes one exported report: a new file, or with force an
+// existing one rewritten as rewriteFile does.
+func writeExported(path string, data []byte, force bool) error {
+	err := createFile(path, data)
+	if errors.Is(err, fs.ErrExist) && force {
+		return rewriteFile(path, data)
+	}
+	return err
 }
 
 func runLoad(ctx context.Context, e *env) error {
@@ -215,16 +248,17 @@ that name is updated, and loading the same files again changes nothing.
 Files with parse errors are reported and skipped. The database's schema is
 brought up to date first.`, e)
 	db := fs.String("db", defaultDB, dbHelp)
+	maxSize := maxSizeFlag(fs)
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		return usageErrorf("load takes at least one PATH")
 	}
-	files, err := lint.Files(fs.Args())
-	if err != nil {
-		return err
+	if slices.Contains(fs.Args(), "-") {
+		return usageErrorf("load: a report on standard input has no file name to be its slug; save it as SLUG.md and load that")
 	}
+	w := findReports(e, fs.Args(), maxSize)
 	s, err := openDB(ctx, *db, true)
 	if err != nil {
 		return err
@@ -232,10 +266,15 @@ brought up to date first.`, e)
 	defer s.Close()
 	ctx = debrief.NewContextWithUser(ctx, cliUser())
 	var created, updated, unchanged, skipped int
+	failed := w.failed
 	// Two files of one name in different folders would be one report,
 	// the second silently replacing the first: the second is refused.
 	bySlug := make(map[string]string)
-	for _, file := range files {
+	for _, f := range w.files {
+		if ctx.Err() != nil {
+			break
+		}
+		file := f.path
 		slug := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
 		if first, ok := bySlug[slug]; ok {
 			fmt.Fprintf(e.stderr, "%s: skipped: %s has the same name, and a name is the report's slug %q; rename one of them\n", file, first, slug)
@@ -243,9 +282,11 @@ brought up to date first.`, e)
 			continue
 		}
 		bySlug[slug] = file
-		src, err := os.ReadFile(file)
+		src, err := readReport(file, e.stdin, maxSize)
 		if err != nil {
-			return err
+			fmt.Fprintln(e.stderr, err)
+			failed++
+			continue
 		}
 		doc := markdown.Parse(file, src)
 		if doc.HasErrors() {
@@ -254,13 +295,15 @@ brought up to date first.`, e)
 			continue
 		}
 		counter, err := loadReport(ctx, s, slug, doc.Report)
-		if debrief.ErrorCode(err) == debrief.EINVALID {
+		switch {
+		case debrief.ErrorCode(err) == debrief.EINVALID:
 			fmt.Fprintf(e.stderr, "%s: %s\n", file, debrief.ErrorMessage(err))
 			skipped++
 			continue
-		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", file, storeError(err))
+		case err != nil:
+			fmt.Fprintf(e.stderr, "%s: %v\n", file, storeError(err))
+			failed++
+			continue
 		}
 		switch counter {
 		case "created":
@@ -271,8 +314,13 @@ brought up to date first.`, e)
 			unchanged++
 		}
 	}
-	fmt.Fprintf(e.stdout, "%d created, %d updated, %d unchanged, %d skipped\n", created, updated, unchanged, skipped)
-	if skipped > 0 {
+	fmt.Fprintf(e.stdout, "%d created, %d updated, %d unchanged, %d skipped, %d failed\n", created, updated, unchanged, skipped, failed)
+	switch {
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case failed > 0:
+		return &exitError{code: 2}
+	case skipped > 0:
 		return errFindings
 	}
 	return nil

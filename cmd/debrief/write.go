@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 )
 
 // errReadOnly is the error of a rewrite refused because the file is marked
@@ -127,5 +129,51 @@ func syncDir(dir string) {
 	if d, err := os.Open(dir); err == nil {
 		d.Sync()
 		d.Close()
+	}
+}
+
+// createFile writes a new file at path, whole or not at all, and never over
+// a file that exists: the text goes to a temporary file beside it, which is
+// then linked to path (a link fails when path exists). The error wraps
+// fs.ErrExist when path exists.
+func createFile(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	tmp, err := createTemp(dir, filepath.Base(path), 0o644)
+	if err != nil {
+		if errors.Is(err, fs.ErrPermission) {
+			return fmt.Errorf("%s: cannot write it: its folder %s is not writable", path, dir)
+		}
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := writeAndSync(tmp, data); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := os.Link(tmp.Name(), path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("%s: already exists: %w", path, fs.ErrExist)
+		}
+		// A file system without hard links: create the file exclusively.
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err != nil {
+			return err
+		}
+		if err := writeAndSync(f, data); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	syncDir(dir)
+	return nil
+}
+
+// createTemp creates a new file named like ".NAME.123456" in dir with perm
+// (less the umask, as for any new file).
+func createTemp(dir, name string, perm fs.FileMode) (*os.File, error) {
+	for {
+		p := filepath.Join(dir, "."+name+"."+strconv.Itoa(rand.IntN(1e9)))
+		f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
 	}
 }
