@@ -172,16 +172,9 @@ func logsAnalyze(ctx context.Context, e *env, f *logsFlags, opt logscan.Options,
 		inputs = append(inputs, in)
 	}
 	if out, ok := e.stderr.(*os.File); ok && !f.noProgress && term.IsTerminal(int(out.Fd())) {
-		bar := progressbar.NewOptions64(total,
-			progressbar.OptionSetWriter(out),
-			progressbar.OptionShowBytes(true),
-			progressbar.OptionSetDescription("reading logs"),
-			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionShowElapsedTimeOnFinish(),
-			progressbar.OptionClearOnFinish(),
-		)
-		opt.Progress = func(n int64) { _ = bar.Add64(n) }
-		defer bar.Finish()
+		p := newLogsProgress(out, total, time.Now)
+		opt.Progress = p.add
+		defer p.finish()
 	}
 	opt.Warn = func(err error) { fmt.Fprintf(e.stderr, "debrief: warning: %v\n", err) }
 	res, err := logscan.Analyze(ctx, inputs, opt)
@@ -189,6 +182,85 @@ func logsAnalyze(ctx context.Context, e *env, f *logsFlags, opt logscan.Options,
 		return nil, fmt.Errorf("logs: %w", err)
 	}
 	return res, nil
+}
+
+// logsProgress is the progress bar of an analysis on a terminal. It works
+// out the rate and the time left itself: the bar's own rate divides the
+// bytes read by the time since its first frame, which comes a block into
+// the run, microseconds after it started, and so shows rates such as
+// "231 GB/s" and no time left.
+type logsProgress struct {
+	bar   *progressbar.ProgressBar
+	now   func() time.Time
+	start time.Time
+	total int64 // bytes to read; -1 when unknown
+	read  int64
+	desc  string // the description the bar shows
+}
+
+// logsRateAfter is how long an analysis runs before its rate is shown:
+// before then, the bytes read tell how fast the first blocks were handed
+// out more than how fast the logs are read.
+const logsRateAfter = time.Second
+
+// newLogsProgress draws a progress bar on w for total bytes (-1 when
+// unknown), timed by now.
+func newLogsProgress(w io.Writer, total int64, now func() time.Time) *logsProgress {
+	p := &logsProgress{now: now, start: now(), total: total, desc: "reading logs"}
+	p.bar = progressbar.NewOptions64(total,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription(p.desc),
+		progressbar.OptionSetPredictTime(false),
+		progressbar.OptionSetElapsedTime(true),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+	)
+	// The elapsed time counts from the start, not from the first frame.
+	p.bar.StartWithoutRender()
+	return p
+}
+
+// add counts n more bytes read. The analysis calls it from one goroutine.
+func (p *logsProgress) add(n int64) {
+	p.read += n
+	_ = p.bar.Add64(n)
+	if d := p.description(); d != p.desc {
+		p.desc = d
+		p.bar.Describe(d)
+	}
+}
+
+// description is the text before the bar: the rate and the time left once
+// logsRateAfter has passed.
+func (p *logsProgress) description() string {
+	elapsed := p.now().Sub(p.start)
+	if elapsed < logsRateAfter || p.read == 0 {
+		return "reading logs"
+	}
+	rate := float64(p.read) / elapsed.Seconds()
+	s := "reading logs (" + logsBytes(rate) + "/s"
+	if p.total > 0 && p.read < p.total {
+		left := time.Duration(float64(p.total-p.read) / rate * float64(time.Second))
+		s += ", " + left.Round(time.Second).String() + " left"
+	}
+	return s + ")"
+}
+
+// finish clears the bar.
+func (p *logsProgress) finish() { _ = p.bar.Finish() }
+
+// logsBytes writes a number of bytes with an SI unit, as 26 MB or 1.2 GB.
+func logsBytes(n float64) string {
+	units := [...]string{"B", "kB", "MB", "GB", "TB"}
+	i := 0
+	for n >= 999.5 && i < len(units)-1 {
+		n /= 1000
+		i++
+	}
+	if i > 0 && n < 9.95 {
+		return fmt.Sprintf("%.1f %s", n, units[i])
+	}
+	return fmt.Sprintf("%.0f %s", n, units[i])
 }
 
 func runLogsAnalyze(ctx context.Context, e *env) error {

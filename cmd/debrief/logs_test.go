@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/debrief-oss/debrief"
 	"github.com/debrief-oss/debrief/internal/testenv"
@@ -259,5 +260,45 @@ func TestRewriteProblem(t *testing.T) {
 	// back from it.
 	if p := rewriteProblem(src, src); !strings.Contains(p, "read back") {
 		t.Errorf("not a fixed point: %q", p)
+	}
+}
+
+// TestLogsProgressFirstFrame: the bar's first frame comes microseconds
+// after the start, with a whole block read; it must show no rate (the
+// library divided the block by those microseconds: "231 GB/s"). Once a
+// second has passed, the rate is the bytes read over the time since the
+// start.
+func TestLogsProgressFirstFrame(t *testing.T) {
+	var out bytes.Buffer
+	start := time.Date(2026, 3, 14, 13, 5, 0, 0, time.UTC)
+	now := start
+	p := newLogsProgress(&out, 100<<20, func() time.Time { return now })
+	now = now.Add(20 * time.Microsecond)
+	p.add(4 << 20)
+	if first := out.String(); !strings.Contains(first, "reading logs") || strings.Contains(first, "/s") {
+		t.Errorf("first frame = %q, want the bar without a rate", first)
+	}
+	now = start.Add(2 * time.Second)
+	p.add(46 << 20)
+	if got, want := p.description(), "reading logs (26 MB/s, 2s left)"; got != want {
+		t.Errorf("after 2s: description %q, want %q", got, want)
+	}
+	p.finish()
+	// Standard input has no known size: no time left.
+	now = start
+	p = newLogsProgress(&out, -1, func() time.Time { return now })
+	now = start.Add(3 * time.Second)
+	p.add(3600)
+	if got, want := p.description(), "reading logs (1.2 kB/s)"; got != want {
+		t.Errorf("unknown size: description %q, want %q", got, want)
+	}
+	p.finish()
+	for _, tc := range []struct {
+		n    float64
+		want string
+	}{{0, "0 B"}, {999, "999 B"}, {1500, "1.5 kB"}, {9960, "10 kB"}, {26214400, "26 MB"}, {1.2e9, "1.2 GB"}, {231e9, "231 GB"}} {
+		if got := logsBytes(tc.n); got != tc.want {
+			t.Errorf("logsBytes(%g) = %q, want %q", tc.n, got, tc.want)
+		}
 	}
 }
