@@ -1,6 +1,7 @@
 package debrief
 
 import (
+	"fmt"
 	"strings"
 	"time"
 	"unicode"
@@ -269,13 +270,22 @@ type TimelineMetrics struct {
 	Instants   []Instant // one per timeline row
 	Milestones map[Milestone]MilestoneRow
 	values     map[MetricKey]time.Duration
+	problems   map[MetricKey]string
 }
 
-// Value returns a derived metric and whether both of its milestones are in
-// the timeline with times known to the minute.
+// Value returns a derived metric and whether it could be derived: both of
+// its milestones are in the timeline with times known to the minute, in
+// order. A span that ends before it begins is not a metric (see Problem).
 func (m TimelineMetrics) Value(k MetricKey) (time.Duration, bool) {
 	d, ok := m.values[k]
 	return d, ok
+}
+
+// Problem says why a metric whose milestones are both in the timeline could
+// not be derived from them ("First detection (14:10) is before Incident
+// began (14:20)"), or "" when it could be, or when a milestone is missing.
+func (m TimelineMetrics) Problem(k MetricKey) string {
+	return m.problems[k]
 }
 
 // Has reports whether the milestone is in the timeline.
@@ -288,7 +298,7 @@ func (m TimelineMetrics) Has(ms Milestone) bool {
 // marking each) and derives the metrics of MetricDefs from them.
 func (r *Report) ComputeMetrics() TimelineMetrics {
 	inst := PlaceTimeline(r.Timeline, r.Overview.IncidentDate)
-	m := TimelineMetrics{Instants: inst, Milestones: map[Milestone]MilestoneRow{}, values: map[MetricKey]time.Duration{}}
+	m := TimelineMetrics{Instants: inst, Milestones: map[Milestone]MilestoneRow{}, values: map[MetricKey]time.Duration{}, problems: map[MetricKey]string{}}
 	for i, e := range r.Timeline {
 		ms := MilestoneOf(e.Event)
 		if ms == MilestoneNone {
@@ -301,9 +311,15 @@ func (r *Report) ComputeMetrics() TimelineMetrics {
 	for _, def := range MetricDefs {
 		from, ok1 := m.Milestones[def.From]
 		to, ok2 := m.Milestones[def.To]
-		if ok1 && ok2 && from.Instant.Known && to.Instant.Known {
-			m.values[def.Key] = to.Instant.Time.Sub(from.Instant.Time)
+		if !ok1 || !ok2 || !from.Instant.Known || !to.Instant.Known {
+			continue
 		}
+		if d := to.Instant.Time.Sub(from.Instant.Time); d >= 0 {
+			m.values[def.Key] = d
+			continue
+		}
+		m.problems[def.Key] = fmt.Sprintf("%s (%s) is before %s (%s)",
+			def.To, r.Timeline[to.Row].Time.Text, def.From, r.Timeline[from.Row].Time.Text)
 	}
 	return m
 }
@@ -398,7 +414,7 @@ func (r *Report) FillMetrics(mode FillMode) []MetricChange {
 	var changes []MetricChange
 	for _, k := range StatedMetricKeys {
 		d, ok := m.Value(k)
-		if !ok || d < 0 {
+		if !ok {
 			continue
 		}
 		old := r.StatedMetric(k)

@@ -244,3 +244,35 @@ func TestMilestonesDocumented(t *testing.T) {
 		}
 	}
 }
+
+// TestNegativeSpanIsNotAMetric checks that milestones out of order give no
+// metric, and say why, for every reader of the metrics alike.
+func TestNegativeSpanIsNotAMetric(t *testing.T) {
+	r := &Report{Timeline: []Event{
+		row("14:20", "Incident began"),
+		row("14:10", "First detection"),
+		row("14:30", "Service restored"),
+	}}
+	r.Overview.IncidentDate = ParseDate("2024-03-13")
+	m := r.ComputeMetrics()
+	if d, ok := m.Value(MetricTimeToDetection); ok {
+		t.Errorf("time to detection = %v, want none", d)
+	}
+	if got, want := m.Problem(MetricTimeToDetection), "First detection (14:10) is before Incident began (14:20)"; got != want {
+		t.Errorf("Problem = %q, want %q", got, want)
+	}
+	if d, ok := m.Value(MetricTotalDowntime); !ok || d != 10*time.Minute || m.Problem(MetricTotalDowntime) != "" {
+		t.Errorf("downtime = %v %v %q, want 10m", d, ok, m.Problem(MetricTotalDowntime))
+	}
+	r.Metrics.TimeToDetection = ParseDuration("5 minutes")
+	if _, bad := m.Check(MetricTimeToDetection, r.Metrics.TimeToDetection); bad {
+		t.Error("a stated value disagrees with a metric that could not be derived")
+	}
+	if ch := r.FillMetrics(FillOverwrite); len(ch) != 1 || ch[0].Key != MetricTotalDowntime {
+		t.Errorf("FillMetrics wrote %v, want only the downtime", ch)
+	}
+	st := ComputeStats([]*Report{r}, StatsOptions{By: ByMonth})
+	if st.Detection.Count != 1 || st.Detection.Mean != 5 {
+		t.Errorf("stats detection = %+v, want the stated 5 minutes", st.Detection)
+	}
+}

@@ -132,7 +132,7 @@ func (r *Report) AffectedServices() []string {
 // metricMinutes returns a metric from the timeline, or else as stated, in
 // minutes.
 func metricMinutes(r *Report, m TimelineMetrics, k MetricKey) (float64, bool) {
-	if d, ok := m.Value(k); ok && d >= 0 {
+	if d, ok := m.Value(k); ok {
 		return d.Minutes(), true
 	}
 	if s := r.StatedMetric(k); s.Valid() {

@@ -102,6 +102,13 @@ func metricsJSON(file string, doc *markdown.Document, m debrief.TimelineMetrics)
 		}
 	}
 	o["stated"] = stated
+	problems := map[string]string{}
+	for _, def := range debrief.MetricDefs {
+		if p := m.Problem(def.Key); p != "" {
+			problems[string(def.Key)] = p
+		}
+	}
+	o["problems"] = problems
 	milestones := map[string]any{}
 	for ms, row := range m.Milestones {
 		entry := map[string]any{
@@ -153,8 +160,14 @@ func printMetrics(e *env, file string, r *debrief.Report, m debrief.TimelineMetr
 			value = debrief.FormatMinutes(d)
 		}
 		note := ""
+		if p := m.Problem(def.Key); p != "" {
+			note = "not derived: " + p
+		}
 		if s := r.StatedMetric(def.Key); !s.IsZero() {
-			note = fmt.Sprintf("stated: %s", s.Text)
+			if note != "" {
+				note += "; "
+			}
+			note += fmt.Sprintf("stated: %s", s.Text)
 			if _, bad := m.Check(def.Key, s); bad {
 				note += " (disagrees)"
 			}

@@ -276,3 +276,22 @@ func TestFlagsCheckedFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestMetricsOutOfOrder checks that metrics prints no negative duration and
+// says why a metric is missing.
+func TestMetricsOutOfOrder(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "report.md")
+	swapped := strings.Replace(filledReport(t), "| 14:09 | First detection", "| 13:50 | First detection", 1)
+	if swapped == filledReport(t) {
+		t.Fatal("the example's detection row changed: nothing was swapped")
+	}
+	mustWrite(t, path, swapped)
+	out, errOut, code := runCLI(t, "", "metrics", path)
+	if code != 0 || strings.Contains(out, "-1") || !strings.Contains(out, "not derived: First detection (13:50) is before Incident began") {
+		t.Errorf("metrics: exit %d, %q %q", code, out, errOut)
+	}
+	out, _, _ = runCLI(t, "", "metrics", "--json", path)
+	if !strings.Contains(out, `"time_to_detection_minutes": null`) || !strings.Contains(out, `"time_to_detection": "First detection (13:50) is before`) {
+		t.Errorf("metrics --json:\n%s", out)
+	}
+}
