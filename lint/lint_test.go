@@ -293,3 +293,50 @@ func TestTimelineBackBeforeMidnight(t *testing.T) {
 		t.Errorf("timeline-order at lines %v, want [30]; findings:\n%v", lines, fs)
 	}
 }
+
+// TestMissingSubsection checks that a subsection missing from a section
+// that is there is reported where it belongs, once per subsection, and once
+// for a section written without any of them.
+func TestMissingSubsection(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("testdata", "clean.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(src), "### Verification Steps\nSynthetic checks passed from three regions and the error rate returned to its baseline.\n\n", "", 1)
+	text = strings.Replace(text, "### Surprising Discoveries\nTwo other hand-issued certificates expire within a month.\n\n", "", 1)
+	text = strings.Replace(text, "### What Caused the Problem?\n", "", 1)
+	if strings.Contains(text, "### Verification Steps") || strings.Contains(text, "### Surprising Discoveries") {
+		t.Fatal("testdata/clean.md changed: the subsections were not removed")
+	}
+	l := &Linter{Rules: []*Rule{missingSubsectionRule()}, Now: testNow}
+	got := l.LintFile("r.md", []byte(text), &Config{}).Findings
+	lineOf := func(s string) int {
+		i := strings.Index(text, s)
+		if i < 0 {
+			t.Fatalf("no %q", s)
+		}
+		return strings.Count(text[:i], "\n") + 1
+	}
+	want := []struct {
+		line int
+		msg  string
+	}{
+		{lineOf("### Why Did It Happen?"), `missing subsection "### What Caused the Problem?" of "## Root Cause Analysis"`},
+		{lineOf("## Lessons Learned"), `missing subsection "### Verification Steps" of "## Resolution"`},
+		{lineOf("## Action Items"), `missing subsection "### Surprising Discoveries" of "## Lessons Learned"`},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("findings %v, want %d", got, len(want))
+	}
+	for i, w := range want {
+		if got[i].Line != w.line || got[i].Message != w.msg || got[i].Severity != Warning {
+			t.Errorf("finding %d = %s, want line %d %q", i, got[i], w.line, w.msg)
+		}
+	}
+	// A section written as one text, in another layout.
+	other := "# Incident Post-Mortem Report: X\n\n## Summary\n\nThe cache fell over.\n\n## Timeline\n"
+	got = l.LintFile("r.md", []byte(other), &Config{}).Findings
+	if len(got) != 1 || got[0].Message != `"## Summary" has none of its subsections (### What Happened?, ### Impact)` {
+		t.Errorf("findings %v", got)
+	}
+}

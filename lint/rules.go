@@ -22,6 +22,7 @@ func All() []*Rule {
 		invalidSeverityRule(),
 		metricMismatchRule(),
 		missingSectionRule(),
+		missingSubsectionRule(),
 		overdueRule(),
 		parseRule(),
 		placeholderRule(),
