@@ -1,10 +1,11 @@
 package markdown
 
 import (
-	"github.com/debrief-oss/debrief"
-
+	"iter"
 	"strings"
 	"unicode"
+
+	"github.com/debrief-oss/debrief"
 )
 
 // Lost returns the words of src that out does not contain as often, after
@@ -18,7 +19,7 @@ import (
 func Lost(src, out []byte) []string {
 	doc := Parse("", src)
 	have := map[string]int{}
-	for _, w := range words(string(out)) {
+	for w := range words(string(out)) {
 		have[w]++
 	}
 	ignore := structuralWords()
@@ -34,7 +35,7 @@ func Lost(src, out []byte) []string {
 				text[i] = ' '
 			}
 		}
-		for _, w := range words(string(text)) {
+		for w := range words(string(text)) {
 			if ignore[w] {
 				continue
 			}
@@ -48,11 +49,28 @@ func Lost(src, out []byte) []string {
 	return lost
 }
 
-// words splits s into lower-case words of letters and digits.
-func words(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
+// words yields the words of s, runs of letters and digits, in lower case.
+// It holds no list of them, so that a large report costs no more than its
+// distinct words.
+func words(s string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		start := -1
+		for i, r := range s {
+			inWord := unicode.IsLetter(r) || unicode.IsDigit(r)
+			switch {
+			case inWord && start < 0:
+				start = i
+			case !inWord && start >= 0:
+				if !yield(strings.ToLower(s[start:i])) {
+					return
+				}
+				start = -1
+			}
+		}
+		if start >= 0 {
+			yield(strings.ToLower(s[start:]))
+		}
+	}
 }
 
 // structuralWords returns the words of everything the codec treats as
@@ -60,7 +78,7 @@ func words(s string) []string {
 func structuralWords() map[string]bool {
 	m := map[string]bool{}
 	add := func(s string) {
-		for _, w := range words(s) {
+		for w := range words(s) {
 			m[w] = true
 		}
 	}

@@ -490,7 +490,12 @@ func trimBlank(lines []line) []line {
 }
 
 func joinLines(lines []line) string {
+	n := len(lines)
+	for _, l := range lines {
+		n += len(l.text)
+	}
 	var b strings.Builder
+	b.Grow(n)
 	for i, l := range lines {
 		if i > 0 {
 			b.WriteByte('\n')
