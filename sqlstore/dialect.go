@@ -61,6 +61,15 @@ type dialect struct {
 
 	// isUnique reports whether err is a unique-constraint violation.
 	isUnique func(err error) bool
+	// isRetryable reports whether err ended a transaction that lost a race
+	// with another one and may succeed when tried again.
+	isRetryable func(err error) bool
+
+	// lockRow, put after a SELECT of one row in a write transaction, locks
+	// the row until the transaction ends, so that two transactions that
+	// read a row to change it take turns. SQLite needs none: its writer
+	// begins with BEGIN IMMEDIATE, which takes the database's write lock.
+	lockRow string
 }
 
 var sqliteDialect = &dialect{
@@ -91,6 +100,9 @@ var sqliteDialect = &dialect{
 		}
 		return e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 	},
+	// Write transactions take the write lock as they begin (and wait for
+	// it up to the busy timeout): none loses a race half-way.
+	isRetryable: func(error) bool { return false },
 }
 
 var postgresDialect = &dialect{
@@ -114,6 +126,12 @@ var postgresDialect = &dialect{
 		var e *pgconn.PgError
 		return errors.As(err, &e) && e.Code == "23505"
 	},
+	isRetryable: func(err error) bool {
+		var e *pgconn.PgError
+		// serialization_failure, deadlock_detected
+		return errors.As(err, &e) && (e.Code == "40001" || e.Code == "40P01")
+	},
+	lockRow: ` FOR UPDATE`,
 }
 
 // rebind rewrites ? placeholders as $1, $2, ... for PostgreSQL. Queries in

@@ -366,25 +366,119 @@ func (s *Store) CreateReport(ctx context.Context, slug string, r *debrief.Report
 	}
 	var id int64
 	err := s.write(ctx, func(t *tx) error {
-		now, actor := s.nowMicros(), debrief.ActorFromContext(ctx)
-		args := append([]any{slug, 1, string(debrief.StateDraft), now, now, actor, actor}, writeValues(r)...)
-		q := `INSERT INTO reports (slug, version, state, created_at, updated_at, created_by, updated_by, ` + writeColumns +
-			`) VALUES (` + strings.TrimSuffix(strings.Repeat("?,", 7+writeColumnCount), ",") + `) RETURNING id`
-		if err := t.queryRow(ctx, q, args...).Scan(&id); err != nil {
-			if s.d.isUnique(err) {
-				return debrief.Errorf(debrief.ECONFLICT, "slug: a report named %q exists", slug)
-			}
-			return fmt.Errorf("insert report: %w", err)
+		var err error
+		id, err = t.insertReport(ctx, s.nowMicros(), slug, r)
+		if errors.Is(err, errSlugTaken) {
+			return debrief.Errorf(debrief.ECONFLICT, "slug: a report named %q exists", slug)
 		}
-		if err := t.writeChildren(ctx, id, r); err != nil {
-			return err
-		}
-		return t.audit(ctx, now, "report.create", "report", id, slug)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s.Report(ctx, id)
+}
+
+// errSlugTaken is what insertReport returns when a report of the slug
+// exists.
+var errSlugTaken = errors.New("slug taken")
+
+// insertReport stores r as a new draft under slug and returns its ID, or
+// errSlugTaken. On PostgreSQL the transaction cannot go on after
+// errSlugTaken.
+func (t *tx) insertReport(ctx context.Context, now int64, slug string, r *debrief.Report) (int64, error) {
+	actor := debrief.ActorFromContext(ctx)
+	args := append([]any{slug, 1, string(debrief.StateDraft), now, now, actor, actor}, writeValues(r)...)
+	q := `INSERT INTO reports (slug, version, state, created_at, updated_at, created_by, updated_by, ` + writeColumns +
+		`) VALUES (` + strings.TrimSuffix(strings.Repeat("?,", 7+writeColumnCount), ",") + `) RETURNING id`
+	var id int64
+	if err := t.queryRow(ctx, q, args...).Scan(&id); err != nil {
+		if t.d.isUnique(err) {
+			return 0, errSlugTaken
+		}
+		return 0, fmt.Errorf("insert report: %w", err)
+	}
+	if err := t.writeChildren(ctx, id, r); err != nil {
+		return 0, err
+	}
+	return id, t.audit(ctx, now, "report.create", "report", id, slug)
+}
+
+// Outcome says what PutReport did.
+type Outcome string
+
+// What PutReport did: it stored a new report, made a new version of the
+// report of that name, or found that report the same.
+const (
+	Created   Outcome = "created"
+	Updated   Outcome = "updated"
+	Unchanged Outcome = "unchanged"
+)
+
+// putAttempts bounds how often PutReport tries again after losing a race.
+const putAttempts = 5
+
+// PutReport stores r under slug, whatever is stored there: it creates the
+// report when there is none of that name, makes a new version of the one
+// there is when r differs from it, and otherwise changes nothing. It does
+// so in one write transaction, so that puts of one slug at the same time
+// (several "debrief load" processes on one folder, replicas) wait for each
+// other: one creates the report and the others find it. On PostgreSQL a put
+// that loses a race (the slug was inserted by another transaction in the
+// meantime, a serialization failure or deadlock) is tried again. It returns
+// what it did and the stored report, and EINVALID for a bad slug or report.
+func (s *Store) PutReport(ctx context.Context, slug string, r *debrief.Report) (Outcome, *debrief.StoredReport, error) {
+	if p := slugProblem(slug); p != "" {
+		return "", nil, debrief.Errorf(debrief.EINVALID, "slug: %s", p)
+	}
+	if err := validateReport(r); err != nil {
+		return "", nil, err
+	}
+	for attempt := 1; ; attempt++ {
+		var (
+			outcome Outcome
+			out     *debrief.StoredReport
+		)
+		err := s.write(ctx, func(t *tx) error {
+			now := s.nowMicros()
+			var id int64
+			err := t.queryRow(ctx, `SELECT id FROM reports WHERE slug = ?`+s.d.lockRow, slug).Scan(&id)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				if id, err = t.insertReport(ctx, now, slug, r); err != nil {
+					return err
+				}
+				outcome = Created
+			case err != nil:
+				return fmt.Errorf("find report: %w", err)
+			default:
+				old, err := t.getReport(ctx, "id", id)
+				if err != nil {
+					return err
+				}
+				changed, err := t.replaceReport(ctx, now, old, r)
+				if err != nil {
+					return err
+				}
+				if len(changed) == 0 {
+					outcome, out = Unchanged, old
+					return nil
+				}
+				outcome = Updated
+			}
+			out, err = t.getReport(ctx, "id", id)
+			return err
+		})
+		if err == nil {
+			return outcome, out, nil
+		}
+		if !errors.Is(err, errSlugTaken) && !s.d.isRetryable(err) {
+			return "", nil, err
+		}
+		if attempt == putAttempts {
+			return "", nil, fmt.Errorf("put report %s: %d attempts lost a race with other writers: %w", slug, attempt, err)
+		}
+	}
 }
 
 // Report returns the report with the ID.
@@ -474,32 +568,45 @@ func (s *Store) UpdateReport(ctx context.Context, id int64, version int, r *debr
 		if old.Version != version {
 			return debrief.Errorf(debrief.ECONFLICT, "version: report %d is at version %d, not %d", id, old.Version, version)
 		}
-		changed := ChangedSections(old.Report, r)
+		changed, err := t.replaceReport(ctx, s.nowMicros(), old, r)
+		if err != nil {
+			return err
+		}
 		if len(changed) == 0 {
 			out = old
 			return nil
-		}
-		now := s.nowMicros()
-		set := ""
-		for _, c := range strings.Split(writeColumns, ",") {
-			set += ", " + strings.TrimSpace(c) + " = ?"
-		}
-		if err := t.bumpVersion(ctx, id, version, now, set, writeValues(r)...); err != nil {
-			return err
-		}
-		if err := t.deleteChildren(ctx, id); err != nil {
-			return err
-		}
-		if err := t.writeChildren(ctx, id, r); err != nil {
-			return err
-		}
-		if err := t.audit(ctx, now, "report.update", "report", id, strings.Join(changed, ", ")); err != nil {
-			return err
 		}
 		out, err = t.getReport(ctx, "id", id)
 		return err
 	})
 	return out, err
+}
+
+// replaceReport makes r the next version of old when they differ, with its
+// audit entry, and returns the sections that changed: none when it changed
+// nothing.
+func (t *tx) replaceReport(ctx context.Context, now int64, old *debrief.StoredReport, r *debrief.Report) ([]string, error) {
+	changed := ChangedSections(old.Report, r)
+	if len(changed) == 0 {
+		return nil, nil
+	}
+	set := ""
+	for _, c := range strings.Split(writeColumns, ",") {
+		set += ", " + strings.TrimSpace(c) + " = ?"
+	}
+	if err := t.bumpVersion(ctx, old.ID, old.Version, now, set, writeValues(r)...); err != nil {
+		return nil, err
+	}
+	if err := t.deleteChildren(ctx, old.ID); err != nil {
+		return nil, err
+	}
+	if err := t.writeChildren(ctx, old.ID, r); err != nil {
+		return nil, err
+	}
+	if err := t.audit(ctx, now, "report.update", "report", old.ID, strings.Join(changed, ", ")); err != nil {
+		return nil, err
+	}
+	return changed, nil
 }
 
 // SetReportState moves report id at version to state.

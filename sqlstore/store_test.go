@@ -84,6 +84,8 @@ func TestConformance(t *testing.T) {
 		{"invalid", testInvalid},
 		{"concurrency", testConcurrency},
 		{"panic_in_tx", testPanicInTx},
+		{"put", testPut},
+		{"put_concurrent", testPutConcurrent},
 		{"migrate_twice", testMigrateTwice},
 		{"sigkill", testSIGKILL},
 		{"text_fidelity", testTextFidelity},
