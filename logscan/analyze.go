@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -227,9 +228,14 @@ type worker struct {
 
 func (w *worker) run(blocks <-chan *block, free chan<- []byte) {
 	for b := range blocks {
-		w.block(b)
-		if b.mapping != nil {
+		switch {
+		case w.a.stopped.Load():
+			// Only hand the blocks back, for the splitter to stop.
+		case b.mapping != nil:
+			w.a.readMapped(b.file, b.mapping, func() { w.block(b) })
 			releasePages(b.mapping, b.offset, b.offset+len(b.data))
+		default:
+			w.block(b)
 		}
 		free <- b.buf
 	}
@@ -391,12 +397,30 @@ func (g *agg) merge(o *agg) {
 // analysis is the state of one Analyze call.
 type analysis struct {
 	opt      Options
+	hooks    hooks
+	inputs   []Input
 	maxLine  int
 	book     lineBook
 	mu       sync.Mutex
 	formats  []*format
 	warns    []error
 	mappings [][]byte
+	// err is the error that stopped the workers, and cancel stops the
+	// splitter after it.
+	err     error
+	stopped atomic.Bool
+	cancel  context.CancelFunc
+}
+
+// stop ends the analysis with err, unless it is already ending.
+func (a *analysis) stop(err error) {
+	a.mu.Lock()
+	if a.err == nil {
+		a.err = err
+	}
+	a.mu.Unlock()
+	a.stopped.Store(true)
+	a.cancel()
 }
 
 func (a *analysis) warn(err error) {
@@ -425,8 +449,20 @@ func (a *analysis) detectOpts(in Input) detectOptions {
 
 // Analyze reads the inputs, merged by time, and returns what they show.
 // An input that is binary or in no known format ends the analysis with an
-// error naming it; undecodable lines do not.
+// error naming it, and so does a file cut short while it is read;
+// undecodable lines do not.
 func Analyze(ctx context.Context, inputs []Input, opt Options) (*Result, error) {
+	return analyze(ctx, inputs, opt, hooks{})
+}
+
+// hooks let tests act at given points of an analysis.
+type hooks struct {
+	// mapped is called with the name of an input once it is mapped and
+	// its format detected, before any of it is handed to the workers.
+	mapped func(name string)
+}
+
+func analyze(ctx context.Context, inputs []Input, opt Options, h hooks) (*Result, error) {
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
 	}
@@ -454,7 +490,9 @@ func Analyze(ctx context.Context, inputs []Input, opt Options) (*Result, error) 
 			return nil, errors.New("unknown format " + opt.Format)
 		}
 	}
-	a := &analysis{opt: opt, maxLine: min(opt.MaxLine, opt.BlockSize), formats: make([]*format, len(inputs))}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	a := &analysis{opt: opt, hooks: h, inputs: inputs, maxLine: min(opt.MaxLine, opt.BlockSize), formats: make([]*format, len(inputs)), cancel: cancel}
 	res := int64(60)
 	if opt.Bucket > 0 {
 		res = max(int64(opt.Bucket/time.Second), 1)
@@ -481,6 +519,10 @@ func Analyze(ctx context.Context, inputs []Input, opt Options) (*Result, error) 
 	wg.Wait()
 	for _, m := range a.mappings {
 		unmapFile(m)
+	}
+	if a.err != nil {
+		// What stopped the workers, and the splitter after them.
+		return nil, a.err
 	}
 	if err != nil {
 		return nil, err

@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"sync"
+	"unsafe"
 )
 
 // block is a run of whole lines from one file, handed to a worker.
@@ -89,8 +91,17 @@ func fill(r io.Reader, p []byte) (int, error) {
 func (a *analysis) split(ctx context.Context, idx int, in Input, free chan []byte, out chan<- *block) error {
 	if f, ok := in.Reader.(*os.File); ok {
 		if m := mapFile(f); m != nil {
-			if len(m) < 2 || m[0] != 0x1f || m[1] != 0x8b {
-				return a.splitMapped(ctx, idx, in, m, free, out)
+			var gz bool
+			if err := a.readMapped(idx, m, func() { gz = len(m) >= 2 && m[0] == 0x1f && m[1] == 0x8b }); err != nil {
+				unmapFile(m)
+				return err
+			}
+			if !gz {
+				var err error
+				if ferr := a.readMapped(idx, m, func() { err = a.splitMapped(ctx, idx, in, m, free, out) }); ferr != nil {
+					return ferr
+				}
+				return err
 			}
 			unmapFile(m)
 		}
@@ -198,6 +209,33 @@ func (a *analysis) split(ctx context.Context, idx int, in Input, free chan []byt
 	}
 }
 
+// readMapped runs read, which reads m, the mapping of input idx. A file cut
+// short while it is read (by logrotate's copytruncate, or a service
+// rewriting its log) faults with SIGBUS on the pages past its new end,
+// which would end the process; readMapped has the fault panic instead, and
+// turns it into an error naming the file that also stops the analysis.
+// Other panics go on.
+func (a *analysis) readMapped(idx int, m []byte, read func()) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		fault, ok := r.(interface{ Addr() uintptr })
+		base := uintptr(unsafe.Pointer(unsafe.SliceData(m)))
+		if !ok || fault.Addr() < base || fault.Addr()-base >= uintptr(len(m)) {
+			panic(r)
+		}
+		// (A storage error under the mapping faults the same way; a
+		// truncation is what happens to logs.)
+		err = fmt.Errorf("%s: truncated while being read", a.inputs[idx].Name)
+		a.stop(err)
+	}()
+	read()
+	return nil
+}
+
 // splitMapped cuts a mapped file into blocks at newlines. A buffer taken
 // from the pool stands for each block in flight, which bounds them as for
 // read files.
@@ -225,6 +263,9 @@ func (a *analysis) splitMapped(ctx context.Context, idx int, in Input, m []byte,
 		return err
 	}
 	a.setFormat(idx, f)
+	if a.hooks.mapped != nil {
+		a.hooks.mapped(in.Name)
+	}
 	skipped := 0
 	for off := 0; off < len(m); {
 		end := min(off+size, len(m))
