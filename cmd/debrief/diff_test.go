@@ -3,10 +3,14 @@ package main
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/debrief-oss/debrief/internal/testenv"
 )
 
 // numbered returns the lines "line from" to "line to", each ending with a
@@ -166,6 +170,39 @@ func TestUnifiedDiffRandom(t *testing.T) {
 			t.Fatalf("old:\n%s\nnew:\n%s\ndiff:\n%s", a, b, d)
 		}
 	}
+}
+
+// TestFmtDiff: fmt -d prints the same diffs, with hunk headers that say
+// where each hunk is in the file and in its canonical form.
+func TestFmtDiff(t *testing.T) {
+	canonical, errOut, code := runCLI(t, "", "fmt", testenv.Template(t))
+	if code != 0 {
+		t.Fatalf("fmt: exit %d: %s", code, errOut)
+	}
+	// Three list items with another bullet: two in one hunk, one far below.
+	lines := strings.SplitAfter(canonical, "\n")
+	changed := 0
+	for i, l := range lines {
+		for _, item := range []string{"- **Users Affected**:", "- **Financial Impact**:", "- **Affected Users**:"} {
+			if strings.HasPrefix(l, item) {
+				lines[i] = "*" + l[1:]
+				changed++
+			}
+		}
+	}
+	if changed != 3 {
+		t.Fatalf("the template's canonical form has %d of the 3 list items to change:\n%s", changed, canonical)
+	}
+	src := strings.Join(lines, "")
+	path := filepath.Join(t.TempDir(), "report.md")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	diff, errOut, code := runCLI(t, "", "fmt", "-d", path)
+	if code != 0 || strings.Count(diff, "\n@@ ") != 2 {
+		t.Fatalf("fmt -d: exit %d, stderr %q, want two hunks:\n%s", code, errOut, diff)
+	}
+	checkHunks(t, diff, src, canonical)
 }
 
 var hunkHeader = regexp.MustCompile(`^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@$`)

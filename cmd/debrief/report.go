@@ -14,7 +14,6 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/aymanbagabas/go-udiff"
 	"github.com/debrief-oss/debrief"
 	"github.com/debrief-oss/debrief/markdown"
 	"golang.org/x/text/unicode/norm"
@@ -174,7 +173,7 @@ has a parse error, would lose text, or would not read back the same.`, e)
 			fmt.Fprintln(e.stdout, f.name())
 		}
 		if *diff && !same {
-			fmt.Fprint(e.stdout, udiff.Unified(f.name(), f.name()+" (formatted)", string(src), string(out)))
+			fmt.Fprint(e.stdout, unifiedDiff(f.name(), f.name()+" (formatted)", src, out))
 		}
 		if *write && !same {
 			if err := rewriteFile(f.path, out); err != nil {
