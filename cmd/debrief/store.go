@@ -337,22 +337,9 @@ func cliUser() *debrief.User {
 }
 
 // loadReport stores r under slug and says what happened: "created",
-// "updated" or "unchanged".
+// "updated" or "unchanged". The store does it in one transaction, so that
+// loads of one folder at the same time wait for each other.
 func loadReport(ctx context.Context, s *sqlstore.Store, slug string, r *debrief.Report) (string, error) {
-	old, err := s.ReportBySlug(ctx, slug)
-	if debrief.ErrorCode(err) == debrief.ENOTFOUND {
-		_, err = s.CreateReport(ctx, slug, r)
-		return "created", err
-	}
-	if err != nil {
-		return "", err
-	}
-	sr, err := s.UpdateReport(ctx, old.ID, old.Version, r)
-	if err != nil {
-		return "", err
-	}
-	if sr.Version == old.Version {
-		return "unchanged", nil
-	}
-	return "updated", nil
+	outcome, _, err := s.PutReport(ctx, slug, r)
+	return string(outcome), err
 }
