@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
+	"github.com/debrief-oss/debrief"
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	"modernc.org/sqlite"
@@ -159,7 +162,10 @@ func (d *dialect) rebind(query string) string {
 // For PostgreSQL both are the same pool.
 type conns struct {
 	writer, reader *sql.DB
-	readOnly       bool // opened by openSnapshot
+	// readOnly is set when the database may only be read (opened by
+	// openReadOnly or openSnapshot): path is its file, and why says why.
+	readOnly  bool
+	path, why string
 }
 
 // parseDSN tells the dialect of a DSN: "postgres://..." or
@@ -196,6 +202,13 @@ func (d *dialect) open(ctx context.Context, source string, readers int) (*conns,
 			return nil, err
 		}
 		return &conns{writer: db, reader: db}, nil
+	}
+	switch why := readOnlyReason(source); {
+	case why == "":
+	case fileExists(source):
+		return openReadOnly(ctx, source, why, readers)
+	default:
+		return nil, debrief.Errorf(debrief.EFORBIDDEN, "db: cannot create %s: %s", source, why)
 	}
 	// busy_timeout comes first (the driver applies it before anything else)
 	// so that setting WAL waits for another process instead of failing.
@@ -240,5 +253,55 @@ func openSnapshot(ctx context.Context, path string) (*conns, error) {
 		db.Close()
 		return nil, err
 	}
-	return &conns{writer: db, reader: db, readOnly: true}, nil
+	return &conns{writer: db, reader: db, readOnly: true, path: path, why: "a backup is only read"}, nil
+}
+
+// readOnlyReason says why Debrief must not write to the SQLite file at
+// path, or "" when it may. It goes by the permission bits, even as root
+// (whom they do not stop): someone who took away every write bit of the
+// file, or of its folder, where SQLite makes its -wal and -shm files beside
+// the database, meant it to be read only. A file or folder this process
+// may not write (another user's, on a read-only mount) is read-only too.
+func readOnlyReason(path string) string {
+	if fi, err := os.Stat(path); err == nil && (fi.Mode().Perm()&0o222 == 0 || !mayWrite(path)) {
+		return "the file is not writable"
+	}
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(dir); err == nil && (fi.Mode().Perm()&0o222 == 0 || !mayWrite(dir)) {
+		return "its folder is not writable"
+	}
+	return ""
+}
+
+// fileExists reports whether there is a file at path.
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// openReadOnly opens the SQLite file at path, which Debrief must not write
+// (readOnlyReason says why), to read it without leaving anything beside it:
+// a SQLite connection that may not write leaves the -wal and -shm files it
+// made behind. When there is no -wal file, nothing else has the database
+// open (the last connection to close removes it): the file is opened
+// immutable, so SQLite takes no lock and makes no file. When there is one,
+// another program may be writing, and its last commits may be only in the
+// -wal file: the file is opened read-only with the -wal and -shm files
+// that are there. Every write fails with EFORBIDDEN, naming the file.
+func openReadOnly(ctx context.Context, path, why string, readers int) (*conns, error) {
+	params := "mode=ro&immutable=1"
+	if _, err := os.Lstat(path + "-wal"); err == nil {
+		params = "mode=ro&_busy_timeout=10000"
+	}
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+params)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(readers)
+	db.SetMaxIdleConns(readers)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &conns{writer: db, reader: db, readOnly: true, path: path, why: why}, nil
 }

@@ -55,7 +55,10 @@ type Options struct {
 
 // Open connects to the database named by dsn. It does not change the
 // schema: call Migrate for that. It returns EINVALID when a newer Debrief
-// migrated the database.
+// migrated the database. A SQLite file that may not be written (see
+// readOnlyReason) is opened to be read without leaving a file beside it,
+// and every write returns EFORBIDDEN naming it; in a folder that may not be
+// written, a new SQLite file is refused with EFORBIDDEN.
 func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	d, source, err := parseDSN(dsn)
 	if err != nil {
@@ -126,8 +129,12 @@ func (t *tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 }
 
 // write runs fn in a transaction on the writer and commits when fn returns
-// nil.
+// nil. It returns EFORBIDDEN, naming the file, when the database may only
+// be read.
 func (s *Store) write(ctx context.Context, fn func(*tx) error) error {
+	if s.c.readOnly {
+		return debrief.Errorf(debrief.EFORBIDDEN, "db: %s is read-only (%s); nothing was written", s.c.path, s.c.why)
+	}
 	return s.inTx(ctx, s.c.writer, nil, fn)
 }
 
