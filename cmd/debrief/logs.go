@@ -449,6 +449,7 @@ change as a unified diff; with --dry-run the report is left as it is.`, e)
 	var f logsFlags
 	f.register(fs)
 	dryRun := fs.Bool("dry-run", false, "print the diff without writing the report")
+	maxSize := maxSizeFlag(fs)
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
@@ -456,12 +457,15 @@ change as a unified diff; with --dry-run the report is left as it is.`, e)
 	if len(args) < 2 {
 		return usageErrorf("logs apply: want REPORT.md and at least one log FILE")
 	}
+	if args[0] == "-" {
+		return usageErrorf("logs apply: the report must be a file, to be written back; the logs may be -")
+	}
 	reportPath, files := args[0], args[1:]
 	opt, err := f.options()
 	if err != nil {
 		return err
 	}
-	src, err := os.ReadFile(reportPath)
+	src, err := readReport(reportPath, e.stdin, maxSize)
 	if err != nil {
 		return fmt.Errorf("logs apply: %w", err)
 	}

@@ -72,7 +72,7 @@ func TestRefusesInputThatIsNotAReport(t *testing.T) {
 		if strings.TrimSpace(text) == "" {
 			want = "empty"
 		}
-		for _, args := range [][]string{{"fmt", "-w", path}, {"fmt", path}, {"show", path}, {"show", "--json", path}, {"import", path}, {"lint", path}, {"metrics", path}} {
+		for _, args := range [][]string{{"fmt", "-w", path}, {"fmt", path}, {"show", path}, {"show", "--json", path}, {"import", path}, {"lint", path}, {"metrics", path}, {"logs", "apply", path, path}} {
 			stdout, errOut, code := runCLI(t, "", args...)
 			if code != 2 || !strings.Contains(errOut, path) || !strings.Contains(errOut, want) {
 				t.Errorf("%s: exit %d, stderr %q; want 2 and %q", strings.Join(args, " "), code, errOut, want)
