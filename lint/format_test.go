@@ -25,12 +25,15 @@ func mustSchema(tb testing.TB, name string) *jsonschema.Schema {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	// An absolute address: a relative one is resolved against the working
+	// folder, which breaks when its path holds a space.
+	url := "https://debrief.invalid/schemas/" + name
 	c := jsonschema.NewCompiler()
 	c.AssertFormat()
-	if err := c.AddResource(name, doc); err != nil {
+	if err := c.AddResource(url, doc); err != nil {
 		tb.Fatal(err)
 	}
-	s, err := c.Compile(name)
+	s, err := c.Compile(url)
 	if err != nil {
 		tb.Fatal(err)
 	}
