@@ -21,7 +21,10 @@ const (
 // safe to show to the user.
 type Error struct {
 	Code    string
-	Message string
+	Message string // begins with "Field: " when Field is set
+	// Field is the path of the input field the error is about, as in
+	// Debrief's JSON ("slug", "timeline[3].event"), or "".
+	Field string
 }
 
 // Error implements the error interface.
@@ -32,6 +35,22 @@ func (e *Error) Error() string {
 // Errorf returns an *Error with the code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// FieldErrorf returns an *Error about one input field, whose message is
+// "field: " followed by the formatted text.
+func FieldErrorf(code, field, format string, args ...any) *Error {
+	return &Error{Code: code, Field: field, Message: field + ": " + fmt.Sprintf(format, args...)}
+}
+
+// ErrorField returns the field of the application error in err's chain, or
+// "".
+func ErrorField(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Field
+	}
+	return ""
 }
 
 // ErrorCode returns the code of the application error in err's chain, "" for

@@ -5,14 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"reflect"
 	"strings"
 
 	"github.com/debrief-oss/debrief"
 )
-
-// reflectString lets validateValue check one string.
-func reflectString(s string) reflect.Value { return reflect.ValueOf(s) }
 
 // ActionItems returns the action items the filter selects, across reports
 // that are not archived, by due date with undated items last.
@@ -63,7 +59,7 @@ func (s *Store) ActionItems(ctx context.Context, f debrief.ActionItemFilter) ([]
 // SetActionItemStatus changes the status of one action item, making a new
 // version of its report.
 func (s *Store) SetActionItemStatus(ctx context.Context, reportID int64, reportVersion, index int, status debrief.Status) (*debrief.StoredActionItem, error) {
-	if err := validateValue("status", reflectString(status.Text)); err != nil {
+	if err := debrief.ValidateText("status", status.Text); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(status.Text) == "" {

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/debrief-oss/debrief"
-	"github.com/debrief-oss/debrief/sqlstore"
 )
 
 func TestChangedSections(t *testing.T) {
@@ -32,7 +31,7 @@ func TestChangedSections(t *testing.T) {
 	for i, c := range cases {
 		r := fullReport(1) // DataLoss answered "yes"
 		c.edit(r)
-		if got := strings.Join(sqlstore.ChangedSections(fullReport(1), r), " "); got != c.want {
+		if got := strings.Join(debrief.ChangedSections(fullReport(1), r), " "); got != c.want {
 			t.Errorf("case %d: changed %q, want %q", i, got, c.want)
 		}
 	}

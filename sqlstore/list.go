@@ -220,7 +220,7 @@ func (s *Store) SearchReports(ctx context.Context, query string, limit int) ([]*
 	if len(words) == 0 {
 		return nil, debrief.Errorf(debrief.EINVALID, "query: no words to search for")
 	}
-	if err := validateValue("query", reflectString(query)); err != nil {
+	if err := debrief.ValidateText("query", query); err != nil {
 		return nil, err
 	}
 	var hits []*debrief.SearchHit

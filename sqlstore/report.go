@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"reflect"
 	"strings"
 
 	"github.com/debrief-oss/debrief"
@@ -358,10 +357,10 @@ func searchText(r *debrief.Report) string {
 
 // CreateReport stores r as a new draft under slug.
 func (s *Store) CreateReport(ctx context.Context, slug string, r *debrief.Report) (*debrief.StoredReport, error) {
-	if p := slugProblem(slug); p != "" {
-		return nil, debrief.Errorf(debrief.EINVALID, "slug: %s", p)
+	if err := debrief.ValidateSlug(slug); err != nil {
+		return nil, err
 	}
-	if err := validateReport(r); err != nil {
+	if err := r.Validate(); err != nil {
 		return nil, err
 	}
 	var id int64
@@ -428,10 +427,10 @@ const putAttempts = 5
 // meantime, a serialization failure or deadlock) is tried again. It returns
 // what it did and the stored report, and EINVALID for a bad slug or report.
 func (s *Store) PutReport(ctx context.Context, slug string, r *debrief.Report) (Outcome, *debrief.StoredReport, error) {
-	if p := slugProblem(slug); p != "" {
-		return "", nil, debrief.Errorf(debrief.EINVALID, "slug: %s", p)
+	if err := debrief.ValidateSlug(slug); err != nil {
+		return "", nil, err
 	}
-	if err := validateReport(r); err != nil {
+	if err := r.Validate(); err != nil {
 		return "", nil, err
 	}
 	for attempt := 1; ; attempt++ {
@@ -556,7 +555,7 @@ func (t *tx) bumpVersion(ctx context.Context, id int64, version int, now int64, 
 // UpdateReport replaces the content of report id at version. An update that
 // changes nothing makes no new version.
 func (s *Store) UpdateReport(ctx context.Context, id int64, version int, r *debrief.Report) (*debrief.StoredReport, error) {
-	if err := validateReport(r); err != nil {
+	if err := r.Validate(); err != nil {
 		return nil, err
 	}
 	var out *debrief.StoredReport
@@ -586,7 +585,7 @@ func (s *Store) UpdateReport(ctx context.Context, id int64, version int, r *debr
 // audit entry, and returns the sections that changed: none when it changed
 // nothing.
 func (t *tx) replaceReport(ctx context.Context, now int64, old *debrief.StoredReport, r *debrief.Report) ([]string, error) {
-	changed := ChangedSections(old.Report, r)
+	changed := debrief.ChangedSections(old.Report, r)
 	if len(changed) == 0 {
 		return nil, nil
 	}
@@ -639,88 +638,4 @@ func (s *Store) SetReportState(ctx context.Context, id int64, version int, state
 // ArchiveReport sets the state of report id at version to archived.
 func (s *Store) ArchiveReport(ctx context.Context, id int64, version int) (*debrief.StoredReport, error) {
 	return s.SetReportState(ctx, id, version, debrief.StateArchived)
-}
-
-// ChangedSections names the top-level parts of the report that differ
-// between a and b ("title", "front_matter", then the template's section
-// keys, then "extra"). Empty and nil lists are equal.
-func ChangedSections(a, b *debrief.Report) []string {
-	parts := []struct {
-		key  string
-		a, b any
-	}{
-		{debrief.KeyTitle, a.Title, b.Title},
-		{"front_matter", []any{a.ID, a.Services, a.Tags, a.FrontMatterRest}, []any{b.ID, b.Services, b.Tags, b.FrontMatterRest}},
-		{debrief.KeyOverview, a.Overview, b.Overview},
-		{debrief.KeySummary, a.Summary, b.Summary},
-		{debrief.KeyTimeline, a.Timeline, b.Timeline},
-		{debrief.KeyRootCause, a.RootCause, b.RootCause},
-		{debrief.KeyResolution, a.Resolution, b.Resolution},
-		{debrief.KeyLessons, a.Lessons, b.Lessons},
-		{debrief.KeyActionItems, a.ActionItems, b.ActionItems},
-		{debrief.KeyPrevention, a.Prevention, b.Prevention},
-		{debrief.KeyMetrics, a.Metrics, b.Metrics},
-		{debrief.KeyDocuments, a.Documents, b.Documents},
-		{debrief.KeySignOff, a.SignOff, b.SignOff},
-		{"extra", a.Extra, b.Extra},
-	}
-	var changed []string
-	for _, p := range parts {
-		if !sameStored(reflect.ValueOf(p.a), reflect.ValueOf(p.b)) {
-			changed = append(changed, p.key)
-		}
-	}
-	return changed
-}
-
-// sameStored reports whether two values are stored alike: typed values
-// (those with a Text field) compare by their text, since that is what is
-// stored and parsed again; lists compare by their elements, nil or empty.
-func sameStored(a, b reflect.Value) bool {
-	if a.Kind() == reflect.Interface && b.Kind() == reflect.Interface {
-		if a.IsNil() || b.IsNil() {
-			return a.IsNil() == b.IsNil()
-		}
-		a, b = a.Elem(), b.Elem()
-	}
-	if a.Type() != b.Type() {
-		return false
-	}
-	switch a.Kind() {
-	case reflect.Slice:
-		if a.Len() != b.Len() {
-			return false
-		}
-		for i := range a.Len() {
-			if !sameStored(a.Index(i), b.Index(i)) {
-				return false
-			}
-		}
-		return true
-	case reflect.Struct:
-		if f, ok := a.Type().FieldByName("Text"); ok && f.Type.Kind() == reflect.String && a.Type() != reflect.TypeOf(debrief.CheckItem{}) {
-			return a.FieldByIndex(f.Index).String() == b.FieldByIndex(f.Index).String()
-		}
-		for i := range a.NumField() {
-			if !a.Type().Field(i).IsExported() {
-				continue
-			}
-			if !sameStored(a.Field(i), b.Field(i)) {
-				return false
-			}
-		}
-		return true
-	case reflect.Pointer:
-		if a.IsNil() || b.IsNil() {
-			return a.IsNil() == b.IsNil()
-		}
-		return sameStored(a.Elem(), b.Elem())
-	case reflect.String:
-		return a.String() == b.String()
-	case reflect.Bool:
-		return a.Bool() == b.Bool()
-	case reflect.Int, reflect.Int64:
-		return a.Int() == b.Int()
-	}
-	return reflect.DeepEqual(a.Interface(), b.Interface())
 }

@@ -57,7 +57,7 @@ func (s *Store) CreateUser(ctx context.Context, u *debrief.User) error {
 		return debrief.Errorf(debrief.EINVALID, "role: %q is not viewer, editor or admin", u.Role)
 	}
 	for _, f := range []struct{ name, v string }{{"email", u.Email}, {"name", u.Name}, {"password_hash", u.PasswordHash}} {
-		if err := validateValue(f.name, reflectString(f.v)); err != nil {
+		if err := debrief.ValidateText(f.name, f.v); err != nil {
 			return err
 		}
 	}
@@ -136,7 +136,7 @@ func (s *Store) CreateAPIToken(ctx context.Context, userID int64, name string) (
 	if name == "" || len(name) > 200 {
 		return "", nil, debrief.Errorf(debrief.EINVALID, "name: a token needs a name of 1 to 200 bytes")
 	}
-	if err := validateValue("name", reflectString(name)); err != nil {
+	if err := debrief.ValidateText("name", name); err != nil {
 		return "", nil, err
 	}
 	secret := newSecret("dbt_")

@@ -1,4 +1,4 @@
-package sqlstore
+package debrief
 
 import (
 	"fmt"
@@ -7,8 +7,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/debrief-oss/debrief"
 )
 
 // Limits on what one report may hold, so that one request cannot fill the
@@ -19,8 +17,17 @@ const (
 	maxListItems = 10000   // rows in one list (timeline, action items, ...)
 )
 
-// slugProblem says why slug cannot name a report, or "" when it can: 1 to
-// 200 letters, digits, '.', '-' and '_', not starting with '.'.
+// ValidateSlug returns EINVALID, for the field "slug", when slug cannot name
+// a report: it must be 1 to 200 letters, digits, '.', '-' and '_', and not
+// start with '.', so that it is safe in a file name and a URL.
+func ValidateSlug(slug string) error {
+	if p := slugProblem(slug); p != "" {
+		return FieldErrorf(EINVALID, "slug", "%s", p)
+	}
+	return nil
+}
+
+// slugProblem says why slug cannot name a report, or "" when it can.
 func slugProblem(slug string) string {
 	if slug == "" {
 		return "is empty"
@@ -39,24 +46,38 @@ func slugProblem(slug string) string {
 	return ""
 }
 
-// validateReport returns EINVALID naming the first field of r that cannot be
+// Validate returns EINVALID naming the first field of r that cannot be
 // stored: text that is not UTF-8 or holds a NUL byte (PostgreSQL refuses
 // both), text or lists beyond the limits, an extra section with a bad level
 // or anchor.
-func validateReport(r *debrief.Report) error {
+func (r *Report) Validate() error {
 	if r == nil {
-		return debrief.Errorf(debrief.EINVALID, "report: missing")
+		return FieldErrorf(EINVALID, "report", "missing")
 	}
 	if err := validateValue("", reflect.ValueOf(*r)); err != nil {
 		return err
 	}
 	for i, x := range r.Extra {
 		if x.Level < 0 || x.Level > 6 {
-			return debrief.Errorf(debrief.EINVALID, "extra[%d].level: %d is not a heading level (1 to 6, or 0 for text without a heading)", i, x.Level)
+			return FieldErrorf(EINVALID, fmt.Sprintf("extra[%d].level", i), "%d is not a heading level (1 to 6, or 0 for text without a heading)", x.Level)
 		}
-		if x.After != "" && !slices.Contains(debrief.SectionKeys, x.After) {
-			return debrief.Errorf(debrief.EINVALID, "extra[%d].after: %q is not a section key", i, x.After)
+		if x.After != "" && !slices.Contains(SectionKeys, x.After) {
+			return FieldErrorf(EINVALID, fmt.Sprintf("extra[%d].after", i), "%q is not a section key", x.After)
 		}
+	}
+	return nil
+}
+
+// ValidateText returns EINVALID for the field when s cannot be stored: more
+// than 1 MiB, not UTF-8, or holding a NUL byte.
+func ValidateText(field, s string) error {
+	switch {
+	case len(s) > maxText:
+		return FieldErrorf(EINVALID, field, "longer than %d bytes", maxText)
+	case !utf8.ValidString(s):
+		return FieldErrorf(EINVALID, field, "not valid UTF-8")
+	case strings.IndexByte(s, 0) >= 0:
+		return FieldErrorf(EINVALID, field, "holds a NUL byte")
 	}
 	return nil
 }
@@ -66,15 +87,7 @@ func validateReport(r *debrief.Report) error {
 func validateValue(path string, v reflect.Value) error {
 	switch v.Kind() {
 	case reflect.String:
-		s := v.String()
-		switch {
-		case len(s) > maxText:
-			return debrief.Errorf(debrief.EINVALID, "%s: longer than %d bytes", path, maxText)
-		case !utf8.ValidString(s):
-			return debrief.Errorf(debrief.EINVALID, "%s: not valid UTF-8", path)
-		case strings.IndexByte(s, 0) >= 0:
-			return debrief.Errorf(debrief.EINVALID, "%s: holds a NUL byte", path)
-		}
+		return ValidateText(path, v.String())
 	case reflect.Struct:
 		t := v.Type()
 		for i := range t.NumField() {
@@ -92,7 +105,7 @@ func validateValue(path string, v reflect.Value) error {
 		}
 	case reflect.Slice:
 		if v.Len() > maxListItems {
-			return debrief.Errorf(debrief.EINVALID, "%s: more than %d items", path, maxListItems)
+			return FieldErrorf(EINVALID, path, "more than %d items", maxListItems)
 		}
 		for i := range v.Len() {
 			if err := validateValue(fmt.Sprintf("%s[%d]", path, i), v.Index(i)); err != nil {
