@@ -137,8 +137,10 @@ var postgresDialect = &dialect{
 	lockRow: ` FOR UPDATE`,
 }
 
-// rebind rewrites ? placeholders as $1, $2, ... for PostgreSQL. Queries in
-// this package never hold a literal ? inside quotes.
+// rebind rewrites ? placeholders as $1, $2, ... for PostgreSQL. A ? inside
+// a string literal ('...'), a quoted identifier ("..."), a dollar-quoted
+// string ($$...$$, $tag$...$tag$) or a comment (-- and /* */) is left as it
+// is: only placeholders are numbered.
 func (d *dialect) rebind(query string) string {
 	if !d.dollarArgs || !strings.Contains(query, "?") {
 		return query
@@ -146,16 +148,72 @@ func (d *dialect) rebind(query string) string {
 	var b strings.Builder
 	b.Grow(len(query) + 16)
 	n := 0
-	for i := 0; i < len(query); i++ {
-		if query[i] == '?' {
+	for i := 0; i < len(query); {
+		c := query[i]
+		end := i + 1
+		switch {
+		case c == '?':
 			n++
 			b.WriteByte('$')
 			b.WriteString(strconv.Itoa(n))
+			i++
 			continue
+		case c == '\'' || c == '"':
+			// A doubled quote inside is part of the text.
+			end = i + 1
+			for end < len(query) {
+				if query[end] == c {
+					if end+1 < len(query) && query[end+1] == c {
+						end += 2
+						continue
+					}
+					end++
+					break
+				}
+				end++
+			}
+		case c == '-' && strings.HasPrefix(query[i:], "--"):
+			if j := strings.IndexByte(query[i:], '\n'); j >= 0 {
+				end = i + j
+			} else {
+				end = len(query)
+			}
+		case c == '/' && strings.HasPrefix(query[i:], "/*"):
+			if j := strings.Index(query[i+2:], "*/"); j >= 0 {
+				end = i + 2 + j + 2
+			} else {
+				end = len(query)
+			}
+		case c == '$':
+			if tag, ok := dollarTag(query[i:]); ok {
+				if j := strings.Index(query[i+len(tag):], tag); j >= 0 {
+					end = i + len(tag) + j + len(tag)
+				} else {
+					end = len(query)
+				}
+			}
 		}
-		b.WriteByte(query[i])
+		b.WriteString(query[i:end])
+		i = end
 	}
 	return b.String()
+}
+
+// dollarTag returns the opening tag of a dollar-quoted string at the start
+// of s ("$$" or "$name$"), and whether there is one. "$1" is a parameter,
+// not a tag.
+func dollarTag(s string) (string, bool) {
+	for j := 1; j < len(s); j++ {
+		c := s[j]
+		switch {
+		case c == '$':
+			return s[:j+1], true
+		case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || j > 1 && c >= '0' && c <= '9' || c >= 0x80:
+		default:
+			return "", false
+		}
+	}
+	return "", false
 }
 
 // conns are the connections of a store: one writer and a pool of readers.

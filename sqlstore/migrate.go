@@ -200,7 +200,9 @@ func (s *Store) migrateTo(ctx context.Context, last int) ([]string, error) {
 			case !errors.Is(err, sql.ErrNoRows):
 				return err
 			}
-			if _, err := t.exec(ctx, m.sql); err != nil {
+			// A migration is SQL of its dialect as written: it has no
+			// placeholders to rebind.
+			if _, err := t.ExecContext(ctx, m.sql); err != nil {
 				return err
 			}
 			if m.then != nil {
