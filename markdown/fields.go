@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/debrief-oss/debrief"
@@ -12,36 +13,19 @@ func (p *parser) content(key string, h *Heading, lines []line) {
 	switch key {
 	case debrief.KeySummary, debrief.KeyRootCause, debrief.KeyResolution, debrief.KeyLessons, debrief.KeyPrevention:
 		p.direct[key] = append(p.direct[key], lines...)
-	case debrief.KeyWhatHappened:
-		r.Summary.WhatHappened = p.freeText(key, lines)
-	case debrief.KeyRootCauseWhat:
-		r.RootCause.What = p.freeText(key, lines)
-	case debrief.KeyRootCauseWhy:
-		r.RootCause.Why = p.freeText(key, lines)
-	case debrief.KeyWhyNotCaught:
-		r.RootCause.WhyNotCaught = p.freeText(key, lines)
-	case debrief.KeyHowFixed:
-		r.Resolution.HowFixed = p.freeText(key, lines)
-	case debrief.KeyVerification:
-		r.Resolution.Verification = p.freeText(key, lines)
-	case debrief.KeySurprises:
-		r.Lessons.Surprises = p.freeText(key, lines)
+	case debrief.KeyWhatHappened, debrief.KeyRootCauseWhat, debrief.KeyRootCauseWhy, debrief.KeyWhyNotCaught,
+		debrief.KeyHowFixed, debrief.KeyVerification, debrief.KeySurprises:
+		*p.freeTextField(key) = p.freeText(key, lines)
 	case debrief.KeyOverview, debrief.KeyImpact, debrief.KeyMetrics, debrief.KeyDocuments, debrief.KeySignOff:
 		p.keyValues(key, lines)
 	case debrief.KeyTimeline:
 		p.timeline(lines)
 	case debrief.KeyImmediateActions:
-		items, rest := p.listItems(key, lines, "")
-		r.Resolution.ImmediateActions = items
-		p.extraText(key, rest)
+		r.Resolution.ImmediateActions = p.listItems(key, lines, "")
 	case debrief.KeyWentWell:
-		items, rest := p.listItems(key, lines, "✅")
-		r.Lessons.WentWell = items
-		p.extraText(key, rest)
+		r.Lessons.WentWell = p.listItems(key, lines, "✅")
 	case debrief.KeyToImprove:
-		items, rest := p.listItems(key, lines, "⚠")
-		r.Lessons.ToImprove = items
-		p.extraText(key, rest)
+		r.Lessons.ToImprove = p.listItems(key, lines, "⚠")
 	case debrief.KeyShortTerm:
 		r.Prevention.ShortTerm = p.checklist(key, lines)
 	case debrief.KeyMediumTerm:
@@ -51,19 +35,23 @@ func (p *parser) content(key string, h *Heading, lines []line) {
 	case debrief.KeyActionItems:
 		p.actionItems(lines)
 	default:
-		p.extraText(key, lines)
+		p.extraText(key, lines, textRules{})
 	}
 }
 
 // freeText returns the Markdown text of a section, "" for the template's
 // placeholder.
 func (p *parser) freeText(key string, lines []line) string {
-	body := trimBlank(lines)
+	body := slices.Clone(trimBlank(lines))
 	if len(body) == 0 {
 		return ""
 	}
+	unescapeText(body, textRules{})
 	text := joinLines(body)
 	p.doc.Fields[key+".text"] = posOf(body[0], 0)
+	if t, ok := unescape(text, isPlaceholderText); ok {
+		return t
+	}
 	if t := strings.TrimSpace(text); isTemplatePlaceholder(t) {
 		p.placeholder(key, t, posOf(body[0], indentOf(body[0].text)))
 		return ""
@@ -81,6 +69,9 @@ func (p *parser) placeholder(path, text string, pos Position) {
 func keyValue(text string) (label, value string, col int, ok bool) {
 	i := indentOf(text)
 	t := text[i:]
+	if strings.HasPrefix(t, `\`) {
+		return "", "", 0, false // escaped: text that reads like a label
+	}
 	if len(t) >= 2 && (t[0] == '-' || t[0] == '*' || t[0] == '+') && t[1] == ' ' && !strings.HasPrefix(t, "**") {
 		i += 2
 		t = text[i:]
@@ -128,9 +119,10 @@ func keyValue(text string) (label, value string, col int, ok bool) {
 func (p *parser) keyValues(key string, lines []line) {
 	var rest []line
 	footer := key == debrief.KeySignOff
-	for _, l := range lines {
+	code, _ := codeBlocks(lines)
+	for i, l := range lines {
 		t := strings.TrimSpace(l.text)
-		if t == "" {
+		if t == "" || code[i] {
 			rest = append(rest, l)
 			continue
 		}
@@ -157,7 +149,7 @@ func (p *parser) keyValues(key string, lines []line) {
 		p.doc.markStructure(l.num, 0, col)
 		p.setField(f, value, posOf(l, col))
 	}
-	p.extraText(key, rest)
+	p.extraText(key, rest, textRules{labels: labels[key], footer: footer})
 }
 
 // listField reports whether a field holds a list, which more lines of the
@@ -219,12 +211,19 @@ func (p *parser) fieldEmpty(f field) bool {
 }
 
 // setField stores one value; the template's placeholders leave it empty.
+// A value that begins with a backslash followed by a placeholder (or, for
+// data loss, by an answer) is that text, escaped by the renderer.
 func (p *parser) setField(f field, value string, pos Position) {
 	path := fieldPaths[f]
 	if _, ok := p.doc.Fields[path]; !ok || !listField(f) {
 		p.doc.Fields[path] = pos
 	}
-	if isTemplatePlaceholder(value) || (f == fieldScreenshots && value == phScreenshots) {
+	reserved := isTemplatePlaceholder
+	if f == fieldDataLoss {
+		reserved = isDataLossReserved
+	}
+	value, escaped := unescape(value, reserved)
+	if !escaped && isTemplatePlaceholder(value) {
 		p.placeholder(path, value, pos)
 		return
 	}
@@ -245,7 +244,11 @@ func (p *parser) setField(f field, value string, pos Position) {
 	case fieldServicesDown:
 		r.Summary.Impact.ServicesDown = append(r.Summary.Impact.ServicesDown, splitList(value)...)
 	case fieldDataLoss:
-		r.Summary.Impact.DataLoss = debrief.ParseDataLoss(value)
+		if escaped {
+			r.Summary.Impact.DataLoss = debrief.DataLoss{Details: value}
+		} else {
+			r.Summary.Impact.DataLoss = debrief.ParseDataLoss(value)
+		}
 	case fieldFinancial:
 		r.Summary.Impact.FinancialImpact = value
 	case fieldTTD:
@@ -268,8 +271,8 @@ func (p *parser) setField(f field, value string, pos Position) {
 				from += j + len(item)
 			}
 			p.doc.Fields[indexPath(path, i, "")] = at
-			if len(item) > 2 && item[0] == '`' && item[len(item)-1] == '`' && !strings.Contains(item[1:len(item)-1], "`") {
-				item = item[1 : len(item)-1]
+			if code, ok := codeSpanText(item); ok {
+				item = code
 			}
 			r.Documents.IncidentLogs = append(r.Documents.IncidentLogs, item)
 		}
@@ -286,17 +289,23 @@ func (p *parser) setField(f field, value string, pos Position) {
 	}
 }
 
-// splitList splits "a, b, c" at commas outside backquotes, brackets and
+// splitList splits "a, b, c" at commas outside code, brackets and
 // parentheses.
 func splitList(v string) []string {
 	var out []string
-	depth, code := 0, false
+	depth := 0
 	start := 0
 	for i := 0; i < len(v); i++ {
 		switch c := v[i]; {
 		case c == '`':
-			code = !code
-		case code:
+			// Code runs from a run of backquotes to the next run of as
+			// many; a run that none closes is text.
+			n := backquotes(v[i:])
+			if end := closingBackquotes(v[i+n:], n); end >= 0 {
+				i += n + end + n - 1
+			} else {
+				i += n - 1
+			}
 		case c == '[' || c == '(':
 			depth++
 		case (c == ']' || c == ')') && depth > 0:
@@ -314,13 +323,64 @@ func splitList(v string) []string {
 	return out
 }
 
+// backquotes counts the backquotes s begins with.
+func backquotes(s string) int {
+	n := 0
+	for n < len(s) && s[n] == '`' {
+		n++
+	}
+	return n
+}
+
+// closingBackquotes returns where in s a run of exactly n backquotes
+// begins, or -1.
+func closingBackquotes(s string, n int) int {
+	for i := 0; i < len(s); {
+		if s[i] != '`' {
+			i++
+			continue
+		}
+		m := backquotes(s[i:])
+		if m == n {
+			return i
+		}
+		i += m
+	}
+	return -1
+}
+
+// codeSpanText returns the text of s when s is one code span: "`a.log`",
+// or text between longer runs of backquotes, as codeSpan writes it.
+func codeSpanText(s string) (string, bool) {
+	n := backquotes(s)
+	if n == 0 || n == len(s) {
+		return "", false
+	}
+	end := closingBackquotes(s[n:], n)
+	if end < 0 || n+end+n != len(s) {
+		return "", false
+	}
+	text := s[n : n+end]
+	if len(text) >= 2 && text[0] == ' ' && text[len(text)-1] == ' ' && strings.Trim(text, " ") != "" {
+		text = text[1 : len(text)-1]
+	}
+	return text, true
+}
+
+// isCodeSpan reports whether s is one code span.
+func isCodeSpan(s string) bool {
+	_, ok := codeSpanText(s)
+	return ok
+}
+
 // listItem is one item of a Markdown list.
 type listItem struct {
-	text  string // the item's text, continuation lines included
-	box   string // "[ ]" or "[x]" when the item is a task
-	line  line   // the item's first line
-	lines []line // all of its lines
-	col   int    // column of the text
+	text   string // the item's text, continuation lines included
+	box    string // "[ ]" or "[x]" when the item is a task
+	line   line   // the item's first line
+	lines  []line // all of its lines
+	col    int    // column of the text
+	indent int    // column where the item's text begins after the marker
 }
 
 // listMarker returns the length of a list marker and its following space at
@@ -342,52 +402,83 @@ func listMarker(t string) int {
 	return 0
 }
 
+// itemMarker returns, for a line that begins a list item, the column where
+// its marker ends, and 0 for any other line. A number with nothing after
+// it ("00) ") is text: as an empty item it would be renumbered and its
+// number lost.
+func itemMarker(text string) int {
+	ind := indentOf(text)
+	t := text[ind:]
+	n := listMarker(t)
+	if n == 0 || ind > 3 || t[0] >= '0' && t[0] <= '9' && strings.TrimSpace(t[n:]) == "" {
+		return 0
+	}
+	return ind + n
+}
+
+// taskBox returns 3 when text begins with a task box ("[ ]", "[x]")
+// followed by a blank or nothing, and 0 otherwise.
+func taskBox(text string) int {
+	if len(text) >= 3 && text[0] == '[' && text[2] == ']' && strings.ContainsRune(" xX", rune(text[1])) &&
+		(len(text) == 3 || strings.ContainsRune(" \t\n", rune(text[3]))) {
+		return 3
+	}
+	return 0
+}
+
 // items reads the list items of lines; lines outside any item are returned
-// as the rest. Indented lines after an item continue it.
+// as the rest, with the blank lines between them. A line after an item
+// continues it when it is indented or follows it directly; it loses its
+// indentation up to the item's text, and the escapes the renderer puts in
+// an item's lines. Nothing in a code block begins an item.
 func items(lines []line) (list []listItem, rest []line) {
+	code, _ := codeBlocks(lines)
+	rules := textRules{items: true}
 	var cur *listItem
-	blank := false
-	for _, l := range lines {
+	var blanks []line // blank lines not yet placed
+	prev := ""
+	for i, l := range lines {
+		raw := l.text
 		ind := indentOf(l.text)
-		t := l.text[ind:]
-		if t == "" {
-			blank = true
+		if l.text[ind:] == "" {
+			blanks = append(blanks, l)
+			prev = raw
 			continue
 		}
-		// A number with nothing after it ("00) ") is text: as an empty
-		// item it would be renumbered and its number lost.
-		if n := listMarker(t); n > 0 && ind <= 3 && (t[0] < '0' || t[0] > '9' || strings.TrimSpace(t[n:]) != "") {
-			text := strings.TrimLeft(t[n:], " \t")
-			col := ind + len(t) - len(text)
-			it := listItem{line: l, lines: []line{l}, col: col}
-			if len(text) >= 3 && text[0] == '[' && text[2] == ']' && strings.ContainsRune(" xX", rune(text[1])) &&
-				(len(text) == 3 || text[3] == ' ') {
+		if m := itemMarker(l.text); m > 0 && !code[i] {
+			start := m + indentOf(l.text[m:])
+			text := strings.TrimRight(l.text[start:], " \t")
+			it := listItem{line: l, lines: []line{l}, indent: m}
+			if taskBox(text) > 0 {
 				it.box = strings.ToLower(text[:3])
-				text = strings.TrimLeft(text[3:], " ")
-				col = ind + len(t) - len(text)
-				it.col = col
+				start += 3 + indentOf(text[3:])
+				text = strings.TrimLeft(text[3:], " \t")
 			}
-			it.text = strings.TrimRight(text, " \t")
+			it.text, it.col = text, start
 			list = append(list, it)
 			cur = &list[len(list)-1]
-			blank = false
+			blanks = nil
+			prev = raw
 			continue
 		}
-		if cur != nil && (ind >= 2 || !blank) {
-			if blank {
-				cur.text += "\n"
+		if cur != nil && (ind >= 2 || len(blanks) == 0) {
+			t := l.text
+			if !code[i] {
+				t, _ = unescape(t, func(s string) bool { return rules.structural(s, prev) })
 			}
-			cur.text += "\n" + strings.TrimRight(l.text, " \t")
+			cur.text += strings.Repeat("\n", len(blanks)) + "\n" + strings.TrimRight(t[min(indentOf(t), cur.indent):], " \t")
 			cur.lines = append(cur.lines, l)
-			blank = false
+			blanks = nil
+			prev = raw
 			continue
 		}
-		if blank && len(rest) > 0 {
-			rest = append(rest, line{num: l.num})
+		if len(rest) > 0 {
+			rest = append(rest, blanks...)
 		}
+		blanks = nil
 		cur = nil
-		blank = false
 		rest = append(rest, l)
+		prev = raw
 	}
 	// An item with no text ("-" alone, as templates leave them) holds
 	// nothing.
@@ -410,22 +501,39 @@ func stripMark(text, mark string) string {
 	return strings.TrimLeft(text, " ")
 }
 
-// listItems reads a list of text items; template placeholders are dropped.
-func (p *parser) listItems(key string, lines []line, mark string) ([]string, []line) {
+// listItems reads a list of text items, and keeps the other lines as a
+// note; template placeholders are dropped. A list without marks reads a
+// task box as layout (ImmediateActions written as tasks), so an item that
+// begins with one is escaped by the renderer.
+func (p *parser) listItems(key string, lines []line, mark string) []string {
 	list, rest := items(lines)
+	reserved := isTemplatePlaceholder
+	if mark == "" {
+		reserved = func(s string) bool { return isTemplatePlaceholder(s) || taskBox(s) > 0 }
+	}
 	var out []string
 	for _, it := range list {
 		p.doc.markStructure(it.line.num, 0, it.col) // the marker, "3." or "-"
-		text := stripMark(it.text, mark)
-		pos := posOf(it.line, it.col)
-		if isTemplatePlaceholder(text) {
-			p.placeholder(key, text, pos)
-			continue
+		if text, ok := p.itemValue(key, it, stripMark(it.text, mark), reserved); ok {
+			p.doc.Fields[indexPath(key, len(out), "")] = posOf(it.line, it.col)
+			out = append(out, text)
 		}
-		p.doc.Fields[indexPath(key, len(out), "")] = pos
-		out = append(out, text)
 	}
-	return out, rest
+	p.extraText(key, rest, textRules{items: true})
+	return out
+}
+
+// itemValue returns the text of an item, unescaped, and false when it is a
+// placeholder or holds nothing.
+func (p *parser) itemValue(key string, it listItem, text string, reserved func(string) bool) (string, bool) {
+	if t, ok := unescape(text, reserved); ok {
+		return t, true
+	}
+	if isTemplatePlaceholder(text) {
+		p.placeholder(key, text, posOf(it.line, it.col))
+		return "", false
+	}
+	return text, strings.TrimSpace(text) != ""
 }
 
 // checklist reads a prevention checklist.
@@ -434,14 +542,11 @@ func (p *parser) checklist(key string, lines []line) []debrief.CheckItem {
 	var out []debrief.CheckItem
 	for _, it := range list {
 		p.doc.markStructure(it.line.num, 0, it.col)
-		pos := posOf(it.line, it.col)
-		if isTemplatePlaceholder(it.text) {
-			p.placeholder(key, it.text, pos)
-			continue
+		if text, ok := p.itemValue(key, it, it.text, isTemplatePlaceholder); ok {
+			p.doc.Fields[indexPath(key, len(out), "")] = posOf(it.line, it.col)
+			out = append(out, debrief.CheckItem{Text: text, Done: it.box == "[x]"})
 		}
-		p.doc.Fields[indexPath(key, len(out), "")] = pos
-		out = append(out, debrief.CheckItem{Text: it.text, Done: it.box == "[x]"})
 	}
-	p.extraText(key, rest)
+	p.extraText(key, rest, textRules{items: true})
 	return out
 }

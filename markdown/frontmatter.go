@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -11,7 +12,10 @@ import (
 // Debrief uses (id, services, tags) in that order, then the other keys as
 // they were written.
 func (w *writer) frontMatter(r *debrief.Report) {
-	if r.ID == "" && len(r.Services) == 0 && len(r.Tags) == 0 && r.FrontMatterRest == "" {
+	// An empty service or tag is none (it would not read back).
+	services := slices.DeleteFunc(slices.Clone(r.Services), func(s string) bool { return s == "" })
+	tags := slices.DeleteFunc(slices.Clone(r.Tags), func(s string) bool { return s == "" })
+	if r.ID == "" && len(services) == 0 && len(tags) == 0 && strings.TrimSpace(r.FrontMatterRest) == "" {
 		return
 	}
 	var b strings.Builder
@@ -19,14 +23,18 @@ func (w *writer) frontMatter(r *debrief.Report) {
 	if r.ID != "" {
 		b.WriteString("id: " + yamlScalar(r.ID) + "\n")
 	}
-	if len(r.Services) > 0 {
-		b.WriteString("services: " + yamlList(r.Services) + "\n")
+	if len(services) > 0 {
+		b.WriteString("services: " + yamlList(services) + "\n")
 	}
-	if len(r.Tags) > 0 {
-		b.WriteString("tags: " + yamlList(r.Tags) + "\n")
+	if len(tags) > 0 {
+		b.WriteString("tags: " + yamlList(tags) + "\n")
 	}
-	if r.FrontMatterRest != "" {
-		b.WriteString(strings.TrimRight(r.FrontMatterRest, "\n") + "\n")
+	// The other keys' lines as they read back: without blank lines, and
+	// without blanks at their ends.
+	for _, l := range strings.Split(lineEndings(r.FrontMatterRest), "\n") {
+		if strings.TrimSpace(l) != "" {
+			b.WriteString(strings.TrimRight(l, " \t") + "\n")
+		}
 	}
 	b.WriteString("---")
 	w.block(b.String())
@@ -45,7 +53,7 @@ func yamlList(items []string) string {
 func yamlScalar(s string) string {
 	plain := s != "" && strings.TrimSpace(s) == s
 	for i, c := range s {
-		if c < 0x20 || strings.ContainsRune(":#,[]{}&*!|>'\"%@`", c) || (i == 0 && strings.ContainsRune("-?", c)) {
+		if !strconv.IsPrint(c) || strings.ContainsRune(":#,[]{}&*!|>'\"%@`", c) || (i == 0 && strings.ContainsRune("-?", c)) {
 			plain = false
 			break
 		}
@@ -99,7 +107,9 @@ func parseFrontMatter(lines []string, r *debrief.Report) (title string, diags []
 				if !strings.HasPrefix(t, "- ") && t != "-" {
 					break
 				}
-				block = append(block, unquoteYAML(strings.TrimSpace(strings.TrimPrefix(t, "-"))))
+				if item := unquoteYAML(strings.TrimSpace(strings.TrimPrefix(t, "-"))); item != "" {
+					block = append(block, item)
+				}
 				j++
 			}
 		}

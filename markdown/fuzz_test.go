@@ -11,11 +11,13 @@ import (
 	"github.com/debrief-oss/debrief"
 	"github.com/debrief-oss/debrief/internal/testenv"
 	"github.com/debrief-oss/debrief/markdown"
+	"github.com/google/go-cmp/cmp"
 )
 
 // FuzzParse checks, for any input, that parsing does not panic, that the
-// canonical form is a fixed point (formatting twice changes nothing) and
-// that formatting loses no word. The seed corpus is every real post-mortem
+// canonical form reads back as the report parsed (see canonicalReport), so
+// that it is a fixed point (formatting twice changes nothing), and that
+// formatting loses no word. The seed corpus is every real post-mortem
 // of the shared fixtures, the template and the filled example.
 func FuzzParse(f *testing.F) {
 	seeds := []string{"../examples/2026-03-14-checkout-outage.md"}
@@ -46,7 +48,11 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		out := markdown.Render(r)
-		again := markdown.Render(markdown.Parse("fuzz.md", out).Report)
+		back := markdown.Parse("fuzz.md", out).Report
+		if want := canonicalReport(r); !cmp.Equal(want, back, reportCmp...) {
+			t.Fatalf("the canonical form does not read back as the report (-want +got):\n%s\ncanonical form:\n%s", cmp.Diff(want, back, reportCmp...), out)
+		}
+		again := markdown.Render(back)
 		if !bytes.Equal(out, again) {
 			t.Fatalf("canonical form not stable:\n%s", lineDiff(out, again))
 		}

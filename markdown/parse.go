@@ -3,6 +3,7 @@ package markdown
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -33,6 +34,10 @@ type parser struct {
 	// direct holds the text written directly under a section that has
 	// subsections ("## Summary" followed by paragraphs).
 	direct map[string][]line
+	// bodies holds the lines of the extra sections with a heading, by
+	// index in Report.Extra: their own lines, and their subsections'
+	// headings and lines.
+	bodies map[int][]line
 }
 
 // Parse reads a report in Markdown. It accepts the template, filled reports
@@ -44,7 +49,7 @@ type parser struct {
 func Parse(file string, src []byte) *Document {
 	r := &debrief.Report{}
 	doc := &Document{File: file, Source: src, Report: r, Fields: make(map[string]Position, 160)}
-	p := &parser{doc: doc, r: r, seen: map[string]bool{}, direct: map[string][]line{}}
+	p := &parser{doc: doc, r: r, seen: map[string]bool{}, direct: map[string][]line{}, bodies: map[int][]line{}}
 	if !utf8.Valid(src) {
 		p.warn(Position{1, 1}, "the file is not valid UTF-8")
 	}
@@ -52,27 +57,31 @@ func Parse(file string, src []byte) *Document {
 	lines = p.frontMatter(lines)
 	p.sections(splitSections(lines, p))
 	p.resolveDirect()
+	p.arrangeExtras()
 	return doc
 }
 
-// splitLines splits src into lines, dropping a UTF-8 BOM and CR before LF.
+// splitLines splits src into lines, dropping a UTF-8 BOM. A line ends with
+// LF, CR LF or a lone CR, as Markdown has it.
 func splitLines(src []byte) []line {
 	off := 0
 	if bytes.HasPrefix(src, []byte("\xEF\xBB\xBF")) {
 		src = src[3:]
 		off = 3
 	}
-	lines := make([]line, 0, bytes.Count(src, []byte("\n"))+1)
+	lines := make([]line, 0, bytes.Count(src, []byte("\n"))+bytes.Count(src, []byte("\r"))+1)
 	num := 1
 	for len(src) > 0 {
-		i := bytes.IndexByte(src, '\n')
+		i := bytes.IndexAny(src, "\r\n")
 		var t []byte
-		if i < 0 {
+		switch {
+		case i < 0:
 			t, src = src, nil
-		} else {
+		case src[i] == '\r' && i+1 < len(src) && src[i+1] == '\n':
+			t, src = src[:i], src[i+2:]
+		default:
 			t, src = src[:i], src[i+1:]
 		}
-		t = bytes.TrimRight(t, "\r") // CRLF, and stray CRs before it
 		lines = append(lines, line{text: string(t), num: num, col: off})
 		off = 0
 		num++
@@ -97,7 +106,7 @@ func (p *parser) frontMatter(lines []line) []line {
 		return lines
 	}
 	for i := 1; i < len(lines); i++ {
-		if h, ok := heading(lines[i]); ok && (isTemplateTitle(h.Text) || sectionNames[normalize(h.Text)] != "") {
+		if h, ok := heading(lines[i]); ok && (isTemplateTitle(h.Text) || sectionKey(h.Text) != "") {
 			// The report has begun: the closing line is missing (a YAML
 			// comment would not be a template heading).
 			break
@@ -108,7 +117,8 @@ func (p *parser) frontMatter(lines []line) []line {
 				texts = append(texts, l.text)
 			}
 			title, _ := parseFrontMatter(texts, p.r)
-			p.r.Title = title
+			// The title is written on the H1 line.
+			p.r.Title = headingLine(title)
 			p.doc.FrontMatter = true
 			p.doc.Fields["front_matter"] = posOf(lines[0], 0)
 			return lines[i+1:]
@@ -280,33 +290,32 @@ func (p *parser) sections(secs []section) {
 	}
 	for i, s := range secs {
 		if s.heading == nil {
-			p.extraText(debrief.KeyTitle, s.lines)
+			p.extraText(debrief.KeyTitle, s.lines, textRules{})
 			continue
 		}
 		h := s.heading
 		// The title: the first heading, when it is an H1 or the only
 		// heading of the smallest level, and not a template section.
-		if i == 1 && titleLevel == 0 && sectionNames[normalize(h.Text)] == "" &&
+		if i == 1 && titleLevel == 0 && sectionKey(h.Text) == "" &&
 			(h.Level == 1 || (h.Level == minLevel && countLevel(secs, minLevel) == 1)) {
 			titleLevel = h.Level
 			h.Key = debrief.KeyTitle
 			p.title(h)
-			p.extraText(debrief.KeyTitle, s.lines)
+			p.extraText(debrief.KeyTitle, s.lines, textRules{})
 			continue
 		}
-		name, remark := splitParenthetical(h.Text)
-		key := sectionNames[normalize(name)]
+		_, remark := splitParenthetical(h.Text)
+		key := sectionKey(h.Text)
 		if key != "" && p.seen[key] {
 			p.warn(h.Pos, "a second %q section is kept as an extra section", h.Text)
 			key = ""
 		}
 		// Within the timeline, a heading that is a time is an entry
 		// ("### 2021-06-03 9:00").
-		if key == "" && curTop == debrief.KeyTimeline && h.Level > curTopLevel {
-			if t := debrief.ParseEventTime(strings.Trim(h.Text, "*_ ")); t.Precision >= debrief.PrecisionDate {
-				p.timelineEntry(h, t, s.lines)
-				continue
-			}
+		inTimeline := curTop == debrief.KeyTimeline && h.Level > curTopLevel
+		if key == "" && inTimeline && isTimeHeading(h.Text) {
+			p.timelineEntry(h, debrief.ParseEventTime(strings.Trim(h.Text, "*_ ")), s.lines)
+			continue
 		}
 		if key == "" {
 			// Where an extra section goes: after the template section it
@@ -323,10 +332,11 @@ func (p *parser) sections(secs []section) {
 				}
 			}
 			level = clamp(level, 2, 6)
+			rules := textRules{timeline: inTimeline}
 			// A heading below an extra section belongs to it and is kept in
 			// its text, at its level in the canonical form.
 			if extraLevel > 0 && level > extraLevel {
-				p.appendToExtra(level, h, s.lines)
+				p.appendToExtra(level, h, s.lines, rules)
 				continue
 			}
 			// An extra section of its own is no deeper than one level
@@ -337,14 +347,14 @@ func (p *parser) sections(secs []section) {
 				deepest = 3
 			}
 			level = min(level, deepest)
-			if f, ok := fieldHeadings[normalize(h.Text)]; ok && p.fieldEmpty(f) && singleParagraph(s.lines) {
+			if f, ok := fieldHeadings[normalize(h.Text)]; ok && !strings.HasPrefix(h.Text, `\`) && p.fieldEmpty(f) && singleParagraph(s.lines) {
 				p.doc.markStructure(h.Pos.Line, 0, -1)
 				if body := trimBlank(s.lines); len(body) > 0 {
 					p.setField(f, strings.TrimSpace(body[0].text), posOf(body[0], indentOf(body[0].text)))
 				}
 				continue
 			}
-			p.extraSection(h, anchor, level, s.lines)
+			p.extraSection(h, anchor, level, s.lines, rules)
 			extraLevel = level
 			continue
 		}
@@ -391,7 +401,7 @@ func isTemplateRemark(r string) bool {
 // Checkout outage" gives "Checkout outage"; any other H1 is the title.
 func (p *parser) title(h *Heading) {
 	p.doc.Fields[debrief.KeyTitle] = h.Pos
-	text := h.Text
+	text := unescapeHeading(h.Text, nil)
 	lower := strings.ToLower(text)
 	for _, prefix := range titlePrefixes {
 		if strings.HasPrefix(lower, prefix) {
@@ -419,35 +429,43 @@ func (p *parser) title(h *Heading) {
 }
 
 // extraText keeps lines that belong to no template field as an extra
-// section without a heading, anchored to key.
-func (p *parser) extraText(key string, lines []line) {
-	body := trimBlank(lines)
+// section without a heading, anchored to key. rules say what the renderer
+// escaped in such text at that place.
+func (p *parser) extraText(key string, lines []line, rules textRules) {
+	body := slices.Clone(trimBlank(lines))
 	if len(body) == 0 {
 		return
 	}
+	unescapeText(body, rules)
 	p.doc.Fields[indexPath("extra", len(p.r.Extra), "")] = posOf(body[0], 0)
 	p.r.Extra = append(p.r.Extra, debrief.ExtraSection{Body: joinLines(body), After: key})
 }
 
 // extraSection keeps a section the template does not have.
-func (p *parser) extraSection(h *Heading, anchor string, level int, lines []line) {
-	p.doc.Fields[indexPath("extra", len(p.r.Extra), "")] = h.Pos
+func (p *parser) extraSection(h *Heading, anchor string, level int, lines []line, rules textRules) {
+	i := len(p.r.Extra)
+	p.doc.Fields[indexPath("extra", i, "")] = h.Pos
 	p.r.Extra = append(p.r.Extra, debrief.ExtraSection{
-		Heading: h.Text, Level: level, Body: joinLines(trimBlank(lines)), After: anchor,
+		Heading: unescapeHeading(h.Text, rules.reservedHeading), Level: level, After: anchor,
 	})
+	p.extraBody(i, level, lines, rules)
 }
 
 // appendToExtra adds a subheading and its lines to the last extra section.
-func (p *parser) appendToExtra(level int, h *Heading, lines []line) {
-	x := &p.r.Extra[len(p.r.Extra)-1]
-	text := strings.Repeat("#", level) + " " + h.Text
-	if body := trimBlank(lines); len(body) > 0 {
-		text += "\n" + joinLines(body)
-	}
-	if x.Body != "" {
-		text = x.Body + "\n\n" + text
-	}
-	x.Body = text
+func (p *parser) appendToExtra(level int, h *Heading, lines []line, rules textRules) {
+	i := len(p.r.Extra) - 1
+	text := strings.Repeat("#", level) + " " + unescapeHeading(h.Text, rules.reservedHeading)
+	p.bodies[i] = append(p.bodies[i], line{text: text, num: h.Pos.Line})
+	p.extraBody(i, p.r.Extra[i].Level, lines, rules)
+}
+
+// extraBody adds lines to the text of the i-th extra section, a section of
+// the given level.
+func (p *parser) extraBody(i, level int, lines []line, rules textRules) {
+	lines = slices.Clone(lines)
+	rules.depth = level
+	unescapeText(lines, rules)
+	p.bodies[i] = append(p.bodies[i], lines...)
 }
 
 // resolveDirect places text written directly under a section that has
@@ -470,11 +488,11 @@ func (p *parser) resolveDirect() {
 			target, path = &p.r.Resolution.HowFixed, debrief.KeyHowFixed
 		}
 		if target != nil && *target == "" && !p.seen[path] {
-			*target = joinLines(lines)
+			*target = p.freeText(path, lines)
 			p.doc.Fields[path] = posOf(lines[0], 0)
 			continue
 		}
-		p.extraText(key, lines)
+		p.extraText(key, lines, textRules{})
 	}
 }
 
@@ -548,11 +566,10 @@ func LooksLikeReport(src []byte) bool {
 		above := prevText
 		prevText = raw
 		if fence == "" && setextLevel(raw) > 0 && strings.TrimSpace(above) != "" {
-			name, _ := splitParenthetical(strings.TrimSpace(above))
 			if setextLevel(raw) == 1 && isTemplateTitle(above) {
 				return true
 			}
-			if key := sectionNames[normalize(name)]; key != "" {
+			if key := sectionKey(strings.TrimSpace(above)); key != "" {
 				seen[key] = true
 				if len(seen) >= 3 {
 					return true
@@ -576,8 +593,7 @@ func LooksLikeReport(src []byte) bool {
 			if h.Level == 1 && isTemplateTitle(h.Text) {
 				return true
 			}
-			name, _ := splitParenthetical(h.Text)
-			if key := sectionNames[normalize(name)]; key != "" {
+			if key := sectionKey(h.Text); key != "" {
 				seen[key] = true
 				if len(seen) >= 3 {
 					return true

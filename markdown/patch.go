@@ -3,13 +3,15 @@ package markdown
 import (
 	"bytes"
 	"slices"
+	"strings"
 )
 
 // SetValues returns the source of doc with the values of some
 // "Label: value" fields replaced, every other byte left as it was: line
 // endings, spacing, the order of sections and any layout the canonical form
 // would change. values maps field paths, as in Document.Fields (for example
-// "metrics.time_to_detection" or "overview.duration"), to the new text.
+// "metrics.time_to_detection" or "overview.duration"), to the new text,
+// which is written as Render writes a value, so that it reads back as given.
 // It reports false, and returns nil, when a field has no value of its own
 // on a line of the source (its line is missing, or it is not a
 // "Label: value" field); the caller then renders the whole report instead.
@@ -39,13 +41,19 @@ func SetValues(doc *Document, values map[string]string) ([]byte, bool) {
 		// The value ends where keyValue ends it: before trailing blanks
 		// and a backslash line break.
 		end := len(bytes.TrimRight(raw, " \t"))
+		v := value(text, "")
 		if end > 0 && raw[end-1] == '\\' {
 			end = len(bytes.TrimRight(raw[:end-1], " \t"))
+			// The line break stays, and it is the backslash the parser
+			// takes away: a value ending in one needs no other.
+			if strings.HasSuffix(v, `\\`) {
+				v = v[:len(v)-1]
+			}
 		}
 		if from < 0 || from > end {
 			return nil, false
 		}
-		edits = append(edits, edit{lineStart + from, lineStart + end, text})
+		edits = append(edits, edit{lineStart + from, lineStart + end, v})
 	}
 	slices.SortFunc(edits, func(a, b edit) int { return a.from - b.from })
 	var out []byte

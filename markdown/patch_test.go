@@ -18,6 +18,15 @@ func TestSetValues(t *testing.T) {
 	if r := Parse("r.md", out).Report; r.Overview.Duration.Text != "88 minutes" || r.Metrics.TimeToDetection.Text != "12 minutes" {
 		t.Errorf("read back: %q, %q", r.Overview.Duration.Text, r.Metrics.TimeToDetection.Text)
 	}
+	// A value is written as Render writes it, so that it reads back as
+	// given: one that reads as a placeholder, or ends in a line break, is
+	// escaped.
+	for _, v := range []string{"[XX minutes]", `1 h \`} {
+		out, ok := SetValues(doc, map[string]string{"overview.duration": v})
+		if got := Parse("r.md", out).Report.Overview.Duration.Text; !ok || got != v {
+			t.Errorf("SetValues(%q) reads back as %q", v, got)
+		}
+	}
 	// A field without a line of its own, or a list field, cannot be set.
 	if _, ok := SetValues(doc, map[string]string{"metrics.total_downtime": "5 minutes"}); ok {
 		t.Errorf("set a field that has no line")

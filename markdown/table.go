@@ -194,8 +194,10 @@ func (p *parser) timeline(lines []line) {
 			for _, l := range it.lines {
 				taken[l.num] = true
 			}
+			p.doc.markStructure(it.line.num, 0, it.col) // the marker
 			p.doc.Fields[indexPath("timeline", len(p.r.Timeline), "")] = posOf(it.line, it.col)
-			p.r.Timeline = append(p.r.Timeline, debrief.Event{Time: tm, Event: event})
+			// An event is written in a table cell, on one line.
+			p.r.Timeline = append(p.r.Timeline, debrief.Event{Time: tm, Event: inline(event)})
 		}
 		// What is not an entry stays as it was written, in its order and
 		// with its blank lines.
@@ -206,7 +208,7 @@ func (p *parser) timeline(lines []line) {
 			}
 		}
 	}
-	p.extraText(key, rest)
+	p.extraText(key, rest, textRules{})
 }
 
 // timelineTable reads a timeline table, mapping its columns by their
@@ -256,8 +258,9 @@ func (p *parser) timelineTable(t *table) {
 		if !isPh {
 			allPlaceholders = false
 		}
+		action, escapedAction := unescape(e.Action, isActionTakenPlaceholder)
 		if tm.text != phTime {
-			text := tm.text
+			text, _ := unescape(tm.text, isTimePlaceholder)
 			if d := cellAt(cells, dc).text; d != "" && text != "" && !debrief.ParseEventTime(text).HasDate {
 				text = d + " " + text
 			} else if d != "" && text == "" {
@@ -265,7 +268,10 @@ func (p *parser) timelineTable(t *table) {
 			}
 			e.Time = debrief.ParseEventTime(text)
 		}
-		if e.Action == "-" || isTemplatePlaceholder(e.Action) {
+		switch {
+		case escapedAction:
+			e.Action = action
+		case isActionTakenPlaceholder(e.Action):
 			e.Action = ""
 		}
 		rows = append(rows, row{e: e, placeholder: isPh, l: t.lines[i], cells: cells})
@@ -388,7 +394,9 @@ func (p *parser) actionItems(lines []line) {
 		list, other := items(lines)
 		rest = other
 		for _, it := range list {
-			a := debrief.ActionItem{Action: it.text}
+			p.doc.markStructure(it.line.num, 0, it.col) // the marker, and a task's box
+			// An action is written in a table cell, on one line.
+			a := debrief.ActionItem{Action: inline(it.text)}
 			switch it.box {
 			case "[x]":
 				a.Status = debrief.ParseStatus("Done")
@@ -398,7 +406,7 @@ func (p *parser) actionItems(lines []line) {
 			p.doc.Fields[indexPath("action_items", len(p.r.ActionItems), "")] = posOf(it.line, it.col)
 			p.r.ActionItems = append(p.r.ActionItems, a)
 		}
-		p.extraText(key, rest)
+		p.extraText(key, rest, textRules{})
 		return
 	}
 	used := map[int]bool{}
@@ -454,6 +462,16 @@ func (p *parser) actionItems(lines []line) {
 		if due == phDue {
 			a.Due = debrief.Date{}
 		}
+		// What the renderer escaped is text.
+		if s, ok := unescape(a.Action, func(s string) bool { return isActionPlaceholder(s, n) }); ok {
+			a.Action = s
+		}
+		if s, ok := unescape(owner, isOwnerPlaceholder); ok {
+			a.Owner = s
+		}
+		if s, ok := unescape(due, isDuePlaceholder); ok {
+			a.Due = debrief.ParseDate(s)
+		}
 		rows = append(rows, row{a: a, ph: ph, l: t.lines[i], cells: cells})
 	}
 	for _, rw := range rows {
@@ -479,5 +497,5 @@ func (p *parser) actionItems(lines []line) {
 		}
 		p.r.ActionItems = append(p.r.ActionItems, rw.a)
 	}
-	p.extraText(key, rest)
+	p.extraText(key, rest, textRules{})
 }
