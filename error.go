@@ -8,13 +8,15 @@ import (
 // Application error codes. Services return errors carrying one of them;
 // anything else is internal and shown to users only as "internal error".
 const (
-	ECONFLICT       = "conflict"        // a stale version or a duplicate
+	ECONFLICT       = "conflict"        // a duplicate, or a change the current state does not allow
+	ESTALE          = "stale"           // a version that is no longer the current one
 	EINTERNAL       = "internal"        // anything unexpected
 	EINVALID        = "invalid"         // bad input, named by field
 	ENOTFOUND       = "not_found"       // no such thing
 	EUNAUTHORIZED   = "unauthorized"    // not signed in
 	EFORBIDDEN      = "forbidden"       // signed in, not allowed
 	ENOTIMPLEMENTED = "not_implemented" // a feature this build lacks
+	EUNPROCESSABLE  = "unprocessable"   // well-formed input refused for what it says (a report with lint errors cannot be approved)
 )
 
 // Error is an application error: a code from the list above and a message
@@ -25,6 +27,19 @@ type Error struct {
 	// Field is the path of the input field the error is about, as in
 	// Debrief's JSON ("slug", "timeline[3].event"), or "".
 	Field string
+	// Problems lists what is wrong in detail, when there is a list: the
+	// lint findings that block an approval, the diagnostics of a report.
+	Problems []Problem
+}
+
+// Problem is one thing wrong with an input, at a place in it.
+type Problem struct {
+	Line     int    // 1-based; 0 when not known
+	Column   int    // 1-based; 0 when not known
+	Field    string // field path, or ""
+	Rule     string // the lint rule, or ""
+	Severity string // "error" or "warning"
+	Message  string
 }
 
 // Error implements the error interface.

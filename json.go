@@ -127,7 +127,7 @@ func nonNil[T any](s []T) []T {
 }
 
 // MarshalJSON writes the report in Debrief's public JSON format.
-func (r *Report) MarshalJSON() ([]byte, error) {
+func (r Report) MarshalJSON() ([]byte, error) {
 	j := jsonReport{
 		Title: r.Title, ID: r.ID, Services: r.Services, Tags: r.Tags, FrontMatterRest: r.FrontMatterRest,
 		Overview: jsonOverview{

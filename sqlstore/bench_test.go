@@ -1,7 +1,6 @@
 package sqlstore_test
 
 import (
-	"context"
 	"fmt"
 	"sync"
 	"testing"
@@ -38,7 +37,7 @@ func benchReport(n int) *debrief.Report {
 func BenchmarkStore(b *testing.B) {
 	for _, db := range databases {
 		b.Run(db.name, func(b *testing.B) {
-			ctx := context.Background()
+			ctx := sysCtx()
 			s := openStore(b, db.dsn(b), nil)
 			ids := seed(b, s)
 
@@ -71,9 +70,9 @@ func BenchmarkStore(b *testing.B) {
 				i := 0
 				for b.Loop() {
 					q := benchComponents[i%len(benchComponents)] + " " + benchCauses[i%len(benchCauses)][2:]
-					hits, err := s.SearchReports(ctx, q, 20)
-					if err != nil || len(hits) == 0 {
-						b.Fatalf("%q: %d hits, %v", q, len(hits), err)
+					hits, err := s.SearchReports(ctx, debrief.SearchQuery{Query: q})
+					if err != nil || len(hits.Items) == 0 {
+						b.Fatalf("%q: no hits, %v", q, err)
 					}
 					i++
 				}
@@ -114,7 +113,7 @@ func BenchmarkStore(b *testing.B) {
 // their IDs.
 func seed(b *testing.B, s *sqlstore.Store) []int64 {
 	b.Helper()
-	ctx := context.Background()
+	ctx := sysCtx()
 	ids := make([]int64, benchReports)
 	const workers = 4
 	var wg sync.WaitGroup

@@ -2,7 +2,6 @@ package sqlstore_test
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -32,7 +31,7 @@ func crashReport(n int) *debrief.Report {
 // crashChild creates reports crash-0, crash-1, ... and prints each number
 // after its transaction committed, until it is killed.
 func crashChild(dsn string) {
-	ctx := context.Background()
+	ctx := sysCtx()
 	s, err := sqlstore.Open(ctx, dsn, sqlstore.Options{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -81,7 +80,7 @@ func testSIGKILL(t *testing.T, dsn string) {
 	}
 	s.Close()
 
-	ctx := context.Background()
+	ctx := sysCtx()
 	s = openStore(t, dsn, nil)
 	if err := s.Check(ctx); err != nil {
 		t.Fatal(err)

@@ -34,8 +34,10 @@ type dialect struct {
 	searchInsert string
 	// searchDelete removes a report from the index; arg: report id.
 	searchDelete string
-	// searchQuery finds reports; args: match expression, limit. Columns:
-	// report id, rank (higher is better), snippet.
+	// searchQuery finds reports; a format whose %s takes more conditions
+	// on reports r (each starting with AND); args: match expression, the
+	// conditions' arguments, limit, offset. Columns: report id, rank
+	// (higher is better), snippet.
 	searchQuery string
 	// searchMatch turns the words a person typed into the dialect's match
 	// expression.
@@ -84,9 +86,10 @@ var sqliteDialect = &dialect{
 	searchInsert: `INSERT INTO report_search (rowid, title, body) VALUES (?, ?, ?)`,
 	searchDelete: `DELETE FROM report_search WHERE rowid = ?`,
 	// bm25 is lower for better matches; weight titles ten times the body.
-	searchQuery: `SELECT rowid, -bm25(report_search, 10.0, 1.0),
+	searchQuery: `SELECT report_search.rowid, -bm25(report_search, 10.0, 1.0),
 		snippet(report_search, 1, '[', ']', '…', 16)
-		FROM report_search WHERE report_search MATCH ? ORDER BY 2 DESC, rowid DESC LIMIT ?`,
+		FROM report_search JOIN reports r ON r.id = report_search.rowid
+		WHERE report_search MATCH ? %s ORDER BY 2 DESC, report_search.rowid DESC LIMIT ? OFFSET ?`,
 	searchMatch: func(words []string) string {
 		// Each word is an FTS5 string, so nothing a person types is read as
 		// query syntax; a trailing * would be, so it is dropped.
@@ -122,8 +125,8 @@ var postgresDialect = &dialect{
 	searchDelete:   `DELETE FROM report_search WHERE report_id = ?`,
 	searchQuery: `SELECT s.report_id, ts_rank_cd(s.document, q.query)::float8,
 		ts_headline('english', s.body, q.query, 'StartSel=[, StopSel=], MaxWords=24, MinWords=8, MaxFragments=1, FragmentDelimiter=" … "')
-		FROM report_search s, (SELECT plainto_tsquery('english', ?) AS query) q
-		WHERE s.document @@ q.query ORDER BY 2 DESC, s.report_id DESC LIMIT ?`,
+		FROM report_search s JOIN reports r ON r.id = s.report_id, (SELECT plainto_tsquery('english', ?) AS query) q
+		WHERE s.document @@ q.query %s ORDER BY 2 DESC, s.report_id DESC LIMIT ? OFFSET ?`,
 	searchMatch: func(words []string) string { return strings.Join(words, " ") },
 	isUnique: func(err error) bool {
 		var e *pgconn.PgError

@@ -54,7 +54,7 @@ func parseCursor(s string) (cursor, error) {
 	day, id, ok := strings.Cut(string(b), "|")
 	n, err2 := strconv.ParseInt(id, 10, 64)
 	if err != nil || !ok || err2 != nil || (day != "" && !debrief.ParseDate(day).Valid()) {
-		return cursor{}, debrief.Errorf(debrief.EINVALID, "cursor: not a cursor this list returned")
+		return cursor{}, debrief.FieldErrorf(debrief.EINVALID, "cursor", "not a cursor this list returned")
 	}
 	return cursor{day: day, id: n}, nil
 }
@@ -107,6 +107,9 @@ func reportWhere(f debrief.ReportFilter) (where []string, args []any, err error)
 // ListReports returns a page of the reports the filter selects, newest
 // incident first.
 func (s *Store) ListReports(ctx context.Context, f debrief.ReportFilter) (*debrief.ReportPage, error) {
+	if _, err := debrief.Authorize(ctx, debrief.RoleViewer); err != nil {
+		return nil, err
+	}
 	limit, err := pageLimit(f.Limit, defaultPage, maxPage)
 	if err != nil {
 		return nil, err
@@ -188,7 +191,7 @@ func pageLimit(n, def, max int) (int, error) {
 	case n == 0:
 		return def, nil
 	case n < 0 || n > max:
-		return 0, debrief.Errorf(debrief.EINVALID, "limit: %d is not between 1 and %d", n, max)
+		return 0, debrief.FieldErrorf(debrief.EINVALID, "limit", "%d is not between 1 and %d", n, max)
 	}
 	return n, nil
 }
@@ -209,25 +212,43 @@ func searchWords(query string) []string {
 	return words
 }
 
-// SearchReports returns the reports that match every word of query, best
-// first.
-func (s *Store) SearchReports(ctx context.Context, query string, limit int) ([]*debrief.SearchHit, error) {
-	limit, err := pageLimit(limit, 20, maxPage)
+// SearchReports returns a page of the reports that match every word of the
+// query, best first.
+func (s *Store) SearchReports(ctx context.Context, q debrief.SearchQuery) (*debrief.Page[*debrief.SearchHit], error) {
+	if _, err := debrief.Authorize(ctx, debrief.RoleViewer); err != nil {
+		return nil, err
+	}
+	limit, err := pageLimit(q.Limit, 20, maxPage)
 	if err != nil {
 		return nil, err
 	}
-	words := searchWords(query)
-	if len(words) == 0 {
-		return nil, debrief.Errorf(debrief.EINVALID, "query: no words to search for")
-	}
-	if err := debrief.ValidateText("query", query); err != nil {
+	offset, err := parseOffset(q.Cursor)
+	if err != nil {
 		return nil, err
 	}
-	var hits []*debrief.SearchHit
+	words := searchWords(q.Query)
+	if len(words) == 0 {
+		return nil, debrief.FieldErrorf(debrief.EINVALID, "query", "no words to search for")
+	}
+	if err := debrief.ValidateText("query", q.Query); err != nil {
+		return nil, err
+	}
+	var cond string
+	var condArgs []any
+	switch {
+	case q.State == "":
+		cond, condArgs = "AND r.state <> ?", []any{string(debrief.StateArchived)}
+	case q.State.Valid():
+		cond, condArgs = "AND r.state = ?", []any{string(q.State)}
+	default:
+		return nil, debrief.FieldErrorf(debrief.EINVALID, "state", "%q is not draft, in_review, published or archived", q.State)
+	}
+	page := &debrief.Page[*debrief.SearchHit]{}
 	err = s.read(ctx, func(t *tx) error {
 		byID := map[int64]*debrief.SearchHit{}
 		var ids []any
-		err := t.each(ctx, s.d.searchQuery, []any{s.d.searchMatch(words), limit}, func(rows *sql.Rows) error {
+		args := append(append([]any{s.d.searchMatch(words)}, condArgs...), limit+1, offset)
+		err := t.each(ctx, fmt.Sprintf(s.d.searchQuery, cond), args, func(rows *sql.Rows) error {
 			h := &debrief.SearchHit{}
 			var id int64
 			if err := rows.Scan(&id, &h.Rank, &h.Snippet); err != nil {
@@ -235,11 +256,15 @@ func (s *Store) SearchReports(ctx context.Context, query string, limit int) ([]*
 			}
 			byID[id] = h
 			ids = append(ids, id)
-			hits = append(hits, h)
+			page.Items = append(page.Items, h)
 			return nil
 		})
 		if err != nil {
 			return fmt.Errorf("search: %w", err)
+		}
+		if len(page.Items) > limit {
+			page.Items, ids = page.Items[:limit], ids[:limit]
+			page.Next = offsetCursor(offset + limit)
 		}
 		if len(ids) == 0 {
 			return nil
@@ -260,5 +285,28 @@ func (s *Store) SearchReports(ctx context.Context, query string, limit int) ([]*
 		}
 		return t.fillServices(ctx, sums)
 	})
-	return hits, err
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// offsetCursor is the cursor of a list paged by position: the number of
+// items before the page.
+func offsetCursor(n int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("o" + strconv.Itoa(n)))
+}
+
+// parseOffset decodes a cursor offsetCursor made; "" is 0.
+func parseOffset(c string) (int, error) {
+	if c == "" {
+		return 0, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err == nil && len(b) > 1 && b[0] == 'o' {
+		if n, err := strconv.Atoi(string(b[1:])); err == nil && n >= 0 && n <= 1e6 {
+			return n, nil
+		}
+	}
+	return 0, debrief.FieldErrorf(debrief.EINVALID, "cursor", "not a cursor this list returned")
 }

@@ -1,7 +1,6 @@
 package sqlstore_test
 
 import (
-	"context"
 	"fmt"
 	"sync"
 	"testing"
@@ -15,7 +14,7 @@ import (
 // again, a changed one and bad input.
 func testPut(t *testing.T, dsn string) {
 	s := openStore(t, dsn, newClock().Now)
-	ctx := debrief.NewContextWithUser(context.Background(), &debrief.User{Email: "ada@example.com"})
+	ctx := debrief.NewContextWithUser(sysCtx(), &debrief.User{Email: "ada@example.com", Role: debrief.RoleAdmin})
 	put := func(slug string, r *debrief.Report, want sqlstore.Outcome, version int) *debrief.StoredReport {
 		t.Helper()
 		got, sr, err := s.PutReport(ctx, slug, r)
@@ -44,7 +43,7 @@ func testPut(t *testing.T, dsn string) {
 		t.Fatal(err)
 	}
 	var actions []string
-	for _, e := range entries {
+	for _, e := range entries.Items {
 		actions = append(actions, e.Action+" "+e.Detail)
 	}
 	if diff := cmp.Diff([]string{"report.update " + debrief.KeyRootCause, "report.create put"}, actions); diff != "" {
@@ -70,7 +69,7 @@ func testPutConcurrent(t *testing.T, dsn string) {
 	for w := range stores {
 		stores[w] = openStore(t, dsn, newClock().Now)
 	}
-	ctx := context.Background()
+	ctx := sysCtx()
 	slug := func(i int) string { return fmt.Sprintf("report-%02d", i) }
 	// round puts report(i) from every worker, half of them in
 	// reverse order, and counts the outcomes of each report.
@@ -154,9 +153,9 @@ func testPutConcurrent(t *testing.T, dsn string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(entries) != 2 || entries[0].Action != "report.update" || entries[1].Action != "report.create" {
+		if len(entries.Items) != 2 || entries.Items[0].Action != "report.update" || entries.Items[1].Action != "report.create" {
 			var actions []string
-			for _, e := range entries {
+			for _, e := range entries.Items {
 				actions = append(actions, e.Action)
 			}
 			t.Errorf("%s: audit log %v, want one create and one update", slug(i), actions)

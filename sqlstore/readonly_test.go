@@ -1,7 +1,6 @@
 package sqlstore_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -45,7 +44,7 @@ func TestReadOnlySQLite(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			ctx := context.Background()
+			ctx := sysCtx()
 			dir := t.TempDir()
 			path := filepath.Join(dir, "debrief.db")
 			dsn := "sqlite:" + path
@@ -133,7 +132,7 @@ func TestReadOnlyFolderNewSQLite(t *testing.T) {
 	}
 	t.Cleanup(func() { os.Chmod(dir, 0o755) })
 	path := filepath.Join(dir, "debrief.db")
-	s, err := sqlstore.Open(context.Background(), path, sqlstore.Options{})
+	s, err := sqlstore.Open(sysCtx(), path, sqlstore.Options{})
 	if err == nil {
 		s.Close()
 	}

@@ -357,6 +357,9 @@ func searchText(r *debrief.Report) string {
 
 // CreateReport stores r as a new draft under slug.
 func (s *Store) CreateReport(ctx context.Context, slug string, r *debrief.Report) (*debrief.StoredReport, error) {
+	if _, err := debrief.Authorize(ctx, debrief.RoleEditor); err != nil {
+		return nil, err
+	}
 	if err := debrief.ValidateSlug(slug); err != nil {
 		return nil, err
 	}
@@ -368,7 +371,7 @@ func (s *Store) CreateReport(ctx context.Context, slug string, r *debrief.Report
 		var err error
 		id, err = t.insertReport(ctx, s.nowMicros(), slug, r)
 		if errors.Is(err, errSlugTaken) {
-			return debrief.Errorf(debrief.ECONFLICT, "slug: a report named %q exists", slug)
+			return debrief.FieldErrorf(debrief.ECONFLICT, "slug", "a report named %q exists", slug)
 		}
 		return err
 	})
@@ -425,8 +428,13 @@ const putAttempts = 5
 // other: one creates the report and the others find it. On PostgreSQL a put
 // that loses a race (the slug was inserted by another transaction in the
 // meantime, a serialization failure or deadlock) is tried again. It returns
-// what it did and the stored report, and EINVALID for a bad slug or report.
+// what it did and the stored report, EINVALID for a bad slug or report, and
+// ECONFLICT when the report of that name is published or archived and r
+// differs from it. It needs an editor.
 func (s *Store) PutReport(ctx context.Context, slug string, r *debrief.Report) (Outcome, *debrief.StoredReport, error) {
+	if _, err := debrief.Authorize(ctx, debrief.RoleEditor); err != nil {
+		return "", nil, err
+	}
 	if err := debrief.ValidateSlug(slug); err != nil {
 		return "", nil, err
 	}
@@ -455,6 +463,11 @@ func (s *Store) PutReport(ctx context.Context, slug string, r *debrief.Report) (
 				if err != nil {
 					return err
 				}
+				if debrief.ChangedSections(old.Report, r) != nil {
+					if err := checkEditable(old); err != nil {
+						return err
+					}
+				}
 				changed, err := t.replaceReport(ctx, now, old, r)
 				if err != nil {
 					return err
@@ -482,6 +495,9 @@ func (s *Store) PutReport(ctx context.Context, slug string, r *debrief.Report) (
 
 // Report returns the report with the ID.
 func (s *Store) Report(ctx context.Context, id int64) (*debrief.StoredReport, error) {
+	if _, err := debrief.Authorize(ctx, debrief.RoleViewer); err != nil {
+		return nil, err
+	}
 	var sr *debrief.StoredReport
 	err := s.read(ctx, func(t *tx) error {
 		var err error
@@ -493,6 +509,9 @@ func (s *Store) Report(ctx context.Context, id int64) (*debrief.StoredReport, er
 
 // ReportBySlug returns the report with the slug.
 func (s *Store) ReportBySlug(ctx context.Context, slug string) (*debrief.StoredReport, error) {
+	if _, err := debrief.Authorize(ctx, debrief.RoleViewer); err != nil {
+		return nil, err
+	}
 	var sr *debrief.StoredReport
 	err := s.read(ctx, func(t *tx) error {
 		var err error
@@ -525,7 +544,7 @@ func (t *tx) getReport(ctx context.Context, column string, key any) (*debrief.St
 }
 
 // bumpVersion makes the next version of report id when version is its
-// current one; otherwise it returns ENOTFOUND or ECONFLICT and changes
+// current one; otherwise it returns ENOTFOUND or ESTALE and changes
 // nothing. Doing this first makes concurrent updates of one report wait for
 // each other on PostgreSQL, and the loser sees the new version.
 func (t *tx) bumpVersion(ctx context.Context, id int64, version int, now int64, extraSet string, extraArgs ...any) error {
@@ -549,12 +568,33 @@ func (t *tx) bumpVersion(ctx context.Context, id int64, version int, now int64, 
 	if err != nil {
 		return err
 	}
-	return debrief.Errorf(debrief.ECONFLICT, "version: report %d is at version %d, not %d", id, current, version)
+	return staleVersion(id, current, version)
+}
+
+// staleVersion is the error of a change made to a version that is no
+// longer the report's current one.
+func staleVersion(id int64, current, version int) error {
+	return debrief.FieldErrorf(debrief.ESTALE, "version", "report %d is at version %d, not %d: someone changed it in the meantime", id, current, version)
+}
+
+// checkEditable returns ECONFLICT when a report's content may not change in
+// its state: published (reopen it as a draft first) or archived.
+func checkEditable(sr *debrief.StoredReport) error {
+	switch sr.State {
+	case debrief.StatePublished:
+		return debrief.FieldErrorf(debrief.ECONFLICT, "state", "report %d is published, and read-only but for its action items: reopen it as a draft to edit it", sr.ID)
+	case debrief.StateArchived:
+		return debrief.FieldErrorf(debrief.ECONFLICT, "state", "report %d is archived: unarchive it to edit it", sr.ID)
+	}
+	return nil
 }
 
 // UpdateReport replaces the content of report id at version. An update that
 // changes nothing makes no new version.
 func (s *Store) UpdateReport(ctx context.Context, id int64, version int, r *debrief.Report) (*debrief.StoredReport, error) {
+	if _, err := debrief.Authorize(ctx, debrief.RoleEditor); err != nil {
+		return nil, err
+	}
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
@@ -565,7 +605,14 @@ func (s *Store) UpdateReport(ctx context.Context, id int64, version int, r *debr
 			return err
 		}
 		if old.Version != version {
-			return debrief.Errorf(debrief.ECONFLICT, "version: report %d is at version %d, not %d", id, old.Version, version)
+			return staleVersion(id, old.Version, version)
+		}
+		if debrief.ChangedSections(old.Report, r) == nil {
+			out = old
+			return nil
+		}
+		if err := checkEditable(old); err != nil {
+			return err
 		}
 		changed, err := t.replaceReport(ctx, s.nowMicros(), old, r)
 		if err != nil {
@@ -608,34 +655,59 @@ func (t *tx) replaceReport(ctx context.Context, now int64, old *debrief.StoredRe
 	return changed, nil
 }
 
-// SetReportState moves report id at version to state.
-func (s *Store) SetReportState(ctx context.Context, id int64, version int, state debrief.ReportState) (*debrief.StoredReport, error) {
-	if !state.Valid() {
-		return nil, debrief.Errorf(debrief.EINVALID, "state: %q is not draft, in_review, published or archived", state)
+// TransitionReport moves report id at version to the state to, along
+// debrief.Transitions.
+func (s *Store) TransitionReport(ctx context.Context, id int64, version int, to debrief.ReportState, comment string) (*debrief.StoredReport, error) {
+	u, err := debrief.Authorize(ctx, debrief.RoleViewer)
+	if err != nil {
+		return nil, err
+	}
+	comment = strings.TrimSpace(comment)
+	if err := debrief.ValidateText("comment", comment); err != nil {
+		return nil, err
 	}
 	var out *debrief.StoredReport
-	err := s.write(ctx, func(t *tx) error {
-		var old string
-		if err := t.queryRow(ctx, `SELECT state FROM reports WHERE id = ?`, id).Scan(&old); errors.Is(err, sql.ErrNoRows) {
-			return debrief.Errorf(debrief.ENOTFOUND, "report %d not found", id)
-		} else if err != nil {
+	err = s.write(ctx, func(t *tx) error {
+		old, err := t.getReport(ctx, "id", id)
+		if err != nil {
 			return err
 		}
-		now := s.nowMicros()
-		if err := t.bumpVersion(ctx, id, version, now, `, state = ?`, string(state)); err != nil {
+		if old.Version != version {
+			return staleVersion(id, old.Version, version)
+		}
+		if _, err := debrief.CheckTransition(u, old, to, comment); err != nil {
 			return err
 		}
-		if err := t.audit(ctx, now, "report.state", "report", id, old+" -> "+string(state)); err != nil {
+		now := s.now()
+		set, args := `, state = ?`, []any{string(to)}
+		if to == debrief.StatePublished {
+			r := *old.Report
+			r.Approve(u, now, s.opts.ReviewInterval)
+			if s.opts.ApprovalCheck != nil {
+				if problems := s.opts.ApprovalCheck(&r); len(problems) > 0 {
+					e := debrief.Errorf(debrief.EUNPROCESSABLE, "the report cannot be approved: lint finds %d error(s); fix them and submit it again", len(problems))
+					e.Problems = problems
+					return e
+				}
+			}
+			for _, c := range strings.Split(writeColumns, ",") {
+				set += ", " + strings.TrimSpace(c) + " = ?"
+			}
+			args = append(args, writeValues(&r)...)
+		}
+		micros := now.UTC().UnixMicro()
+		if err := t.bumpVersion(ctx, id, version, micros, set, args...); err != nil {
 			return err
 		}
-		var err error
+		detail := string(old.State) + " -> " + string(to)
+		if comment != "" {
+			detail += ": " + comment
+		}
+		if err := t.audit(ctx, micros, "report.transition", "report", id, detail); err != nil {
+			return err
+		}
 		out, err = t.getReport(ctx, "id", id)
 		return err
 	})
 	return out, err
-}
-
-// ArchiveReport sets the state of report id at version to archived.
-func (s *Store) ArchiveReport(ctx context.Context, id int64, version int) (*debrief.StoredReport, error) {
-	return s.SetReportState(ctx, id, version, debrief.StateArchived)
 }

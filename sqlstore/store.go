@@ -31,9 +31,10 @@ import (
 // Store is the database. It implements the services of package debrief.
 // Its methods are safe for concurrent use.
 type Store struct {
-	d   *dialect
-	c   *conns
-	now func() time.Time
+	d    *dialect
+	c    *conns
+	now  func() time.Time
+	opts Options
 }
 
 var (
@@ -41,6 +42,7 @@ var (
 	_ debrief.SearchService     = (*Store)(nil)
 	_ debrief.ActionItemService = (*Store)(nil)
 	_ debrief.UserService       = (*Store)(nil)
+	_ debrief.AuthService       = (*Store)(nil)
 	_ debrief.AuditService      = (*Store)(nil)
 )
 
@@ -51,6 +53,14 @@ type Options struct {
 	Now func() time.Time
 	// Readers is the number of reading connections; 4 when zero.
 	Readers int
+	// ApprovalCheck, when set, checks a report about to be approved, its
+	// Sign-off already filled in, and returns what blocks the approval
+	// (the lint errors): TransitionReport then returns EUNPROCESSABLE with
+	// them and changes nothing.
+	ApprovalCheck func(r *debrief.Report) []debrief.Problem
+	// ReviewInterval is how long after its approval a report is due for
+	// review again; debrief.DefaultReviewInterval when zero.
+	ReviewInterval time.Duration
 }
 
 // Open connects to the database named by dsn. It does not change the
@@ -74,7 +84,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", d.name, err)
 	}
-	s := &Store{d: d, c: c, now: opts.Now}
+	s := &Store{d: d, c: c, now: opts.Now, opts: opts}
 	if err := s.checkNotNewer(ctx); err != nil {
 		s.Close()
 		return nil, err

@@ -91,7 +91,7 @@ func TestLoadConcurrent(t *testing.T) {
 		t.Errorf("%d loaders created %d reports together, want each of the %d once", loaders, created, n)
 	}
 
-	ctx := context.Background()
+	ctx := debrief.NewSystemContext(context.Background(), "test")
 	s, err := sqlstore.Open(ctx, db, sqlstore.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -119,7 +119,7 @@ func TestLoadConcurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	actions := map[string]int{}
-	for _, e := range entries {
+	for _, e := range entries.Items {
 		actions[e.Action]++
 	}
 	if actions["report.create"] != n || len(actions) != 1 {

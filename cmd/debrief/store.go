@@ -182,6 +182,7 @@ nothing.`, e)
 	if err := schemaCurrent(ctx, s); err != nil {
 		return err
 	}
+	ctx = cliContext(ctx)
 	var reports []*debrief.ReportSummary
 	for _, state := range []debrief.ReportState{debrief.StateDraft, debrief.StateInReview, debrief.StatePublished, debrief.StateArchived} {
 		f := debrief.ReportFilter{State: state, Limit: 500}
@@ -264,7 +265,7 @@ brought up to date first.`, e)
 		return err
 	}
 	defer s.Close()
-	ctx = debrief.NewContextWithUser(ctx, cliUser())
+	ctx = cliContext(ctx)
 	var created, updated, unchanged, skipped int
 	failed := w.failed
 	// Two files of one name in different folders would be one report,
@@ -326,14 +327,15 @@ brought up to date first.`, e)
 	return nil
 }
 
-// cliUser is who the audit log names for changes made from the command
-// line: the operating-system user.
-func cliUser() *debrief.User {
+// cliContext is the context of a command that works on the database
+// directly: Debrief acting for the operating-system user, whom the audit
+// log names ("cli:alice").
+func cliContext(ctx context.Context) context.Context {
 	name := "unknown"
 	if u, err := user.Current(); err == nil {
 		name = u.Username
 	}
-	return &debrief.User{Email: "cli:" + name, Name: name}
+	return debrief.NewSystemContext(ctx, "cli:"+name)
 }
 
 // loadReport stores r under slug and says what happened: "created",

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/debrief-oss/debrief"
 	"github.com/debrief-oss/debrief/internal/testenv"
 	"github.com/debrief-oss/debrief/markdown"
 	"github.com/debrief-oss/debrief/sqlstore"
@@ -64,7 +65,7 @@ func TestLoadExportFixtures(t *testing.T) {
 				t.Errorf("second load of the folder: %q", out)
 			}
 
-			ctx := context.Background()
+			ctx := debrief.NewSystemContext(context.Background(), "test")
 			s, err := sqlstore.Open(ctx, dsn, sqlstore.Options{})
 			if err != nil {
 				t.Fatal(err)
