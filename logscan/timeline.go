@@ -100,3 +100,19 @@ func TimelineRows(events []debrief.Event) []string {
 func tableCell(s string) string {
 	return strings.ReplaceAll(s, "|", `\|`)
 }
+
+// Evidence returns what the analysis found in a report's terms, with the
+// timeline's times in loc; nil when it found no incident.
+func (r *Result) Evidence(loc *time.Location) *debrief.Evidence {
+	inc := r.Incident
+	if inc == nil {
+		return nil
+	}
+	return &debrief.Evidence{
+		ErrorRate:          fmt.Sprintf("%s (%d of %d events failed)", percent(inc.ErrorRate), inc.Errors, inc.Requests),
+		AffectedUsers:      r.AffectedUsers,
+		AffectedUsersExact: r.AffectedUsersExact,
+		AffectedUsersBy:    r.AffectedUsersBy,
+		Timeline:           r.TimelineEvents(loc),
+	}
+}

@@ -496,111 +496,15 @@ change as a unified diff; with --dry-run the report is left as it is.`, e)
 	return nil
 }
 
-// logsEmpty reports whether a report field is unset: empty, or still the
-// template's placeholder.
-func logsEmpty(doc *markdown.Document, field, value string) bool {
-	if strings.TrimSpace(value) == "" {
-		return true
-	}
-	for _, p := range doc.Placeholders {
-		if p.Field == field {
-			return true
-		}
-	}
-	v := strings.TrimSpace(value)
-	return strings.HasPrefix(v, "[") && strings.HasSuffix(v, "]")
-}
-
 // logsFill fills the report's empty fields from the analysis and returns
 // the names of those it filled.
 func logsFill(doc *markdown.Document, res *logscan.Result, loc *time.Location) []string {
-	r := doc.Report
-	inc := res.Incident
-	if inc == nil {
-		return nil
+	placeholders := map[string]bool{}
+	for _, p := range doc.Placeholders {
+		placeholders[p.Field] = true
 	}
-	var changed []string
-	if logsEmpty(doc, "metrics.error_rate", r.Metrics.ErrorRate) {
-		r.Metrics.ErrorRate = fmt.Sprintf("%s (%d of %d events failed)", logscan.Percent(inc.ErrorRate), inc.Errors, inc.Requests)
-		changed = append(changed, "error rate")
-	}
-	users := fmt.Sprintf("%d", res.AffectedUsers)
-	if !res.AffectedUsersExact {
-		users = fmt.Sprintf("about %d (estimated)", res.AffectedUsers)
-	}
-	if res.AffectedUsersBy == "client_ip" {
-		users += " distinct client addresses"
-	}
-	if res.AffectedUsersBy != "" {
-		if logsEmpty(doc, "metrics.affected_users", r.Metrics.AffectedUsers) {
-			r.Metrics.AffectedUsers = users
-			changed = append(changed, "affected users")
-		}
-		if logsEmpty(doc, "summary.impact.users_affected", r.Summary.Impact.UsersAffected) {
-			r.Summary.Impact.UsersAffected = users
-			changed = append(changed, "users affected")
-		}
-	}
-	if logsTimelineEmpty(doc) {
-		base := r.Timeline
-		if len(base) == 0 {
-			// The template's rows, so that the draft fills them in.
-			base = markdown.TemplateTimeline()
-		}
-		r.Timeline = logsMergeTimeline(base, res.TimelineEvents(loc))
-		changed = append(changed, "timeline")
-	}
-	return changed
-}
-
-// logsMergeTimeline puts the drafted events into a timeline that holds only
-// the template's rows: "Incident began" and "Service restored" take the
-// drafted times, the peak goes after the start, and the other template rows
-// stay for the team to fill in.
-func logsMergeTimeline(tmpl, draft []debrief.Event) []debrief.Event {
-	if len(draft) != 3 {
-		return tmpl
-	}
-	began, peak, restored := draft[0], draft[1], draft[2]
-	var out []debrief.Event
-	usedBegan, usedRestored := false, false
-	for _, ev := range tmpl {
-		switch strings.ToLower(strings.TrimSpace(ev.Event)) {
-		case "incident began":
-			out = append(out, began, peak)
-			usedBegan = true
-		case "service restored":
-			out = append(out, restored)
-			usedRestored = true
-		default:
-			out = append(out, ev)
-		}
-	}
-	if !usedBegan {
-		out = append([]debrief.Event{began, peak}, out...)
-	}
-	if !usedRestored {
-		out = append(out, restored)
-	}
-	return out
-}
-
-// logsTimelineEmpty reports whether the timeline has no row with a real
-// time (only the template's "HH:MM" rows, or none).
-func logsTimelineEmpty(doc *markdown.Document) bool {
-	for i, ev := range doc.Report.Timeline {
-		if ev.Time.Precision == debrief.PrecisionNone || ev.Time.Text == "" {
-			continue
-		}
-		placeholder := false
-		for _, p := range doc.Placeholders {
-			if p.Field == fmt.Sprintf("timeline[%d].time", i) || p.Field == fmt.Sprintf("timeline[%d]", i) {
-				placeholder = true
-			}
-		}
-		if !placeholder {
-			return false
-		}
-	}
-	return true
+	return doc.Report.FillFromEvidence(res.Evidence(loc), debrief.FillOptions{
+		IsPlaceholder:    func(field string) bool { return placeholders[field] },
+		TemplateTimeline: markdown.TemplateTimeline(),
+	})
 }
