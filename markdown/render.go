@@ -310,8 +310,19 @@ func logList(logs []string) string {
 }
 
 // readsBackRaw reports whether an item written as it is in a list on one
-// line reads back as itself.
+// line reads back as itself, whatever items come after it: it is not one
+// code span, and it leaves no code span or bracket open.
 func readsBackRaw(item string) bool {
+	for i := 0; i < len(item); i++ {
+		if item[i] == '`' {
+			n := backquotes(item[i:])
+			end := closingBackquotes(item[i+n:], n)
+			if end < 0 {
+				return false
+			}
+			i += n + end + n - 1
+		}
+	}
 	items := splitList(item + ", x")
 	return len(items) == 2 && items[0] == item && !isCodeSpan(item)
 }
