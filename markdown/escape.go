@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/debrief-oss/debrief"
@@ -23,7 +24,11 @@ import (
 // reserved is given s without those backslashes.
 func escape(s string, reserved func(string) bool) string {
 	i := indentOf(s)
-	if reserved(s[:i] + strings.TrimLeft(s[i:], `\`)) {
+	t := s
+	if strings.HasPrefix(s[i:], `\`) {
+		t = s[:i] + strings.TrimLeft(s[i:], `\`)
+	}
+	if reserved(t) {
 		return s[:i] + `\` + s[i:]
 	}
 	return s
@@ -107,7 +112,7 @@ func (r textRules) subheading(text string) (int, string) {
 // pair with a fence elsewhere in the report. The first skip lines are
 // written as they are (a list item's marker line).
 func escapeText(lines []string, rules textRules, skip int) []string {
-	code, _ := codeBlocks(asLines(lines))
+	code := codeLines(lines)
 	out := make([]string, len(lines))
 	prev := ""
 	for i, l := range lines {
@@ -139,12 +144,18 @@ func unescapeText(lines []line, rules textRules) {
 	}
 }
 
-func asLines(texts []string) []line {
+// codeLines marks the lines of texts inside fenced code blocks, as
+// codeBlocks does.
+func codeLines(texts []string) []bool {
+	if !slices.ContainsFunc(texts, func(t string) bool { return openFence(t) != "" }) {
+		return make([]bool, len(texts))
+	}
 	lines := make([]line, len(texts))
 	for i, t := range texts {
 		lines[i] = line{text: t, num: i + 1}
 	}
-	return lines
+	code, _ := codeBlocks(lines)
+	return code
 }
 
 // reservedHeading reports whether a heading with this text would be read

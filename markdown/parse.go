@@ -149,7 +149,6 @@ func closesFence(text, fence string) bool {
 // closes: such a block would hide every heading after it, so its opening
 // line is read as text instead.
 func codeBlocks(lines []line) (code []bool, unclosed map[int]bool) {
-	unclosed = map[int]bool{}
 	code = make([]bool, len(lines))
 	for {
 		fence, at := "", -1
@@ -168,6 +167,9 @@ func codeBlocks(lines []line) (code []bool, unclosed map[int]bool) {
 		}
 		if fence == "" {
 			return code, unclosed
+		}
+		if unclosed == nil {
+			unclosed = map[int]bool{}
 		}
 		unclosed[at] = true
 	}
