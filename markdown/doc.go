@@ -14,9 +14,15 @@
 //
 // Writing is canonical. Render writes exactly the template's layout, with
 // the template's placeholders where nothing is filled in, so rendering an
-// empty report gives the template. A canonical file parses and renders back
-// byte for byte. Text that fits no field of the template is kept as an
-// extra section, anchored to the template section it followed and written
-// back after it, so that formatting loses nothing; Lost checks that for any
-// rewrite, and the fuzz target checks it for any input.
+// empty report gives the template. The canonical form of any report parses
+// back as that report, so a canonical file parses and renders back byte for
+// byte: where the author's text would read as structure at its place (a
+// heading, a list marker in a list, a label, a placeholder), Render puts a
+// backslash before it and Parse takes it away again; what the form cannot
+// hold (a line break in a table cell) is written as it reads back. Text
+// that fits no field of the template is kept as an extra section, anchored
+// to the template section it followed and written back after it, so that
+// formatting loses nothing; Lost checks that for any rewrite.
+// FuzzModelRoundTrip checks the round trip for any report; FuzzParse checks
+// it, the fixed point and Lost for any input.
 package markdown

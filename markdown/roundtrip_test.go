@@ -180,6 +180,14 @@ func (g *reportGen) report() *debrief.Report {
 		}
 		r.Extra = append(r.Extra, x)
 	}
+	// Now and then a numbered list long enough for its markers to grow
+	// ("10. "). (Choices are only ever added at the end, so that the
+	// inputs kept under testdata keep building the reports they did.)
+	if g.intn(8) == 7 {
+		for range 10 {
+			r.Resolution.ImmediateActions = append(r.Resolution.ImmediateActions, g.text())
+		}
+	}
 	return r
 }
 
@@ -650,4 +658,46 @@ func atxHeading(l string) (int, string, bool) {
 		return 0, "", false
 	}
 	return n, text, true
+}
+
+// TestEscapes shows how text that reads as structure is written: with a
+// backslash before it, which the parser takes away.
+func TestEscapes(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		edit func(r *debrief.Report)
+		line string // a line of the canonical form
+	}{
+		{"placeholder value", func(r *debrief.Report) { r.Overview.Author = "[Your Name]" }, `**Report Author**: \[Your Name]  `},
+		{"heading in a text", func(r *debrief.Report) { r.Summary.WhatHappened = "Before.\n## Not a section" }, `\## Not a section`},
+		{"underline in a text", func(r *debrief.Report) { r.RootCause.Why = "Load\n===" }, `\===`},
+		{"unclosed fence", func(r *debrief.Report) { r.Resolution.HowFixed = "```\nkubectl rollout undo" }, "\\```"},
+		{"list marker in an item", func(r *debrief.Report) { r.Lessons.WentWell = []string{"Paging:\n- fast"} }, `  \- fast`},
+		{"task box in a numbered item", func(r *debrief.Report) { r.Resolution.ImmediateActions = []string{"[ ] undecided"} }, `1. \[ ] undecided`},
+		{"label in a note", func(r *debrief.Report) {
+			r.Extra = []debrief.ExtraSection{{Body: "Severity: was argued", After: debrief.KeyOverview}}
+		}, `\Severity: was argued`},
+		{"section name as an extra heading", func(r *debrief.Report) {
+			r.Extra = []debrief.ExtraSection{{Heading: "Timeline", Level: 2, Body: "Old one.", After: debrief.KeyTitle}}
+		}, `## \Timeline`},
+		{"trailing #", func(r *debrief.Report) { r.Title = "Outage #" }, `# Incident Post-Mortem Report: Outage \#`},
+		{"answer in data-loss details", func(r *debrief.Report) { r.Summary.Impact.DataLoss.Details = "No way to tell" }, `- **Data Loss**: \No way to tell`},
+		{"dash as an action taken", func(r *debrief.Report) {
+			r.Timeline = []debrief.Event{{Time: debrief.ParseEventTime("14:02"), Event: "Began", Action: "-"}}
+		}, `| 14:02 | Began | \- |`},
+		{"backslashes before structure", func(r *debrief.Report) { r.Lessons.Surprises = "\\# already escaped" }, `\\# already escaped`},
+		{"backslash ending a value", func(r *debrief.Report) { r.Metrics.ErrorRate = `C:\` }, `- **Error Rate During Incident**: C:\\`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := &debrief.Report{}
+			c.edit(r)
+			out := markdown.Render(r)
+			if !slices.Contains(strings.Split(string(out), "\n"), c.line) {
+				t.Errorf("no line %q in:\n%s", c.line, out)
+			}
+			if diff := cmp.Diff(canonicalReport(r), markdown.Parse("r.md", out).Report, reportCmp...); diff != "" {
+				t.Errorf("reads back differently (-want +got):\n%s", diff)
+			}
+		})
+	}
 }
