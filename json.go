@@ -1,6 +1,10 @@
 package debrief
 
-import "encoding/json"
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+)
 
 // The JSON form of a report is Debrief's public machine format, described by
 // docs/report.schema.json. Keys are snake_case; values are the text as
@@ -216,6 +220,11 @@ func (r *Report) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &j); err != nil {
 		return jsonError(data, err)
 	}
+	return r.fromJSON(&j)
+}
+
+// fromJSON sets r from its JSON form.
+func (r *Report) fromJSON(j *jsonReport) error {
 	*r = Report{
 		Title: j.Title, ID: j.ID, Services: j.Services, Tags: j.Tags, FrontMatterRest: j.FrontMatterRest,
 		Overview: Overview{
@@ -341,4 +350,35 @@ func DecodeJSON(data []byte) (*Report, error) {
 		return nil, err
 	}
 	return &r, nil
+}
+
+// DecodeJSONStrict reads a report in Debrief's JSON format like DecodeJSON,
+// but refuses a key the format does not have (at any depth) and anything
+// after the report: a service takes no input it would silently drop.
+func DecodeJSONStrict(data []byte) (*Report, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var j jsonReport
+	if err := dec.Decode(&j); err != nil {
+		return nil, strictJSONError(data, err)
+	}
+	if dec.More() {
+		return nil, Errorf(EINVALID, "more JSON after the report")
+	}
+	var r Report
+	if err := r.fromJSON(&j); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// strictJSONError names an unknown key as its field, and other errors as
+// jsonError does.
+func strictJSONError(data []byte, err error) error {
+	msg := err.Error()
+	if k, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
+		k = strings.Trim(k, `"`)
+		return FieldErrorf(EINVALID, k, "not a key of Debrief's report format")
+	}
+	return jsonError(data, err)
 }

@@ -211,3 +211,25 @@ func FuzzDecodeJSON(f *testing.F) {
 		}
 	})
 }
+
+func TestDecodeJSONStrict(t *testing.T) {
+	good := `{"title":"X","overview":{"severity":"High"}}`
+	if r, err := debrief.DecodeJSONStrict([]byte(good)); err != nil || r.Title != "X" || r.Overview.Severity.Level != debrief.LevelHigh {
+		t.Fatalf("debrief.DecodeJSONStrict(%s) = %+v, %v", good, r, err)
+	}
+	for in, field := range map[string]string{
+		`{"title":"X","titel":"Y"}`:         "titel",
+		`{"overview":{"severty":"High"}}`:   "severty",
+		`{"title":"X"} {"title":"Y"}`:       "",
+		`{"timeline":[{"time":"12:00",1]}`:  "",
+		`{"title":"X","action_items":"no"}`: "",
+	} {
+		_, err := debrief.DecodeJSONStrict([]byte(in))
+		if debrief.ErrorCode(err) != debrief.EINVALID || debrief.ErrorField(err) != field {
+			t.Errorf("debrief.DecodeJSONStrict(%s) = %v (field %q), want debrief.EINVALID for %q", in, err, debrief.ErrorField(err), field)
+		}
+	}
+	if _, err := debrief.DecodeJSON([]byte(`{"title":"X","new_key":1}`)); err != nil {
+		t.Errorf("DecodeJSON refuses an unknown key: %v", err)
+	}
+}
