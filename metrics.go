@@ -438,3 +438,37 @@ func (r *Report) FillMetrics(mode FillMode) []MetricChange {
 	}
 	return changes
 }
+
+// MetricValue is one metric of a report as a reader wants to see it: derived
+// from the timeline and as the report states it, side by side.
+type MetricValue struct {
+	Key  MetricKey
+	Name string // "Time to Detection"
+	// Derived is the metric from the timeline; Known is false when the
+	// timeline cannot give it, and Problem then says why when both
+	// milestones are there.
+	Derived time.Duration
+	Known   bool
+	Problem string
+	// Stated is the report's own text for it ("" when the report has no
+	// field for it or left it empty); Disagrees tells a stated value more
+	// than Tolerance from the derived one.
+	Stated    string
+	Disagrees bool
+}
+
+// MetricValues returns every metric of MetricDefs for the report, in order.
+func (r *Report) MetricValues() []MetricValue {
+	m := r.ComputeMetrics()
+	out := make([]MetricValue, len(MetricDefs))
+	for i, def := range MetricDefs {
+		v := MetricValue{Key: def.Key, Name: def.Name, Problem: m.Problem(def.Key)}
+		v.Derived, v.Known = m.Value(def.Key)
+		if s := r.StatedMetric(def.Key); !s.IsZero() {
+			v.Stated = s.Text
+			_, v.Disagrees = m.Check(def.Key, s)
+		}
+		out[i] = v
+	}
+	return out
+}

@@ -208,3 +208,13 @@ func (s *Store) Check(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Pools returns the store's connection pools by role ("writer", and
+// "reader" when reads have a pool of their own), for their statistics.
+func (s *Store) Pools() map[string]*sql.DB {
+	pools := map[string]*sql.DB{"writer": s.c.writer}
+	if s.c.reader != s.c.writer {
+		pools["reader"] = s.c.reader
+	}
+	return pools
+}

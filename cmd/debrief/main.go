@@ -27,12 +27,14 @@ func main() {
 	os.Exit(exitCode(err, os.Stderr))
 }
 
-// env is what every subcommand gets: its arguments and the standard streams.
+// env is what every subcommand gets: its arguments, the standard streams and
+// the environment.
 type env struct {
 	args   []string
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	getenv func(string) (string, bool)
 }
 
 // command is one subcommand of debrief.
@@ -59,6 +61,7 @@ func commands() map[string]command {
 		"restore": {"load a backup into an empty database", runRestore},
 		"export":  {"write every stored report as Markdown to a folder", runExport},
 		"load":    {"store Markdown reports in the database", runLoad},
+		"serve":   {"run the service: REST API and web pages, on SQLite or PostgreSQL", runServe},
 	}
 }
 
@@ -84,7 +87,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		usage(stderr, cmds)
 		return usageErrorf("unknown command %q", args[0])
 	}
-	return cmd.run(ctx, &env{args: args[1:], stdin: stdin, stdout: stdout, stderr: stderr})
+	return cmd.run(ctx, &env{args: args[1:], stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.LookupEnv})
 }
 
 func usage(w io.Writer, cmds map[string]command) {

@@ -12,11 +12,9 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/debrief-oss/debrief"
 	"github.com/debrief-oss/debrief/markdown"
-	"golang.org/x/text/unicode/norm"
 )
 
 func runNew(_ context.Context, e *env) error {
@@ -51,7 +49,7 @@ func runNew(_ context.Context, e *env) error {
 		r.Overview.Severity = debrief.ParseSeverity(s.Level.String())
 	}
 	r.Overview.Author = strings.TrimSpace(*author)
-	name := r.Overview.IncidentDate.ISO() + "-" + slug(r.Title) + ".md"
+	name := markdown.SlugFor(r, time.Now()) + ".md"
 	path := filepath.Join(*dir, name)
 	if err := os.MkdirAll(*dir, 0o755); err != nil {
 		return err
@@ -73,48 +71,6 @@ func runNew(_ context.Context, e *env) error {
 	fmt.Fprintln(e.stdout, path)
 	return nil
 }
-
-// slug makes a file-name part from a title: "Checkout outage!" ->
-// "checkout-outage", "Ausfall über Köln" -> "ausfall-uber-koln" (letters
-// lose their accents, as the store's names are ASCII). An empty title
-// gives "incident".
-func slug(title string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range norm.NFD.String(strings.ToLower(title)) {
-		if unicode.Is(unicode.Mn, r) {
-			continue // an accent, apart from its letter
-		}
-		if s, ok := slugLetters[r]; ok {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			b.WriteString(s)
-			dash = false
-			continue
-		}
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			b.WriteRune(r)
-			dash = false
-			if b.Len() >= 60 {
-				break
-			}
-		} else {
-			dash = true
-		}
-	}
-	if b.Len() == 0 {
-		return "incident"
-	}
-	return b.String()
-}
-
-// slugLetters spells the Latin letters that do not decompose into a letter
-// and an accent.
-var slugLetters = map[rune]string{'ß': "ss", 'æ': "ae", 'œ': "oe", 'ø': "o", 'ł': "l", 'đ': "d", 'ð': "d", 'þ': "th", 'ı': "i"}
 
 func runFmt(_ context.Context, e *env) error {
 	fs := newFlagSet("fmt", "[PATHS...]", `Rewrite reports in canonical form: the template's layout, sections in order,

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/debrief-oss/debrief/internal/testenv"
+	"github.com/debrief-oss/debrief/markdown"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -216,8 +217,8 @@ func TestSlug(t *testing.T) {
 		"故障":                         "incident",
 		"DB  down -- again (part 2)": "db-down-again-part-2",
 	} {
-		if got := slug(title); got != want {
-			t.Errorf("slug(%q) = %q, want %q", title, got, want)
+		if got := markdown.Slug(title); got != want {
+			t.Errorf("Slug(%q) = %q, want %q", title, got, want)
 		}
 	}
 }

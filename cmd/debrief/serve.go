@@ -1,0 +1,233 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/debrief-oss/debrief"
+	"github.com/debrief-oss/debrief/lint"
+	"github.com/debrief-oss/debrief/sqlstore"
+	"github.com/debrief-oss/debrief/web"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// serveConfig is what "debrief serve" is told, by flags or DEBRIEF_*
+// variables.
+type serveConfig struct {
+	addr, db, baseURL, logFormat string
+	demo                         bool
+	reviewInterval               string
+	maxBody                      byteSize
+	shutdownGrace                time.Duration
+}
+
+func runServe(ctx context.Context, e *env) error {
+	fs := newFlagSet("serve", "", `Run the service: the REST API under /api/v1 (and the web pages), on an
+embedded SQLite file by default, or on PostgreSQL, where several replicas share
+one database. Every flag can also be set by the environment variable named in
+its help; a flag given on the command line wins.
+
+With no user in the database, serve prints a one-time setup link that creates
+the first admin. --demo starts on a new temporary database with example
+reports and users, and prints how to sign in.
+
+SIGINT or SIGTERM stops it gracefully: requests in flight finish, then the
+database is closed.`, e)
+	var c serveConfig
+	c.maxBody = 4 << 20
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "`address` to listen on (DEBRIEF_ADDR)")
+	fs.StringVar(&c.db, "db", defaultDB, dbHelp+" (DEBRIEF_DB)")
+	fs.StringVar(&c.baseURL, "base-url", "", "`URL` people reach the service at, e.g. https://debrief.example.com; cookies are Secure when it is https (DEBRIEF_BASE_URL; default http://ADDR)")
+	fs.BoolVar(&c.demo, "demo", false, "start on a new temporary database with example reports and users (DEBRIEF_DEMO)")
+	fs.StringVar(&c.logFormat, "log-format", "text", "request log `format`: text or json (DEBRIEF_LOG_FORMAT)")
+	fs.StringVar(&c.reviewInterval, "review-interval", "90d", "time from an approval to the report's next review (DEBRIEF_REVIEW_INTERVAL)")
+	fs.Var(&c.maxBody, "max-body", "largest request body, e.g. 4MiB (DEBRIEF_MAX_BODY)")
+	fs.DurationVar(&c.shutdownGrace, "shutdown-grace", 20*time.Second, "how long requests in flight may take to finish at shutdown (DEBRIEF_SHUTDOWN_GRACE)")
+	if err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return usageErrorf("serve takes no arguments")
+	}
+	if err := envDefaults(fs, e); err != nil {
+		return err
+	}
+	return serve(ctx, e, c)
+}
+
+// envDefaults sets each flag not given on the command line from its
+// DEBRIEF_* variable ("--base-url" from DEBRIEF_BASE_URL).
+func envDefaults(fs *flagSet, e *env) error {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if given[f.Name] || err != nil {
+			return
+		}
+		name := "DEBRIEF_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v, ok := e.getenv(name); ok {
+			if serr := f.Value.Set(v); serr != nil {
+				err = usageErrorf("serve: %s=%q: %v", name, v, serr)
+			}
+		}
+	})
+	return err
+}
+
+func serve(ctx context.Context, e *env, c serveConfig) error {
+	log, err := newLogger(e, c.logFormat)
+	if err != nil {
+		return err
+	}
+	interval, err := web.ParseLifetime(c.reviewInterval)
+	if err != nil {
+		return usageErrorf("serve: --review-interval: %v", err)
+	}
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	defer ln.Close()
+	base, err := baseURL(c.baseURL, ln.Addr().String())
+	if err != nil {
+		return usageErrorf("serve: --base-url: %v", err)
+	}
+	dsn := c.db
+	if c.demo && !flagOrEnvSet(e, "db", "DEBRIEF_DB") {
+		dir, err := os.MkdirTemp("", "debrief-demo-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		dsn = dir + "/demo.db"
+	}
+	store, err := sqlstore.Open(ctx, dsn, sqlstore.Options{
+		ApprovalCheck:  func(r *debrief.Report) []debrief.Problem { return lint.Blockers(r, time.Now()) },
+		ReviewInterval: interval,
+	})
+	if err != nil {
+		return storeError(err)
+	}
+	defer store.Close()
+	if _, err := store.Migrate(ctx); err != nil {
+		return storeError(err)
+	}
+	reg := prometheus.NewRegistry()
+	for role, db := range store.Pools() {
+		reg.MustRegister(collectors.NewDBStatsCollector(db, store.Dialect()+"_"+role))
+	}
+	srv := web.New(web.Services{
+		Reports: store, Search: store, Actions: store, Users: store, Auth: store, Audit: store,
+		Ready: func(ctx context.Context) error { return schemaCurrent(ctx, store) },
+	}, web.Config{BaseURL: base, MaxBody: int64(c.maxBody), Logger: log, Registry: reg, Version: version})
+
+	sys := debrief.NewSystemContext(ctx, "serve")
+	if c.demo {
+		if err := loadDemo(sys, e, store, base); err != nil {
+			return err
+		}
+	} else if err := printSetup(sys, e, store, base); err != nil {
+		return err
+	}
+
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(e.stdout, "Debrief is serving %s (database: %s)\n", base, store.Dialect())
+	log.Info("serving", "addr", ln.Addr().String(), "base_url", base.String(), "database", store.Dialect(), "version", version)
+	done := make(chan error, 1)
+	go func() { done <- hs.Serve(ln) }()
+	select {
+	case err := <-done:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing the requests in flight")
+	sctx, cancel := context.WithTimeout(context.Background(), c.shutdownGrace)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		log.Warn("shutdown", "err", err.Error())
+	}
+	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// newLogger makes the request log on standard error.
+func newLogger(e *env, format string) (*slog.Logger, error) {
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(e.stderr, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(e.stderr, nil)), nil
+	}
+	return nil, usageErrorf("serve: --log-format %q: want text or json", format)
+}
+
+// baseURL reads --base-url, or makes one from the address listened on.
+func baseURL(s, listen string) (*url.URL, error) {
+	if s == "" {
+		host, port, _ := net.SplitHostPort(listen)
+		if host == "" || host == "::" || host == "0.0.0.0" {
+			host = "localhost"
+		}
+		return &url.URL{Scheme: "http", Host: net.JoinHostPort(host, port)}, nil
+	}
+	u, err := url.Parse(strings.TrimRight(s, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("%q is not an http or https URL", s)
+	}
+	return u, nil
+}
+
+// flagOrEnvSet reports whether a flag was given on the command line or by
+// its variable.
+func flagOrEnvSet(e *env, flag, variable string) bool {
+	if _, ok := e.getenv(variable); ok {
+		return true
+	}
+	for _, a := range e.args {
+		if a == "--"+flag || a == "-"+flag || strings.HasPrefix(a, "--"+flag+"=") || strings.HasPrefix(a, "-"+flag+"=") {
+			return true
+		}
+	}
+	return false
+}
+
+// printSetup prints a one-time setup link when the database has no user.
+func printSetup(ctx context.Context, e *env, store *sqlstore.Store, base *url.URL) error {
+	has, err := store.HasUsers(ctx)
+	if err != nil || has {
+		return storeError(err)
+	}
+	secret, err := store.CreateSetupToken(ctx, 24*time.Hour)
+	if err != nil {
+		return storeError(err)
+	}
+	fmt.Fprintf(e.stdout, `No user yet. Within 24 hours, create the first admin at
+  %s/setup?token=%s
+or with the API:
+  curl -X POST %s/api/v1/setup -H 'Content-Type: application/json' \
+    -d '{"token": "%s", "email": "you@example.com", "name": "Your Name", "password": "at least ten characters"}'
+`, base, secret, base, secret)
+	return nil
+}

@@ -1,0 +1,23 @@
+package lint
+
+import (
+	"time"
+
+	"github.com/debrief-oss/debrief"
+	"github.com/debrief-oss/debrief/markdown"
+)
+
+// Blockers returns the lint errors of a report's canonical Markdown, as the
+// problems that keep it from being approved; warnings do not block. The
+// service checks a report with it before publishing it.
+func Blockers(r *debrief.Report, now time.Time) []debrief.Problem {
+	l := &Linter{Now: now, Config: &Config{}}
+	res := l.LintSource("report.md", markdown.Render(r), "")
+	var out []debrief.Problem
+	for _, f := range res.Findings {
+		if f.Severity == Error {
+			out = append(out, debrief.Problem{Line: f.Line, Column: f.Column, Rule: f.Rule, Severity: f.Severity.String(), Message: f.Message})
+		}
+	}
+	return out
+}
