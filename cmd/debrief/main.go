@@ -62,6 +62,8 @@ func commands() map[string]command {
 		"export":  {"write every stored report as Markdown to a folder", runExport},
 		"load":    {"store Markdown reports in the database", runLoad},
 		"serve":   {"run the service: REST API and web pages, on SQLite or PostgreSQL", runServe},
+		"user":    {"add and list users, set their role and password", runUser},
+		"token":   {"make, list and revoke API tokens", runToken},
 	}
 }
 
