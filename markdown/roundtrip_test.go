@@ -188,6 +188,16 @@ func (g *reportGen) report() *debrief.Report {
 			r.Resolution.ImmediateActions = append(r.Resolution.ImmediateActions, g.text())
 		}
 	}
+	// Now and then an extra section anchored to no section, or to one this
+	// version does not know.
+	for i := range r.Extra {
+		switch g.intn(16) {
+		case 14:
+			r.Extra[i].After = ""
+		case 15:
+			r.Extra[i].After = "appendix"
+		}
+	}
 	return r
 }
 
@@ -523,6 +533,8 @@ func places() []place {
 
 // canonicalExtras returns the extra sections as the canonical form holds
 // them:
+//   - An extra section anchored to no section follows the title; one
+//     anchored to a section this version does not know, the sign-off.
 //   - An extra section whose heading is blank is a note: text without a
 //     heading, of level 0. A note with no text is none.
 //   - A heading level is at least 2 and at most one below the section the
@@ -541,8 +553,12 @@ func canonicalExtras(extras []debrief.ExtraSection, texts map[string]*string) []
 	byPlace := map[place][]debrief.ExtraSection{}
 	for _, x := range extras {
 		x.Heading = headingLine(x.Heading)
-		if x.After == "" {
+		switch {
+		case x.After == "":
 			x.After = debrief.KeyTitle
+		case !slices.Contains(debrief.SectionKeys, x.After):
+			// A section this version does not know comes last.
+			x.After = debrief.KeySignOff
 		}
 		if x.Heading == "" {
 			x.Level = 0
