@@ -61,6 +61,8 @@ func commands() map[string]command {
 		"restore": {"load a backup into an empty database", runRestore},
 		"export":  {"write every stored report as Markdown to a folder", runExport},
 		"load":    {"store Markdown reports in the database", runLoad},
+		"push":    {"create or update the service's reports from a folder, reporting conflicts", runPush},
+		"pull":    {"write the service's reports into a folder, reporting conflicts", runPull},
 		"serve":   {"run the service: REST API and web pages, on SQLite or PostgreSQL", runServe},
 		"user":    {"add and list users, set their role and password", runUser},
 		"token":   {"make, list and revoke API tokens", runToken},
