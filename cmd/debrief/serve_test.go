@@ -136,19 +136,20 @@ type req struct {
 func (s *service) do(q req) reply {
 	s.t.Helper()
 	var body io.Reader
+	var sent []byte // the body, for the OpenAPI check
 	contentType := ""
 	switch b := q.body.(type) {
 	case nil:
 	case []byte:
-		body = bytes.NewReader(b)
+		body, sent = bytes.NewReader(b), b
 	case string:
-		body = strings.NewReader(b)
+		body, sent = strings.NewReader(b), []byte(b)
 	default:
 		j, err := json.Marshal(b)
 		if err != nil {
 			s.t.Fatal(err)
 		}
-		body, contentType = bytes.NewReader(j), "application/json"
+		body, sent, contentType = bytes.NewReader(j), j, "application/json"
 	}
 	r, err := http.NewRequest(q.method, s.base+q.path, body)
 	if err != nil {
@@ -171,6 +172,10 @@ func (s *service) do(q req) reply {
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
 		s.t.Fatal(err)
+	}
+	// Every exchange must agree with the OpenAPI document.
+	for _, v := range mustContract(s.t).check(q.method, s.base+q.path, r.Header, sent, resp.StatusCode, resp.Header, b) {
+		s.t.Errorf("%s %s: %d does not agree with openapi.json: %s\n%s", q.method, q.path, resp.StatusCode, v, b)
 	}
 	return reply{status: resp.StatusCode, header: resp.Header, body: b}
 }
