@@ -426,3 +426,32 @@ func testTokensAndSetup(t *testing.T, dsn string) {
 
 // errorsAs is errors.As for the one error type the tests look into.
 func errorsAs(err error, target **debrief.Error) bool { return errors.As(err, target) }
+
+// testReportCache checks that a report read again after another store (a
+// replica) changed it is the new version, and that changing a returned
+// report changes nothing kept.
+func testReportCache(t *testing.T, dsn string) {
+	a := openStore(t, dsn, newClock().Now)
+	b := openStore(t, dsn, newClock().Now)
+	ctx := sysCtx()
+	sr := mustCreate(t, a, "cached", fullReport(1))
+	first, err := a.Report(ctx, sr.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first.Report.Title = "changed by a caller"
+	first.Report.Timeline[0].Event = "changed by a caller"
+	again, _ := a.ReportBySlug(ctx, "cached")
+	if again.Report.Title == "changed by a caller" || again.Report.Timeline[0].Event == "changed by a caller" {
+		t.Error("a caller's change reached the kept copy")
+	}
+	r := fullReport(1)
+	r.Title = "Changed on the other replica"
+	if _, err := b.UpdateReport(ctx, sr.ID, again.Version, r); err != nil {
+		t.Fatal(err)
+	}
+	got, err := a.Report(ctx, sr.ID)
+	if err != nil || got.Report.Title != "Changed on the other replica" || got.Version != again.Version+1 {
+		t.Errorf("after a change on another store: %v %+v", err, got)
+	}
+}

@@ -498,13 +498,7 @@ func (s *Store) Report(ctx context.Context, id int64) (*debrief.StoredReport, er
 	if _, err := debrief.Authorize(ctx, debrief.RoleViewer); err != nil {
 		return nil, err
 	}
-	var sr *debrief.StoredReport
-	err := s.read(ctx, func(t *tx) error {
-		var err error
-		sr, err = t.getReport(ctx, "id", id)
-		return err
-	})
-	return sr, err
+	return s.cachedReport(ctx, "id", id)
 }
 
 // ReportBySlug returns the report with the slug.
@@ -512,11 +506,33 @@ func (s *Store) ReportBySlug(ctx context.Context, slug string) (*debrief.StoredR
 	if _, err := debrief.Authorize(ctx, debrief.RoleViewer); err != nil {
 		return nil, err
 	}
+	return s.cachedReport(ctx, "slug", slug)
+}
+
+// cachedReport reads a report by a unique column. A report read before is
+// kept in memory with its version: when the database still holds that
+// version (one small query), the kept copy is returned, and the report's
+// rows are read again only when it changed. Every change makes a new
+// version, so a copy is never stale, whichever replica made the change.
+func (s *Store) cachedReport(ctx context.Context, column string, key any) (*debrief.StoredReport, error) {
 	var sr *debrief.StoredReport
 	err := s.read(ctx, func(t *tx) error {
-		var err error
-		sr, err = t.getReport(ctx, "slug", slug)
-		return err
+		var id int64
+		var version int
+		err := t.queryRow(ctx, `SELECT id, version FROM reports WHERE `+column+` = ?`, key).Scan(&id, &version)
+		if errors.Is(err, sql.ErrNoRows) {
+			return debrief.Errorf(debrief.ENOTFOUND, "report %v not found", key)
+		} else if err != nil {
+			return fmt.Errorf("get report: %w", err)
+		}
+		if sr = s.reports.get(id, version); sr != nil {
+			return nil
+		}
+		if sr, err = t.getReport(ctx, "id", id); err != nil {
+			return err
+		}
+		s.reports.put(sr)
+		return nil
 	})
 	return sr, err
 }

@@ -31,10 +31,11 @@ import (
 // Store is the database. It implements the services of package debrief.
 // Its methods are safe for concurrent use.
 type Store struct {
-	d    *dialect
-	c    *conns
-	now  func() time.Time
-	opts Options
+	d       *dialect
+	c       *conns
+	now     func() time.Time
+	opts    Options
+	reports reportCache
 }
 
 var (

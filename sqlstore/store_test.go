@@ -115,6 +115,7 @@ func TestConformance(t *testing.T) {
 		{"review", testReview},
 		{"pages", testPages},
 		{"tokens_setup", testTokensAndSetup},
+		{"report_cache", testReportCache},
 	}
 	for _, db := range databases {
 		t.Run(db.name, func(t *testing.T) {
