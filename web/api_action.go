@@ -37,6 +37,9 @@ func (s *Server) newActionItemJSON(it *debrief.StoredActionItem) actionItemJSON 
 func (s *Server) listActionItems(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := debrief.ActionItemFilter{Owner: q.Get("owner"), Cursor: q.Get("cursor")}
+	if err := textParams(q, "owner"); err != nil {
+		return err
+	}
 	var err error
 	if f.Limit, err = intParam(q.Get("limit"), "limit"); err != nil {
 		return err

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -144,7 +146,7 @@ func writeReport(w http.ResponseWriter, r *http.Request, status int, sr *debrief
 // reportInput is the JSON body that creates or replaces a report.
 type reportInput struct {
 	Slug   string          `json:"slug"`
-	Report json.RawMessage `json:"report"`
+	Report json.RawMessage `json:"report,omitempty"`
 }
 
 // readReport reads a report from a request's body: JSON ({"slug",
@@ -157,17 +159,12 @@ func (s *Server) readReport(w http.ResponseWriter, r *http.Request) (slug string
 		if err := s.decodeJSON(w, r, &in); err != nil {
 			return "", nil, err
 		}
-		if len(in.Report) == 0 {
+		if len(in.Report) == 0 || string(in.Report) == "null" {
 			return "", nil, debrief.FieldErrorf(debrief.EINVALID, "report", "missing: send the report in Debrief's JSON format")
 		}
 		rep, err := debrief.DecodeJSONStrict(in.Report)
 		if err != nil {
-			if f := debrief.ErrorField(err); f != "" {
-				e := *err.(*debrief.Error)
-				e.Field = "report." + f
-				return "", nil, &e
-			}
-			return "", nil, err
+			return "", nil, reportJSONError(err)
 		}
 		return in.Slug, rep, nil
 	case "text/markdown", "text/x-markdown", "text/plain":
@@ -193,6 +190,40 @@ func (s *Server) readReport(w http.ResponseWriter, r *http.Request) (slug string
 		return r.URL.Query().Get("slug"), doc.Report, nil
 	}
 	return "", nil, unsupported(r, "application/json", "text/markdown")
+}
+
+// goTypeError matches the message debrief.DecodeJSONStrict gives a value
+// of the wrong type, which carries Go's words: "line 1, column 11: title:
+// json: cannot unmarshal number into Go struct field jsonReport.title of
+// type string".
+var goTypeError = regexp.MustCompile(`^line (\d+), column (\d+): (?:(\S+): )?json: cannot unmarshal (.+) into Go (?:struct field \S+|value) of type (\S+)$`)
+
+// reportJSONError returns the error of a report in a JSON body that
+// DecodeJSONStrict refused, with its field under "report." and in JSON's
+// words rather than Go's: the client sent JSON, not Go.
+func reportJSONError(err error) error {
+	ae, ok := err.(*debrief.Error)
+	if !ok {
+		return err
+	}
+	e := *ae
+	if m := goTypeError.FindStringSubmatch(e.Message); m != nil {
+		e.Field = "report"
+		if m[3] != "" {
+			e.Field += "." + m[3]
+		}
+		e.Message = fmt.Sprintf("%s: want %s, not %s (line %s, column %s of the report)", e.Field, jsonKind(m[5]), jsonValue(m[4]), m[1], m[2])
+		return &e
+	}
+	if strings.Contains(e.Message, "json: ") {
+		// Another of encoding/json's messages: they may name Go types.
+		e.Field, e.Message = "report", "report: not a report in Debrief's JSON format"
+		return &e
+	}
+	if e.Field != "" {
+		e.Field = "report." + e.Field
+	}
+	return &e
 }
 
 // createReport stores a new draft: POST /api/v1/reports. Without a slug,
@@ -317,8 +348,8 @@ func (s *Server) lintReport(w http.ResponseWriter, r *http.Request) error {
 	}
 	findings := lintStored(sr, s.cfg.Now())
 	out := struct {
-		Errors   int           `json:"errors"`
-		Warnings int           `json:"warnings"`
+		Errors   int            `json:"errors"`
+		Warnings int            `json:"warnings"`
 		Findings []lint.Finding `json:"findings"`
 	}{Findings: findings}
 	for _, f := range findings {
@@ -337,7 +368,7 @@ func (s *Server) lintReport(w http.ResponseWriter, r *http.Request) error {
 
 // lintStored lints a stored report's canonical Markdown, named by its slug.
 func lintStored(sr *debrief.StoredReport, now time.Time) []lint.Finding {
-	l := &lint.Linter{Now: now, Config: &lint.Config{}}
+	l := &lint.Linter{Now: now, Config: lint.StoredConfig()}
 	res := l.LintSource(sr.Slug+".md", markdown.Render(sr.Report), "")
 	return res.Findings
 }
@@ -349,6 +380,12 @@ func (s *Server) listReports(w http.ResponseWriter, r *http.Request) error {
 	f := debrief.ReportFilter{
 		State: debrief.ReportState(q.Get("state")), Service: q.Get("service"),
 		Author: q.Get("author"), Owner: q.Get("owner"), Cursor: q.Get("cursor"),
+	}
+	if err := textParams(q, "service", "author", "owner"); err != nil {
+		return err
+	}
+	if f.State != "" && !f.State.Valid() {
+		return debrief.FieldErrorf(debrief.EINVALID, "state", "%q is not draft, in_review, published or archived", f.State)
 	}
 	var err error
 	if f.Limit, err = intParam(q.Get("limit"), "limit"); err != nil {
@@ -366,7 +403,9 @@ func (s *Server) listReports(w http.ResponseWriter, r *http.Request) error {
 		dst  *debrief.Date
 	}{{"from", &f.From}, {"to", &f.To}} {
 		if v := q.Get(d.name); v != "" {
-			*d.dst = debrief.ParseDate(v)
+			if *d.dst = debrief.ParseDate(v); !d.dst.Valid() {
+				return debrief.FieldErrorf(debrief.EINVALID, d.name, "%q is not a day (YYYY-MM-DD)", v)
+			}
 		}
 	}
 	page, err := s.svc.Reports.ListReports(r.Context(), f)
@@ -395,6 +434,18 @@ func intParam(v, name string) (int, error) {
 		return 0, debrief.FieldErrorf(debrief.EINVALID, name, "%q is not a number", v)
 	}
 	return n, nil
+}
+
+// textParams checks the text query parameters that a filter compares: a
+// NUL byte or bytes that are not UTF-8 match nothing, and PostgreSQL
+// refuses them with an error that would be internal.
+func textParams(q url.Values, names ...string) error {
+	for _, name := range names {
+		if err := debrief.ValidateText(name, q.Get(name)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // searchReports answers GET /api/v1/search?q=...: the reports whose text
@@ -478,6 +529,9 @@ func (s *Server) reportAudit(w http.ResponseWriter, r *http.Request) error {
 // auditLog answers GET /api/v1/audit: the whole log, for admins.
 func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
+	if err := textParams(q, "entity"); err != nil {
+		return err
+	}
 	limit, err := intParam(q.Get("limit"), "limit")
 	if err != nil {
 		return err

@@ -28,7 +28,14 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Retry-After", fmt.Sprint(int(wait.Seconds())+1))
 		return httpError(http.StatusTooManyRequests, "too_many_requests", "too many failed sign-ins; try again in %d minutes", int(wait.Minutes())+1)
 	}
-	u, err := s.svc.Auth.PasswordUser(r.Context(), email)
+	// An email no user can have (a NUL byte, bytes that are not UTF-8,
+	// which PostgreSQL refuses) is looked up nowhere, and fails as an
+	// unknown one does, in the same time.
+	var u *debrief.User
+	var err error = debrief.Errorf(debrief.ENOTFOUND, "no user")
+	if debrief.ValidateText("email", email) == nil {
+		u, err = s.svc.Auth.PasswordUser(r.Context(), email)
+	}
 	hash := ""
 	if err == nil {
 		hash = u.PasswordHash
