@@ -205,6 +205,10 @@ func TestServeBadInput(t *testing.T) {
 				{"a bad status", req{method: "PUT", path: path + "/action-items/0/status", token: editor, body: map[string]string{"status": "Finished-ish"}, header: map[string]string{"If-Match": tag}}, 400, "status", false},
 				{"a sign-in with a NUL", req{method: "POST", path: "/api/v1/session", body: map[string]string{"email": "admin\x00@example.com", "password": "correct horse battery"}}, 401, "", false},
 				{"an Authorization that is not Bearer", req{method: "DELETE", path: "/api/v1/session", header: map[string]string{"Authorization": "Basic YWRtaW46YWRtaW4="}}, 401, "", false},
+				{"a change from another site", req{method: "POST", path: "/api/v1/users", token: admin, body: map[string]string{"email": "csrf@example.com", "role": "admin"},
+					header: map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}}, 403, "", false},
+				{"a sign-in from another origin", req{method: "POST", path: "/api/v1/session", body: map[string]string{"email": "admin@example.com", "password": "correct horse battery"},
+					header: map[string]string{"Origin": "https://evil.example"}}, 403, "", false},
 				{"an unknown report", req{method: "GET", path: "/api/v1/reports/999999", token: editor}, 404, "", false},
 				{"an unknown slug", req{method: "GET", path: "/api/v1/reports/no-such-report", token: editor}, 404, "", false},
 				{"a report number beyond int", req{method: "GET", path: "/api/v1/reports/99999999999999999999999", token: editor}, 404, "", false},
@@ -258,6 +262,18 @@ func TestServeBadInput(t *testing.T) {
 				})
 			}
 			s.t = t
+			// Failed sign-ins (some were above): after five from one
+			// address within the window, the next waits.
+			wrong := req{method: "POST", path: "/api/v1/session", body: map[string]string{"email": "viewer@example.com", "password": "not the password"}}
+			r := s.do(wrong)
+			for i := 0; i < 5 && r.status == http.StatusUnauthorized; i++ {
+				checkError(t, wrong, r, http.StatusUnauthorized)
+				r = s.do(wrong)
+			}
+			checkError(t, wrong, r, http.StatusTooManyRequests)
+			if r.header.Get("Retry-After") == "" {
+				t.Error("429 without Retry-After")
+			}
 			// Nothing of the bad input changed the report.
 			if got := s.must(http.StatusOK, req{method: "GET", path: path, token: editor}).header.Get("ETag"); got != tag {
 				t.Errorf("ETag %s after bad input, want %s", got, tag)
