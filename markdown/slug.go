@@ -61,4 +61,3 @@ func Slug(title string) string {
 // slugLetters spells the Latin letters that do not decompose into a letter
 // and an accent.
 var slugLetters = map[rune]string{'ß': "ss", 'æ': "ae", 'œ': "oe", 'ø': "o", 'ł': "l", 'đ': "d", 'ð': "d", 'þ': "th", 'ı': "i"}
-

@@ -127,7 +127,9 @@ func runLoad(args []string) error {
 		{"list filtered (service)", func(i int) string {
 			return "/api/v1/reports?limit=50&service=" + components[rand.IntN(len(components))]
 		}, "application/json"},
-		{"search", func(i int) string { return "/api/v1/search?q=" + components[rand.IntN(len(components))] + "+" + words[rand.IntN(len(words))] }, "application/json"},
+		{"search", func(i int) string {
+			return "/api/v1/search?q=" + components[rand.IntN(len(components))] + "+" + words[rand.IntN(len(words))]
+		}, "application/json"},
 	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *clients * 2, MaxConnsPerHost: *clients * 2}, Timeout: 30 * time.Second}
 	fmt.Printf("| %s | endpoint | Debrief req/s | p50 | p99 | bare req/s | bare p99 | ratio |\n|---|---|---|---|---|---|---|---|\n", "database")
