@@ -3,6 +3,8 @@ package debrief
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -312,18 +314,20 @@ func checksFromJSON(items []jsonCheck) []CheckItem {
 }
 
 // jsonError turns a decoding error into an EINVALID error naming the line
-// and column (and the field when known).
+// and column, and the field when known, in JSON's words rather than Go's:
+// whoever sent the JSON wrote no Go.
 func jsonError(data []byte, err error) error {
 	var offset int64 = -1
-	var field string
-	switch e := err.(type) {
-	case *json.SyntaxError:
-		offset = e.Offset
-	case *json.UnmarshalTypeError:
-		offset, field = e.Offset, e.Field
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &se):
+		offset = se.Offset
+	case errors.As(err, &te):
+		offset = te.Offset
 	}
 	if offset < 0 {
-		return Errorf(EINVALID, "%v", err)
+		return Errorf(EINVALID, "not JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
 	}
 	line, col := 1, 1
 	for _, c := range data[:min(int(offset), len(data))] {
@@ -333,10 +337,60 @@ func jsonError(data []byte, err error) error {
 			col++
 		}
 	}
-	if field != "" {
-		return Errorf(EINVALID, "line %d, column %d: %s: %v", line, col, field, err)
+	if te != nil {
+		msg := fmt.Sprintf("%s (line %d, column %d)", JSONTypeMessage(te), line, col)
+		if te.Field == "" {
+			return Errorf(EINVALID, "%s", msg)
+		}
+		return FieldErrorf(EINVALID, te.Field, "%s", msg)
 	}
-	return Errorf(EINVALID, "line %d, column %d: %v", line, col, err)
+	return Errorf(EINVALID, "line %d, column %d: not JSON: %s", line, col, strings.TrimPrefix(err.Error(), "json: "))
+}
+
+// JSONTypeMessage says what a value of the wrong type should have been, in
+// JSON's words: "want a string, not the number 3".
+func JSONTypeMessage(te *json.UnmarshalTypeError) string {
+	return "want " + jsonKind(te.Type.String()) + ", not " + jsonValue(te.Value)
+}
+
+// jsonKind names the JSON kind that decodes into a Go type.
+func jsonKind(goType string) string {
+	t := strings.TrimPrefix(goType, "*")
+	switch {
+	case t == "string":
+		return "a string"
+	case t == "bool":
+		return "true or false"
+	case strings.HasPrefix(t, "int") || strings.HasPrefix(t, "uint"):
+		return "an integer"
+	case strings.HasPrefix(t, "float"):
+		return "a number"
+	case strings.HasPrefix(t, "[]"):
+		return "an array"
+	}
+	return "an object"
+}
+
+// jsonValue names a JSON value as encoding/json describes it in an
+// UnmarshalTypeError ("number", "number 1e400", "string", "array").
+func jsonValue(v string) string {
+	kind, literal, _ := strings.Cut(v, " ")
+	switch kind {
+	case "number":
+		if literal != "" {
+			return "the number " + literal
+		}
+		return "a number"
+	case "string":
+		return "a string"
+	case "array":
+		return "an array"
+	case "object":
+		return "an object"
+	case "bool":
+		return "true or false"
+	}
+	return "that value"
 }
 
 // DecodeJSON reads a report in Debrief's JSON format. Errors are EINVALID

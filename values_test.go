@@ -222,7 +222,7 @@ func TestDecodeJSONStrict(t *testing.T) {
 		`{"overview":{"severty":"High"}}`:   "severty",
 		`{"title":"X"} {"title":"Y"}`:       "",
 		`{"timeline":[{"time":"12:00",1]}`:  "",
-		`{"title":"X","action_items":"no"}`: "",
+		`{"title":"X","action_items":"no"}`: "action_items",
 	} {
 		_, err := debrief.DecodeJSONStrict([]byte(in))
 		if debrief.ErrorCode(err) != debrief.EINVALID || debrief.ErrorField(err) != field {

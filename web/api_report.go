@@ -6,7 +6,6 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -192,36 +191,19 @@ func (s *Server) readReport(w http.ResponseWriter, r *http.Request) (slug string
 	return "", nil, unsupported(r, "application/json", "text/markdown")
 }
 
-// goTypeError matches the message debrief.DecodeJSONStrict gives a value
-// of the wrong type, which carries Go's words: "line 1, column 11: title:
-// json: cannot unmarshal number into Go struct field jsonReport.title of
-// type string".
-var goTypeError = regexp.MustCompile(`^line (\d+), column (\d+): (?:(\S+): )?json: cannot unmarshal (.+) into Go (?:struct field \S+|value) of type (\S+)$`)
-
 // reportJSONError returns the error of a report in a JSON body that
-// DecodeJSONStrict refused, with its field under "report." and in JSON's
-// words rather than Go's: the client sent JSON, not Go.
+// DecodeJSONStrict refused, with its field under "report.".
 func reportJSONError(err error) error {
 	ae, ok := err.(*debrief.Error)
 	if !ok {
 		return err
 	}
 	e := *ae
-	if m := goTypeError.FindStringSubmatch(e.Message); m != nil {
+	if e.Field == "" {
 		e.Field = "report"
-		if m[3] != "" {
-			e.Field += "." + m[3]
-		}
-		e.Message = fmt.Sprintf("%s: want %s, not %s (line %s, column %s of the report)", e.Field, jsonKind(m[5]), jsonValue(m[4]), m[1], m[2])
-		return &e
-	}
-	if strings.Contains(e.Message, "json: ") {
-		// Another of encoding/json's messages: they may name Go types.
-		e.Field, e.Message = "report", "report: not a report in Debrief's JSON format"
-		return &e
-	}
-	if e.Field != "" {
+	} else {
 		e.Field = "report." + e.Field
+		e.Message = "report." + e.Message
 	}
 	return &e
 }

@@ -84,9 +84,9 @@ func decodeStrict(body []byte, v any) error {
 			// Go's message names Go types ("Go struct field
 			// reportInput.slug of type string"): say it in JSON's words.
 			if te.Field == "" {
-				return debrief.Errorf(debrief.EINVALID, "the body must be a JSON object, not %s", jsonValue(te.Value))
+				return debrief.Errorf(debrief.EINVALID, "the body must be a JSON object: %s", debrief.JSONTypeMessage(te))
 			}
-			return debrief.FieldErrorf(debrief.EINVALID, te.Field, "want %s, not %s", jsonKind(te.Type.String()), jsonValue(te.Value))
+			return debrief.FieldErrorf(debrief.EINVALID, te.Field, "%s", debrief.JSONTypeMessage(te))
 		}
 		if errors.Is(err, io.EOF) {
 			return debrief.Errorf(debrief.EINVALID, "the body is empty; send a JSON object")
@@ -100,42 +100,3 @@ func decodeStrict(body []byte, v any) error {
 }
 
 // jsonKind names the JSON value a Go type is decoded from, with its
-// article: "a string", "an array", "an object".
-func jsonKind(goType string) string {
-	t := strings.TrimPrefix(goType, "*")
-	switch {
-	case t == "string":
-		return "a string"
-	case t == "bool":
-		return "true or false"
-	case strings.HasPrefix(t, "int") || strings.HasPrefix(t, "uint"):
-		return "an integer"
-	case strings.HasPrefix(t, "float"):
-		return "a number"
-	case strings.HasPrefix(t, "[]"):
-		return "an array"
-	}
-	return "an object"
-}
-
-// jsonValue names a JSON value as encoding/json describes it in an
-// UnmarshalTypeError ("number", "number 1e400", "string", "array").
-func jsonValue(v string) string {
-	kind, literal, _ := strings.Cut(v, " ")
-	switch kind {
-	case "number":
-		if literal != "" {
-			return "the number " + literal
-		}
-		return "a number"
-	case "string":
-		return "a string"
-	case "array":
-		return "an array"
-	case "object":
-		return "an object"
-	case "bool":
-		return "true or false"
-	}
-	return "that value"
-}
