@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/debrief-oss/debrief"
@@ -130,16 +131,56 @@ func wantsMarkdown(r *http.Request) bool {
 }
 
 // writeReport answers with a report, as JSON or as its canonical Markdown.
-func writeReport(w http.ResponseWriter, r *http.Request, status int, sr *debrief.StoredReport) {
+// The bytes of a report's version in either form are kept (see
+// renderings), since a version never changes.
+func (s *Server) writeReport(w http.ResponseWriter, r *http.Request, status int, sr *debrief.StoredReport) {
 	w.Header().Set("ETag", etag(sr))
 	w.Header().Set("Vary", "Accept")
 	if wantsMarkdown(r) {
+		body := s.renderings.get(sr, "md", func() []byte { return markdown.Render(sr.Report) })
 		w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
 		w.WriteHeader(status)
-		w.Write(markdown.Render(sr.Report))
+		w.Write(body)
 		return
 	}
-	writeJSON(w, status, newReportJSON(sr))
+	body := s.renderings.get(sr, "json", func() []byte { return encodeJSON(newReportJSON(sr)) })
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// renderings keeps the bytes of recently served report versions, by ID,
+// version and form: a version's bytes never change, so they are made once.
+type renderings struct {
+	mu sync.Mutex
+	m  map[renderingKey][]byte
+}
+
+type renderingKey struct {
+	id, version int64
+	form        string
+}
+
+// maxRenderings bounds the bytes kept: past it, the cache starts again
+// empty.
+const maxRenderings = 4000
+
+func (c *renderings) get(sr *debrief.StoredReport, form string, render func() []byte) []byte {
+	k := renderingKey{sr.ID, int64(sr.Version), form}
+	c.mu.Lock()
+	b, ok := c.m[k]
+	c.mu.Unlock()
+	if ok {
+		return b
+	}
+	b = render()
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= maxRenderings {
+		c.m = map[renderingKey][]byte{}
+	}
+	c.m[k] = b
+	c.mu.Unlock()
+	return b
 }
 
 // reportInput is the JSON body that creates or replaces a report.
@@ -223,7 +264,7 @@ func (s *Server) createReport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/reports/%d", sr.ID))
-	writeReport(w, r, http.StatusCreated, sr)
+	s.writeReport(w, r, http.StatusCreated, sr)
 	return nil
 }
 
@@ -240,7 +281,7 @@ func (s *Server) getReport(w http.ResponseWriter, r *http.Request) error {
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
-	writeReport(w, r, http.StatusOK, sr)
+	s.writeReport(w, r, http.StatusOK, sr)
 	return nil
 }
 
@@ -283,7 +324,7 @@ func (s *Server) updateReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeReport(w, r, http.StatusOK, sr)
+	s.writeReport(w, r, http.StatusOK, sr)
 	return nil
 }
 
@@ -317,7 +358,7 @@ func (s *Server) transitionReport(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	writeReport(w, r, http.StatusOK, sr)
+	s.writeReport(w, r, http.StatusOK, sr)
 	return nil
 }
 

@@ -14,16 +14,26 @@ import (
 
 // writeJSON writes v as the response, with status.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
+	b := encodeJSON(v)
+	if b == nil {
 		http.Error(w, `{"error":{"code":"internal","message":"internal error"}}`, http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(b)
+}
+
+// encodeJSON encodes v as the API writes JSON, indented for people who
+// read it with curl; nil when v cannot be encoded.
+func encodeJSON(v any) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil
+	}
+	return buf.Bytes()
 }
 
 // readBody reads a request's body, at most the server's MaxBody bytes:

@@ -74,6 +74,8 @@ type Server struct {
 	signIns *limiter
 	// analyses holds a token for each log analysis running.
 	analyses chan struct{}
+	// renderings keeps the bytes of served report versions.
+	renderings renderings
 	// api is the table of API routes, as registered.
 	api []route
 	// hashing holds a token for each password hash being computed.
