@@ -454,4 +454,33 @@ func testReportCache(t *testing.T, dsn string) {
 	if err != nil || got.Report.Title != "Changed on the other replica" || got.Version != again.Version+1 {
 		t.Errorf("after a change on another store: %v %+v", err, got)
 	}
+	// Lists, searches and action items made before a change on another
+	// store are not given again after it.
+	count := func() (int, int, int) {
+		l, err := a.ListReports(ctx, debrief.ReportFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := searchHits(a, ctx, "payments", 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		items, err := actionItems(a, ctx, debrief.ActionItemFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l.Total, len(h), len(items)
+	}
+	l1, h1, i1 := count()
+	l1b, _, _ := count() // kept
+	mustCreate(t, b, "another", fullReport(2))
+	l2, h2, i2 := count()
+	if l1b != l1 || l2 != l1+1 || h2 != h1+1 || i2 <= i1 {
+		t.Errorf("after a report made on another store: lists %d -> %d, search %d -> %d, items %d -> %d", l1, l2, h1, h2, i1, i2)
+	}
+	page, _ := a.ListReports(ctx, debrief.ReportFilter{})
+	page.Reports[0].Title = "changed by a caller"
+	if again, _ := a.ListReports(ctx, debrief.ReportFilter{}); again.Reports[0].Title == "changed by a caller" {
+		t.Error("a caller's change reached a kept list")
+	}
 }

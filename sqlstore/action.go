@@ -45,7 +45,18 @@ func (s *Store) ActionItems(ctx context.Context, f debrief.ActionItemFilter) (*d
 		FROM action_items a JOIN reports r ON r.id = a.report_id WHERE ` + strings.Join(where, " AND ") + `
 		ORDER BY CASE WHEN a.due_day = '' THEN 1 ELSE 0 END, a.due_day, r.id, a.position LIMIT ? OFFSET ?`
 	var items []*debrief.StoredActionItem
+	key := fmt.Sprintf("%v|%q|%q|%d|%d", f.Open, f.OverdueAt.Text, f.Owner, offset, limit)
+	var kept *debrief.Page[*debrief.StoredActionItem]
+	var changes int64
 	err = s.read(ctx, func(t *tx) error {
+		var err error
+		if changes, err = t.changeCount(ctx); err != nil {
+			return err
+		}
+		var ok bool
+		if kept, ok = s.actions.get(key, changes); ok {
+			return nil
+		}
 		return t.each(ctx, q, append(args, limit+1, offset), func(rows *sql.Rows) error {
 			it := &debrief.StoredActionItem{}
 			a, err := scanActionItem(rows, &it.ReportID, &it.ReportSlug, &it.ReportTitle, &it.ReportVersion, &it.Index)
@@ -60,10 +71,14 @@ func (s *Store) ActionItems(ctx context.Context, f debrief.ActionItemFilter) (*d
 	if err != nil {
 		return nil, fmt.Errorf("action items: %w", err)
 	}
+	if kept != nil {
+		return copyActionPage(kept), nil
+	}
 	page := &debrief.Page[*debrief.StoredActionItem]{Items: items}
 	if len(items) > limit {
 		page.Items, page.Next = items[:limit], offsetCursor(offset+limit)
 	}
+	s.actions.put(key, changes, copyActionPage(page))
 	return page, nil
 }
 
@@ -107,6 +122,9 @@ func (s *Store) SetActionItemStatus(ctx context.Context, reportID int64, reportV
 		}
 		if _, err := t.exec(ctx, `UPDATE action_items SET status = ?, status_value = ? WHERE report_id = ? AND position = ?`,
 			status.Text, int(status.Value), reportID, index); err != nil {
+			return err
+		}
+		if err := t.writeDoc(ctx, reportID); err != nil {
 			return err
 		}
 		detail := fmt.Sprintf("action_items[%d].status: %q -> %q", index, old, status.Text)

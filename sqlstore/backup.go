@@ -115,6 +115,11 @@ func (s *Store) copyFrom(ctx context.Context, src *Store) error {
 		if err := refoldAll(ctx, w); err != nil {
 			return err
 		}
+		// Likewise the docs: a backup made before the store kept them
+		// has none.
+		if err := fillDocs(ctx, w); err != nil {
+			return err
+		}
 		if s.d.resetIdentity != "" {
 			for _, table := range []string{"users", "api_tokens", "reports", "audit_log"} {
 				if _, err := w.exec(ctx, fmt.Sprintf(s.d.resetIdentity, table, table)); err != nil {

@@ -1,6 +1,8 @@
 package sqlstore
 
 import (
+	"context"
+	"slices"
 	"sync"
 
 	"github.com/debrief-oss/debrief"
@@ -42,4 +44,88 @@ func cloneStored(sr *debrief.StoredReport) *debrief.StoredReport {
 	c := *sr
 	c.Report = sr.Report.Clone()
 	return &c
+}
+
+// resultCache keeps the results of lists and searches, each with the count
+// of changes to reports (the changes table) it was made at: a result is
+// used again only while the count is the same, on any replica.
+type resultCache[T any] struct {
+	mu sync.Mutex
+	m  map[string]cachedResult[T]
+}
+
+type cachedResult[T any] struct {
+	changes int64
+	value   T
+}
+
+// maxResults bounds the results kept: past it, the cache starts again
+// empty.
+const maxResults = 1000
+
+// get returns the result kept for key at the count changes.
+func (c *resultCache[T]) get(key string, changes int64) (T, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r, ok := c.m[key]
+	if !ok || r.changes != changes {
+		var zero T
+		return zero, false
+	}
+	return r.value, true
+}
+
+// put keeps a result made at the count changes.
+func (c *resultCache[T]) put(key string, changes int64, v T) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxResults {
+		c.m = map[string]cachedResult[T]{}
+	}
+	c.m[key] = cachedResult[T]{changes, v}
+}
+
+// changeCount reads the count of changes to reports.
+func (t *tx) changeCount(ctx context.Context) (int64, error) {
+	var n int64
+	err := t.queryRow(ctx, `SELECT n FROM changes WHERE id = 1`).Scan(&n)
+	return n, err
+}
+
+// copySummaries copies summaries, so that callers share nothing kept.
+func copySummaries(in []*debrief.ReportSummary) []*debrief.ReportSummary {
+	out := make([]*debrief.ReportSummary, len(in))
+	for i, s := range in {
+		c := *s
+		c.Services = slices.Clone(s.Services)
+		out[i] = &c
+	}
+	return out
+}
+
+func copyReportPage(p *debrief.ReportPage) *debrief.ReportPage {
+	c := *p
+	c.Reports = copySummaries(p.Reports)
+	return &c
+}
+
+func copySearchPage(p *debrief.Page[*debrief.SearchHit]) *debrief.Page[*debrief.SearchHit] {
+	c := &debrief.Page[*debrief.SearchHit]{Next: p.Next, Items: make([]*debrief.SearchHit, len(p.Items))}
+	for i, h := range p.Items {
+		hc := *h
+		if h.Report != nil {
+			hc.Report = copySummaries([]*debrief.ReportSummary{h.Report})[0]
+		}
+		c.Items[i] = &hc
+	}
+	return c
+}
+
+func copyActionPage(p *debrief.Page[*debrief.StoredActionItem]) *debrief.Page[*debrief.StoredActionItem] {
+	c := &debrief.Page[*debrief.StoredActionItem]{Next: p.Next, Items: make([]*debrief.StoredActionItem, len(p.Items))}
+	for i, it := range p.Items {
+		ic := *it
+		c.Items[i] = &ic
+	}
+	return c
 }

@@ -127,8 +127,33 @@ func (s *Store) ListReports(ctx context.Context, f debrief.ReportFilter) (*debri
 		pageWhere = append(pageWhere[:len(pageWhere):len(pageWhere)], "(r.incident_day < ? OR (r.incident_day = ? AND r.id < ?))")
 		pageArgs = append(pageArgs[:len(pageArgs):len(pageArgs)], c.day, c.day, c.id)
 	}
-	page := &debrief.ReportPage{}
+	var page *debrief.ReportPage
+	key := fmt.Sprintf("%q|%d|%q|%q|%q|%q|%q|%q|%d", f.State, f.Severity, f.Service, f.From.Text, f.To.Text, f.Author, f.Owner, f.Cursor, limit)
 	err = s.read(ctx, func(t *tx) error {
+		changes, err := t.changeCount(ctx)
+		if err != nil {
+			return err
+		}
+		if kept, ok := s.lists.get(key, changes); ok {
+			page = copyReportPage(kept)
+			return nil
+		}
+		if page, err = t.listReports(ctx, where, args, pageWhere, pageArgs, limit); err != nil {
+			return err
+		}
+		s.lists.put(key, changes, copyReportPage(page))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// listReports reads a page of reports.
+func (t *tx) listReports(ctx context.Context, where []string, args []any, pageWhere []string, pageArgs []any, limit int) (*debrief.ReportPage, error) {
+	page := &debrief.ReportPage{}
+	err := func() error {
 		if err := t.queryRow(ctx, `SELECT count(*) FROM reports r WHERE `+strings.Join(where, " AND "), args...).Scan(&page.Total); err != nil {
 			return fmt.Errorf("count reports: %w", err)
 		}
@@ -154,11 +179,8 @@ func (s *Store) ListReports(ctx context.Context, f debrief.ReportFilter) (*debri
 			page.Next = cursor{day: days[limit-1], id: last.ID}.String()
 		}
 		return t.fillServices(ctx, page.Reports)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return page, nil
+	}()
+	return page, err
 }
 
 // fillServices reads the front-matter services of the summaries.
@@ -244,7 +266,7 @@ func (s *Store) SearchReports(ctx context.Context, q debrief.SearchQuery) (*debr
 		return nil, debrief.FieldErrorf(debrief.EINVALID, "state", "%q is not draft, in_review, published or archived", q.State)
 	}
 	page := &debrief.Page[*debrief.SearchHit]{}
-	err = s.read(ctx, func(t *tx) error {
+	search := func(t *tx) error {
 		byID := map[int64]*debrief.SearchHit{}
 		var ids []any
 		args := append(append([]any{s.d.searchMatch(words)}, condArgs...), limit+1, offset)
@@ -284,6 +306,22 @@ func (s *Store) SearchReports(ctx context.Context, q debrief.SearchQuery) (*debr
 			return err
 		}
 		return t.fillServices(ctx, sums)
+	}
+	key := fmt.Sprintf("%q|%q|%d|%d", q.Query, q.State, offset, limit)
+	err = s.read(ctx, func(t *tx) error {
+		changes, err := t.changeCount(ctx)
+		if err != nil {
+			return err
+		}
+		if kept, ok := s.found.get(key, changes); ok {
+			page = copySearchPage(kept)
+			return nil
+		}
+		if err := search(t); err != nil {
+			return err
+		}
+		s.found.put(key, changes, copySearchPage(page))
+		return nil
 	})
 	if err != nil {
 		return nil, err

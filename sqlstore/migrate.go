@@ -42,6 +42,8 @@ var migrationSteps = map[int]func(context.Context, *tx) error{
 	// before it as the store folds new ones (SQLite's lower() changes ASCII
 	// letters only).
 	4: refoldAll,
+	// 0006 adds each report's doc: write it for the reports stored before.
+	6: fillDocs,
 }
 
 // sum is the SHA-256 of the migration's SQL, in hex.

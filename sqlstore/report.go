@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -24,10 +25,10 @@ const reportColumnCount = 29
 // writeColumns are the columns an insert or update of a report writes:
 // reportColumns and the folded copies of its text, in the order of
 // writeValues.
-const writeColumns = reportColumns + `, author_fold`
+const writeColumns = reportColumns + `, author_fold, doc`
 
 // writeColumnCount is the number of writeColumns.
-const writeColumnCount = reportColumnCount + 1
+const writeColumnCount = reportColumnCount + 2
 
 // metaColumns are the columns of reports that the store keeps about a
 // report, in the order scanMeta reads them.
@@ -52,7 +53,24 @@ func reportValues(r *debrief.Report) []any {
 
 // writeValues returns the values of writeColumns for r.
 func writeValues(r *debrief.Report) []any {
-	return append(reportValues(r), fold(r.Overview.Author))
+	return append(reportValues(r), fold(r.Overview.Author), reportDoc(r))
+}
+
+// reportDoc is the doc column of r: the report in Debrief's JSON format,
+// when it reads back as r. The format writes some values as the template
+// spells them ("Done" for "done") and some extra sections at another level,
+// while the store keeps what was written: such a report has no doc, and is
+// read from its rows.
+func reportDoc(r *debrief.Report) string {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return ""
+	}
+	back, err := debrief.DecodeJSON(b)
+	if err != nil || len(debrief.ChangedSections(r, back)) > 0 {
+		return ""
+	}
+	return string(b)
 }
 
 // scanReport reads reportColumns (after any columns in dest) into a new
@@ -403,6 +421,9 @@ func (t *tx) insertReport(ctx context.Context, now int64, slug string, r *debrie
 	if err := t.writeChildren(ctx, id, r); err != nil {
 		return 0, err
 	}
+	if err := t.countChange(ctx); err != nil {
+		return 0, err
+	}
 	return id, t.audit(ctx, now, "report.create", "report", id, slug)
 }
 
@@ -537,13 +558,14 @@ func (s *Store) cachedReport(ctx context.Context, column string, key any) (*debr
 	return sr, err
 }
 
-// getReport reads a whole report by a unique column (id or slug).
+// getReport reads a whole report by a unique column (id or slug): from
+// its doc when it has one, one query; else from its rows.
 func (t *tx) getReport(ctx context.Context, column string, key any) (*debrief.StoredReport, error) {
 	sr := &debrief.StoredReport{}
-	var state string
+	var state, doc string
 	var created, updated int64
-	row := t.queryRow(ctx, `SELECT `+metaColumns+`, `+reportColumns+` FROM reports WHERE `+column+` = ?`, key)
-	r, err := scanReport(row, &sr.ID, &sr.Slug, &sr.Version, &state, &created, &updated, &sr.CreatedBy, &sr.UpdatedBy)
+	err := t.queryRow(ctx, `SELECT `+metaColumns+`, doc FROM reports WHERE `+column+` = ?`, key).
+		Scan(&sr.ID, &sr.Slug, &sr.Version, &state, &created, &updated, &sr.CreatedBy, &sr.UpdatedBy, &doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, debrief.Errorf(debrief.ENOTFOUND, "report %v not found", key)
 	}
@@ -552,11 +574,66 @@ func (t *tx) getReport(ctx context.Context, column string, key any) (*debrief.St
 	}
 	sr.State = debrief.ReportState(state)
 	sr.CreatedAt, sr.UpdatedAt = fromMicros(created), fromMicros(updated)
-	if err := t.readChildren(ctx, sr.ID, r); err != nil {
+	if doc != "" {
+		if r, err := debrief.DecodeJSON([]byte(doc)); err == nil {
+			sr.Report = r
+			return sr, nil
+		}
+	}
+	if sr.Report, err = t.readReportRows(ctx, sr.ID); err != nil {
 		return nil, fmt.Errorf("get report %d: %w", sr.ID, err)
 	}
-	sr.Report = r
 	return sr, nil
+}
+
+// readReportRows reads report id from its columns and child rows.
+func (t *tx) readReportRows(ctx context.Context, id int64) (*debrief.Report, error) {
+	r, err := scanReport(t.queryRow(ctx, `SELECT `+reportColumns+` FROM reports WHERE id = ?`, id))
+	if err != nil {
+		return nil, err
+	}
+	if err := t.readChildren(ctx, id, r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// writeDoc writes the doc of report id from its rows, after a change made
+// to its rows alone.
+func (t *tx) writeDoc(ctx context.Context, id int64) error {
+	r, err := t.readReportRows(ctx, id)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(ctx, `UPDATE reports SET doc = ? WHERE id = ?`, reportDoc(r), id)
+	return err
+}
+
+// fillDocs writes the doc of every report that has none: migration 0006's
+// step, and after a restore of a backup made before it.
+func fillDocs(ctx context.Context, t *tx) error {
+	var ids []int64
+	err := t.each(ctx, `SELECT id FROM reports WHERE doc = ''`, nil, func(rows *sql.Rows) error {
+		var id int64
+		ids = append(ids, id)
+		return rows.Scan(&ids[len(ids)-1])
+	})
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := t.writeDoc(ctx, id); err != nil {
+			return fmt.Errorf("report %d: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// countChange moves the counter of changes to reports, in the transaction
+// of the change.
+func (t *tx) countChange(ctx context.Context) error {
+	_, err := t.exec(ctx, `UPDATE changes SET n = n + 1 WHERE id = 1`)
+	return err
 }
 
 // bumpVersion makes the next version of report id when version is its
@@ -574,7 +651,7 @@ func (t *tx) bumpVersion(ctx context.Context, id int64, version int, now int64, 
 	if n, err := res.RowsAffected(); err != nil {
 		return err
 	} else if n == 1 {
-		return nil
+		return t.countChange(ctx)
 	}
 	var current int
 	err = t.queryRow(ctx, `SELECT version FROM reports WHERE id = ?`, id).Scan(&current)

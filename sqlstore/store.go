@@ -36,6 +36,9 @@ type Store struct {
 	now     func() time.Time
 	opts    Options
 	reports reportCache
+	lists   resultCache[*debrief.ReportPage]
+	found   resultCache[*debrief.Page[*debrief.SearchHit]]
+	actions resultCache[*debrief.Page[*debrief.StoredActionItem]]
 }
 
 var (
