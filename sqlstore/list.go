@@ -273,7 +273,7 @@ func (s *Store) SearchReports(ctx context.Context, q debrief.SearchQuery) (*debr
 		err := t.each(ctx, fmt.Sprintf(s.d.searchQuery, cond), args, func(rows *sql.Rows) error {
 			h := &debrief.SearchHit{}
 			var id int64
-			if err := rows.Scan(&id, &h.Rank, &h.Snippet); err != nil {
+			if err := rows.Scan(&id, &h.Rank); err != nil {
 				return err
 			}
 			byID[id] = h
@@ -290,6 +290,21 @@ func (s *Store) SearchReports(ctx context.Context, q debrief.SearchQuery) (*debr
 		}
 		if len(ids) == 0 {
 			return nil
+		}
+		marks := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
+		err = t.each(ctx, fmt.Sprintf(s.d.searchSnippets, marks), append([]any{s.d.searchMatch(words)}, ids...), func(rows *sql.Rows) error {
+			var id int64
+			var snippet string
+			if err := rows.Scan(&id, &snippet); err != nil {
+				return err
+			}
+			if h := byID[id]; h != nil {
+				h.Snippet = snippet
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("search snippets: %w", err)
 		}
 		var sums []*debrief.ReportSummary
 		err = t.each(ctx, `SELECT `+summaryColumns+` FROM reports r WHERE r.id IN (`+strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+`)`, ids,
