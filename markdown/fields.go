@@ -481,10 +481,10 @@ func items(lines []line) (list []listItem, rest []line) {
 		prev = raw
 	}
 	// An item with no text ("-" alone, as templates leave them) holds
-	// nothing.
+	// nothing; an item's text is as the canonical form holds it.
 	kept := list[:0]
 	for _, it := range list {
-		if strings.TrimSpace(it.text) != "" {
+		if it.text = itemText(it.text); it.text != "" {
 			kept = append(kept, it)
 		}
 	}
@@ -514,7 +514,7 @@ func (p *parser) listItems(key string, lines []line, mark string) []string {
 	var out []string
 	for _, it := range list {
 		p.doc.markStructure(it.line.num, 0, it.col) // the marker, "3." or "-"
-		if text, ok := p.itemValue(key, it, stripMark(it.text, mark), reserved); ok {
+		if text, ok := p.itemValue(key, it, itemText(stripMark(it.text, mark)), reserved); ok {
 			p.doc.Fields[indexPath(key, len(out), "")] = posOf(it.line, it.col)
 			out = append(out, text)
 		}

@@ -419,13 +419,14 @@ func listItems(items, placeholders []string, marker func(i int) (string, int), b
 
 // itemText returns the text of a list item as the form holds it: no blanks
 // at the start of its first line or at the end of any line, no blank lines
-// at its ends; "" when it holds nothing.
+// at its ends; "" when it holds nothing. A first line of only white space
+// is none: after a number it is no item ("1. " is text).
 func itemText(s string) string {
 	lines := strings.Split(lineEndings(s), "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimRight(l, " \t")
 	}
-	for len(lines) > 0 && lines[0] == "" {
+	for len(lines) > 0 && strings.TrimSpace(lines[0]) == "" {
 		lines = lines[1:]
 	}
 	for len(lines) > 0 && lines[len(lines)-1] == "" {

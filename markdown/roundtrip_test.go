@@ -237,8 +237,9 @@ func (g *reportGen) frontMatterRest() string {
 //   - A value on one line (a label's value, a table cell) writes a line
 //     break as <br>; a heading, as a space.
 //   - A list item has no blank at the start of its first line nor at the
-//     end of any line; an item with no text is no item, and neither is an
-//     empty front-matter tag or service.
+//     end of any line, and its first line is not only white space (after
+//     a number, such a line is text, not an item); an item with no text is
+//     no item, and neither is an empty front-matter tag or service.
 //   - Severity, priority and status are spelled as the template spells
 //     them when they are one of its words in another case.
 //   - Services down, screenshots and tickets are one line of items
@@ -375,14 +376,14 @@ func block(s string) string {
 }
 
 // listItem is the text of a list item: no blanks at the start of its
-// first line or the end of any line, no blank lines at its ends; "" when
-// it holds nothing.
+// first line or the end of any line, no blank lines at its ends, and a
+// first line that is not only white space; "" when it holds nothing.
 func listItem(s string) string {
 	lines := strings.Split(lf(s), "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimRight(l, " \t")
 	}
-	for len(lines) > 0 && lines[0] == "" {
+	for len(lines) > 0 && strings.TrimSpace(lines[0]) == "" {
 		lines = lines[1:]
 	}
 	for len(lines) > 0 && lines[len(lines)-1] == "" {
