@@ -302,8 +302,10 @@ func (d *dialect) open(ctx context.Context, source string, readers int) (*conns,
 		w.Close()
 		return nil, err
 	}
-	r.SetMaxOpenConns(readers)
-	r.SetMaxIdleConns(readers)
+	// The store keeps readers connections for its reads (see readers);
+	// one more serves what uses the pool directly.
+	r.SetMaxOpenConns(readers + 1)
+	r.SetMaxIdleConns(readers + 1)
 	return &conns{writer: w, reader: r}, nil
 }
 

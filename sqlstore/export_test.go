@@ -23,7 +23,10 @@ func (s *Store) WriteTx(ctx context.Context, fn func(exec func(query string, arg
 // transaction is open.
 func (s *Store) ConnsInUse() int {
 	n := s.c.writer.Stats().InUse
-	if s.c.reader != s.c.writer {
+	switch {
+	case s.readers != nil:
+		n += cap(s.readers.free) - len(s.readers.free)
+	case s.c.reader != s.c.writer:
 		n += s.c.reader.Stats().InUse
 	}
 	return n

@@ -204,7 +204,7 @@ func (s *Store) migrateTo(ctx context.Context, last int) ([]string, error) {
 			}
 			// A migration is SQL of its dialect as written: it has no
 			// placeholders to rebind.
-			if _, err := t.ExecContext(ctx, m.sql); err != nil {
+			if _, err := t.q.ExecContext(ctx, m.sql); err != nil {
 				return err
 			}
 			if m.then != nil {

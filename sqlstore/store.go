@@ -35,6 +35,7 @@ type Store struct {
 	c       *conns
 	now     func() time.Time
 	opts    Options
+	readers *readers // SQLite's reading connections; nil on PostgreSQL
 	reports reportCache
 	lists   resultCache[*debrief.ReportPage]
 	found   resultCache[*debrief.Page[*debrief.SearchHit]]
@@ -89,6 +90,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open %s database: %w", d.name, err)
 	}
 	s := &Store{d: d, c: c, now: opts.Now, opts: opts}
+	if d == sqliteDialect && c.reader != c.writer {
+		s.readers = newReaders(c.reader, opts.Readers)
+	}
 	if err := s.checkNotNewer(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -99,6 +103,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 // Close closes the connections.
 func (s *Store) Close() error {
 	var err error
+	if s.readers != nil {
+		err = s.readers.close()
+	}
 	if s.d.onClose != "" && !s.c.readOnly {
 		_, err = s.c.writer.Exec(s.d.onClose)
 	}
@@ -126,20 +133,43 @@ func fromMicros(us int64) time.Time {
 
 // tx is a transaction with the dialect's placeholders.
 type tx struct {
-	*sql.Tx
+	q querier
 	d *dialect
+	// rc, on SQLite's readers, is the connection the transaction runs on,
+	// which keeps its prepared statements.
+	rc *readConn
+}
+
+// querier is what runs a transaction's statements: a *sql.Tx, or one of
+// SQLite's reading connections in a transaction begun by hand.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return t.ExecContext(ctx, t.d.rebind(query), args...)
+	query = t.d.rebind(query)
+	if st := t.rc.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return t.q.ExecContext(ctx, query, args...)
 }
 
 func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return t.QueryContext(ctx, t.d.rebind(query), args...)
+	query = t.d.rebind(query)
+	if st := t.rc.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return t.q.QueryContext(ctx, query, args...)
 }
 
 func (t *tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return t.QueryRowContext(ctx, t.d.rebind(query), args...)
+	query = t.d.rebind(query)
+	if st := t.rc.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return t.q.QueryRowContext(ctx, query, args...)
 }
 
 // write runs fn in a transaction on the writer and commits when fn returns
@@ -154,6 +184,9 @@ func (s *Store) write(ctx context.Context, fn func(*tx) error) error {
 
 // read runs fn in a read-only transaction, so that it sees one snapshot.
 func (s *Store) read(ctx context.Context, fn func(*tx) error) error {
+	if s.readers != nil {
+		return s.readers.read(ctx, s, fn)
+	}
 	return s.inTx(ctx, s.c.reader, s.d.readTx, fn)
 }
 
@@ -168,7 +201,7 @@ func (s *Store) inTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn fu
 	}
 	// After a commit this does nothing.
 	defer t.Rollback()
-	if err := fn(&tx{Tx: t, d: s.d}); err != nil {
+	if err := fn(&tx{q: t, d: s.d}); err != nil {
 		return s.translate(err)
 	}
 	if err := t.Commit(); err != nil {
