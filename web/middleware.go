@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -79,12 +80,14 @@ func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := s.cfg.Now()
 		sw := &statusWriter{ResponseWriter: w}
+		info := &requestInfo{}
+		r = r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info))
 		next.ServeHTTP(sw, r)
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
 		took := s.cfg.Now().Sub(start)
-		pattern := r.Pattern
+		pattern := info.route
 		if pattern == "" {
 			pattern = "unmatched"
 		}
@@ -97,16 +100,22 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("route", pattern),
 			slog.Int("status", sw.status), slog.Int64("bytes", sw.bytes),
 			slog.Float64("duration_ms", float64(took.Microseconds())/1000),
-			slog.String("user", userOf(r)), slog.String("remote", clientAddr(r)))
+			slog.String("user", info.user), slog.String("remote", clientAddr(r)))
 	})
 }
 
-// userOf names the user of a request for the log.
-func userOf(r *http.Request) string {
-	if u := debrief.UserFromContext(r.Context()); u != nil {
-		return u.Email
-	}
-	return ""
+// requestInfo is what the handlers learn of a request that its log line
+// tells: the route that served it and who made it.
+type requestInfo struct {
+	route, user string
+}
+
+type requestInfoKey struct{}
+
+// infoOf returns the request's requestInfo, or nil.
+func infoOf(r *http.Request) *requestInfo {
+	info, _ := r.Context().Value(requestInfoKey{}).(*requestInfo)
+	return info
 }
 
 // clientAddr is the address a request came from, without its port.
@@ -154,6 +163,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		}
 		if u != nil {
 			r = r.WithContext(debrief.NewContextWithUser(r.Context(), u))
+			if info := infoOf(r); info != nil {
+				info.user = u.Email
+			}
 		}
 		next.ServeHTTP(w, r)
 	})

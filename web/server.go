@@ -194,17 +194,29 @@ func (s *Server) routes() {
 	s.mux.Handle("/api/", s.endpoint(func(w http.ResponseWriter, r *http.Request) error {
 		return httpError(http.StatusNotFound, debrief.ENOTFOUND, "no such API resource: %s", r.URL.Path)
 	}))
-	s.mux.HandleFunc("GET /healthz", s.healthz)
-	s.mux.HandleFunc("GET /readyz", s.readyz)
-	s.mux.Handle("GET /metrics", s.metrics.handler())
+	s.mux.Handle("GET /healthz", routed(http.HandlerFunc(s.healthz)))
+	s.mux.Handle("GET /readyz", routed(http.HandlerFunc(s.readyz)))
+	s.mux.Handle("GET /metrics", routed(s.metrics.handler()))
 }
 
 // endpoint turns a handler that returns an error into an http.Handler that
 // writes the error in the API's one shape.
 func (s *Server) endpoint(h func(w http.ResponseWriter, r *http.Request) error) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return routed(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := h(w, r); err != nil {
 			s.writeError(w, r, err)
 		}
+	}))
+}
+
+// routed notes the route pattern that serves a request for its log line
+// and metrics: the mux sets it on the request it passes down, which the
+// middleware around the mux does not see.
+func routed(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if info := infoOf(r); info != nil {
+			info.route = r.Pattern
+		}
+		h.ServeHTTP(w, r)
 	})
 }
