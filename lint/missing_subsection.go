@@ -1,11 +1,9 @@
 package lint
 
 import (
-	"bytes"
 	"strings"
 
 	"github.com/debrief-oss/debrief"
-	"github.com/debrief-oss/debrief/markdown"
 )
 
 func missingSubsectionRule() *Rule {
@@ -23,13 +21,7 @@ func missingSubsectionRule() *Rule {
 // section that follows, or at the end of the file. A section that has none
 // of its subsections gets one finding naming them all.
 func runMissingSubsection(p *Pass) {
-	at := map[string]markdown.Position{}
-	for _, h := range p.Doc.Headings {
-		if _, seen := at[h.Key]; h.Key != "" && !seen {
-			at[h.Key] = h.Pos
-		}
-	}
-	end := markdown.Position{Line: bytes.Count(p.Doc.Source, []byte("\n")) + 1, Column: 1}
+	at, end := sectionPositions(p)
 	for i, top := range debrief.TopSections {
 		if _, ok := at[top]; !ok {
 			continue
