@@ -159,13 +159,19 @@ func runUserList(ctx context.Context, e *env) error {
 	return tw.Flush()
 }
 
-// userByEmail finds a user for a command.
-func userByEmail(ctx context.Context, s *sqlstore.Store, email string) (*debrief.User, error) {
+// withUser opens the database of dsn and runs fn with the user of email,
+// in the command line's system context.
+func withUser(ctx context.Context, dsn, email string, fn func(ctx context.Context, s *sqlstore.Store, u *debrief.User) error) error {
+	s, ctx, err := openUsers(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
 	u, err := s.UserByEmail(ctx, email)
 	if err != nil {
-		return nil, storeError(err)
+		return storeError(err)
 	}
-	return u, nil
+	return fn(ctx, s, u)
 }
 
 func runUserSetRole(ctx context.Context, e *env) error {
@@ -177,20 +183,13 @@ func runUserSetRole(ctx context.Context, e *env) error {
 	if fs.NArg() != 2 {
 		return usageErrorf("user set-role: want EMAIL and ROLE")
 	}
-	s, ctx, err := openUsers(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	u, err := userByEmail(ctx, s, fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	if err := s.SetUserRole(ctx, u.ID, debrief.Role(fs.Arg(1))); err != nil {
-		return storeError(err)
-	}
-	fmt.Fprintf(e.stdout, "%s is now %s\n", u.Email, fs.Arg(1))
-	return nil
+	return withUser(ctx, *db, fs.Arg(0), func(ctx context.Context, s *sqlstore.Store, u *debrief.User) error {
+		if err := s.SetUserRole(ctx, u.ID, debrief.Role(fs.Arg(1))); err != nil {
+			return storeError(err)
+		}
+		fmt.Fprintf(e.stdout, "%s is now %s\n", u.Email, fs.Arg(1))
+		return nil
+	})
 }
 
 func runUserSetPassword(ctx context.Context, e *env) error {
@@ -214,20 +213,13 @@ standard input with --password-stdin, or else asked for on the terminal.`, e)
 	if err != nil {
 		return err
 	}
-	s, ctx, err := openUsers(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	u, err := userByEmail(ctx, s, fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	if err := s.SetUserPassword(ctx, u.ID, hash); err != nil {
-		return storeError(err)
-	}
-	fmt.Fprintf(e.stdout, "password set for %s; their sessions ended\n", u.Email)
-	return nil
+	return withUser(ctx, *db, fs.Arg(0), func(ctx context.Context, s *sqlstore.Store, u *debrief.User) error {
+		if err := s.SetUserPassword(ctx, u.ID, hash); err != nil {
+			return storeError(err)
+		}
+		fmt.Fprintf(e.stdout, "password set for %s; their sessions ended\n", u.Email)
+		return nil
+	})
 }
 
 // askNewPassword asks for a password twice on the terminal.
@@ -279,26 +271,19 @@ cannot be shown again.`, e)
 		}
 		until = time.Now().Add(d)
 	}
-	s, ctx, err := openUsers(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	u, err := userByEmail(ctx, s, fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	secret, tok, err := s.CreateAPIToken(ctx, u.ID, fs.Arg(1), until)
-	if err != nil {
-		return storeError(err)
-	}
-	fmt.Fprintln(e.stdout, secret)
-	when := "never expires"
-	if !tok.ExpiresAt.IsZero() {
-		when = "expires " + tok.ExpiresAt.Format(time.RFC3339)
-	}
-	fmt.Fprintf(e.stderr, "token %d %q for %s; %s\n", tok.ID, tok.Name, u.Email, when)
-	return nil
+	return withUser(ctx, *db, fs.Arg(0), func(ctx context.Context, s *sqlstore.Store, u *debrief.User) error {
+		secret, tok, err := s.CreateAPIToken(ctx, u.ID, fs.Arg(1), until)
+		if err != nil {
+			return storeError(err)
+		}
+		fmt.Fprintln(e.stdout, secret)
+		when := "never expires"
+		if !tok.ExpiresAt.IsZero() {
+			when = "expires " + tok.ExpiresAt.Format(time.RFC3339)
+		}
+		fmt.Fprintf(e.stderr, "token %d %q for %s; %s\n", tok.ID, tok.Name, u.Email, when)
+		return nil
+	})
 }
 
 func runTokenList(ctx context.Context, e *env) error {
@@ -310,31 +295,24 @@ func runTokenList(ctx context.Context, e *env) error {
 	if fs.NArg() != 1 {
 		return usageErrorf("token list: want EMAIL")
 	}
-	s, ctx, err := openUsers(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	u, err := userByEmail(ctx, s, fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	toks, err := s.APITokens(ctx, u.ID)
-	if err != nil {
-		return storeError(err)
-	}
-	day := func(t time.Time) string {
-		if t.IsZero() {
-			return "-"
+	return withUser(ctx, *db, fs.Arg(0), func(ctx context.Context, s *sqlstore.Store, u *debrief.User) error {
+		toks, err := s.APITokens(ctx, u.ID)
+		if err != nil {
+			return storeError(err)
 		}
-		return t.UTC().Format("2006-01-02 15:04")
-	}
-	tw := tabwriter.NewWriter(e.textOutput(), 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tCREATED\tEXPIRES\tLAST USED")
-	for _, t := range toks {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.Name, day(t.CreatedAt), day(t.ExpiresAt), day(t.LastUsed))
-	}
-	return tw.Flush()
+		day := func(t time.Time) string {
+			if t.IsZero() {
+				return "-"
+			}
+			return t.UTC().Format("2006-01-02 15:04")
+		}
+		tw := tabwriter.NewWriter(e.textOutput(), 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tNAME\tCREATED\tEXPIRES\tLAST USED")
+		for _, t := range toks {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.Name, day(t.CreatedAt), day(t.ExpiresAt), day(t.LastUsed))
+		}
+		return tw.Flush()
+	})
 }
 
 func runTokenRevoke(ctx context.Context, e *env) error {
@@ -350,18 +328,11 @@ func runTokenRevoke(ctx context.Context, e *env) error {
 	if err != nil {
 		return usageErrorf("token revoke: %q is not a token ID", fs.Arg(1))
 	}
-	s, ctx, err := openUsers(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	u, err := userByEmail(ctx, s, fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	if err := s.DeleteAPIToken(ctx, u.ID, id); err != nil {
-		return storeError(err)
-	}
-	fmt.Fprintf(e.stdout, "revoked token %d of %s\n", id, u.Email)
-	return nil
+	return withUser(ctx, *db, fs.Arg(0), func(ctx context.Context, s *sqlstore.Store, u *debrief.User) error {
+		if err := s.DeleteAPIToken(ctx, u.ID, id); err != nil {
+			return storeError(err)
+		}
+		fmt.Fprintf(e.stdout, "revoked token %d of %s\n", id, u.Email)
+		return nil
+	})
 }
