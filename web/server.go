@@ -44,6 +44,10 @@ type Config struct {
 	BaseURL *url.URL
 	// MaxBody is the largest request body read, in bytes; 4 MiB when 0.
 	MaxBody int64
+	// MaxLogBody is the largest log read by POST
+	// /api/v1/reports/{id}/evidence, in bytes, which reads it as it
+	// arrives; 256 MiB when 0.
+	MaxLogBody int64
 	// SessionTTL is how long a browser session lasts; 12 hours when 0.
 	SessionTTL time.Duration
 	// MaxAnalyses is how many log analyses may run at once; 2 when 0.
@@ -160,6 +164,7 @@ func (s *Server) routes() {
 		{"POST", "/api/v1/reports/{id}/transitions", s.transitionReport},
 		{"GET", "/api/v1/reports/{id}/lint", s.lintReport},
 		{"GET", "/api/v1/reports/{id}/audit", s.reportAudit},
+		{"POST", "/api/v1/reports/{id}/evidence", s.reportEvidence},
 		{"GET", "/api/v1/search", s.searchReports},
 
 		{"GET", "/api/v1/action-items", s.listActionItems},

@@ -187,6 +187,10 @@ var authzRows = []authzRow{
 	{"GET /api/v1/reports/{id}/audit", "", needs("viewer", 200), func(m *matrix, who string) req {
 		return req{method: "GET", path: fmt.Sprintf("/api/v1/reports/%d/audit", m.report)}
 	}},
+	{"POST /api/v1/reports/{id}/evidence", "dry run", needs("editor", 200), func(m *matrix, who string) req {
+		return req{method: "POST", path: fmt.Sprintf("/api/v1/reports/%d/evidence?dry_run=true", m.report), body: testLog(m.t, 2000),
+			header: map[string]string{"Content-Type": "text/plain"}}
+	}},
 	{"GET /api/v1/search", "", needs("viewer", 200), func(m *matrix, who string) req {
 		return req{method: "GET", path: "/api/v1/search?q=checkout"}
 	}},

@@ -28,6 +28,7 @@ type serveConfig struct {
 	demo                         bool
 	reviewInterval               string
 	maxBody                      byteSize
+	maxLogBody                   byteSize
 	shutdownGrace                time.Duration
 }
 
@@ -45,6 +46,7 @@ SIGINT or SIGTERM stops it gracefully: requests in flight finish, then the
 database is closed.`, e)
 	var c serveConfig
 	c.maxBody = 4 << 20
+	c.maxLogBody = 256 << 20
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "`address` to listen on (DEBRIEF_ADDR)")
 	fs.StringVar(&c.db, "db", defaultDB, dbHelp+" (DEBRIEF_DB)")
 	fs.StringVar(&c.baseURL, "base-url", "", "`URL` people reach the service at, e.g. https://debrief.example.com; cookies are Secure when it is https (DEBRIEF_BASE_URL; default http://ADDR)")
@@ -52,6 +54,7 @@ database is closed.`, e)
 	fs.StringVar(&c.logFormat, "log-format", "text", "request log `format`: text or json (DEBRIEF_LOG_FORMAT)")
 	fs.StringVar(&c.reviewInterval, "review-interval", "90d", "time from an approval to the report's next review (DEBRIEF_REVIEW_INTERVAL)")
 	fs.Var(&c.maxBody, "max-body", "largest request body, e.g. 4MiB (DEBRIEF_MAX_BODY)")
+	fs.Var(&c.maxLogBody, "max-log-body", "largest log uploaded to a report's evidence, plain or gzip, e.g. 256MiB (DEBRIEF_MAX_LOG_BODY)")
 	fs.DurationVar(&c.shutdownGrace, "shutdown-grace", 20*time.Second, "how long requests in flight may take to finish at shutdown (DEBRIEF_SHUTDOWN_GRACE)")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
@@ -130,7 +133,7 @@ func serve(ctx context.Context, e *env, c serveConfig) error {
 	srv := web.New(web.Services{
 		Reports: store, Search: store, Actions: store, Users: store, Auth: store, Audit: store,
 		Ready: func(ctx context.Context) error { return schemaCurrent(ctx, store) },
-	}, web.Config{BaseURL: base, MaxBody: int64(c.maxBody), Logger: log, Registry: reg, Version: version})
+	}, web.Config{BaseURL: base, MaxBody: int64(c.maxBody), MaxLogBody: int64(c.maxLogBody), Logger: log, Registry: reg, Version: version})
 
 	sys := debrief.NewSystemContext(ctx, "serve")
 	if c.demo {
