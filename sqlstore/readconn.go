@@ -41,6 +41,13 @@ func newReaders(db *sql.DB, n int) *readers {
 
 // read runs fn in a transaction on a reading connection.
 func (r *readers) read(ctx context.Context, s *Store, fn func(*tx) error) (err error) {
+	return r.run(ctx, s, true, fn)
+}
+
+// run runs fn on a free reading connection: in a transaction when inTx,
+// else with each statement on its own, which saves the BEGIN and COMMIT
+// of a read that is one statement.
+func (r *readers) run(ctx context.Context, s *Store, inTx bool, fn func(*tx) error) (err error) {
 	var rc *readConn
 	select {
 	case <-r.done:
@@ -74,6 +81,9 @@ func (r *readers) read(ctx context.Context, s *Store, fn func(*tx) error) (err e
 		}
 		r.free <- rc
 	}()
+	if !inTx {
+		return s.translate(fn(&tx{q: rc.conn, d: s.d, rc: rc}))
+	}
 	if _, err := rc.exec(ctx, "BEGIN"); err != nil {
 		rc.close()
 		rc = nil

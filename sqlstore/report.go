@@ -536,26 +536,37 @@ func (s *Store) ReportBySlug(ctx context.Context, slug string) (*debrief.StoredR
 // rows are read again only when it changed. Every change makes a new
 // version, so a copy is never stale, whichever replica made the change.
 func (s *Store) cachedReport(ctx context.Context, column string, key any) (*debrief.StoredReport, error) {
-	var sr *debrief.StoredReport
-	err := s.read(ctx, func(t *tx) error {
-		var id int64
-		var version int
+	var id int64
+	var version int
+	// The version alone, one statement: most reads end here.
+	err := s.readOne(ctx, func(t *tx) error {
 		err := t.queryRow(ctx, `SELECT id, version FROM reports WHERE `+column+` = ?`, key).Scan(&id, &version)
 		if errors.Is(err, sql.ErrNoRows) {
 			return debrief.Errorf(debrief.ENOTFOUND, "report %v not found", key)
 		} else if err != nil {
 			return fmt.Errorf("get report: %w", err)
 		}
-		if sr = s.reports.get(id, version); sr != nil {
-			return nil
-		}
-		if sr, err = t.getReport(ctx, "id", id); err != nil {
-			return err
-		}
-		s.reports.put(sr)
 		return nil
 	})
-	return sr, err
+	if err != nil {
+		return nil, err
+	}
+	if sr := s.reports.get(id, version); sr != nil {
+		return sr, nil
+	}
+	// Not kept, or kept at an older version: read it whole, at whatever
+	// version it is now.
+	var sr *debrief.StoredReport
+	err = s.read(ctx, func(t *tx) error {
+		var err error
+		sr, err = t.getReport(ctx, "id", id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.reports.put(sr)
+	return sr, nil
 }
 
 // getReport reads a whole report by a unique column (id or slug): from

@@ -190,6 +190,16 @@ func (s *Store) read(ctx context.Context, fn func(*tx) error) error {
 	return s.inTx(ctx, s.c.reader, s.d.readTx, fn)
 }
 
+// readOne runs fn, a read of one statement, without a transaction of its
+// own: the statement is its own snapshot, and the round trips of BEGIN and
+// COMMIT are saved on the requests that make it, such as a token's check.
+func (s *Store) readOne(ctx context.Context, fn func(*tx) error) error {
+	if s.readers != nil {
+		return s.readers.run(ctx, s, false, fn)
+	}
+	return s.translate(fn(&tx{q: s.c.reader, d: s.d}))
+}
+
 // inTx runs fn in a transaction on db and commits when fn returns nil. The
 // transaction is rolled back when fn fails or panics (the panic goes on):
 // one left open would hold SQLite's only writer connection, and every later

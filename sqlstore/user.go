@@ -271,7 +271,7 @@ func (s *Store) UserByAPIToken(ctx context.Context, secret string) (*debrief.Use
 	var lastUsed, expires int64
 	hash := hashSecret(secret)
 	now := s.nowMicros()
-	err := s.read(ctx, func(t *tx) error {
+	err := s.readOne(ctx, func(t *tx) error {
 		row := t.queryRow(ctx, `SELECT k.last_used, k.expires_at, u.id, u.email, u.name, u.role, u.password_hash, u.created_at
 			FROM api_tokens k JOIN users u ON u.id = k.user_id WHERE k.token_hash = ?`, hash)
 		var err error
@@ -370,7 +370,7 @@ func (s *Store) CreateSession(ctx context.Context, userID int64, ttl time.Durati
 // UserBySession returns the user of an unexpired session.
 func (s *Store) UserBySession(ctx context.Context, secret string) (*debrief.User, error) {
 	var u *debrief.User
-	err := s.read(ctx, func(t *tx) error {
+	err := s.readOne(ctx, func(t *tx) error {
 		var err error
 		u, err = scanUser(t.queryRow(ctx, `SELECT u.id, u.email, u.name, u.role, u.password_hash, u.created_at
 			FROM sessions x JOIN users u ON u.id = x.user_id WHERE x.token_hash = ? AND x.expires_at > ?`,
