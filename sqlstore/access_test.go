@@ -483,4 +483,41 @@ func testReportCache(t *testing.T, dsn string) {
 	if again, _ := a.ListReports(ctx, debrief.ReportFilter{}); again.Reports[0].Title == "changed by a caller" {
 		t.Error("a caller's change reached a kept list")
 	}
+
+	// After a change, many requests at once that all miss the kept
+	// results share their making, and each gets the new result, its own
+	// copy.
+	mustCreate(t, b, "third", fullReport(3))
+	const clients = 16
+	errs := make(chan error, clients)
+	for range clients {
+		go func() {
+			l, err := a.ListReports(ctx, debrief.ReportFilter{})
+			if err != nil {
+				errs <- err
+				return
+			}
+			h, err := searchHits(a, ctx, "payments", 100)
+			if err != nil {
+				errs <- err
+				return
+			}
+			items, err := actionItems(a, ctx, debrief.ActionItemFilter{})
+			if err != nil {
+				errs <- err
+				return
+			}
+			if l.Total != l2+1 || len(h) != h2+1 || len(items) <= i2 {
+				errs <- fmt.Errorf("after a third report: lists %d, search %d, items %d; want %d, %d, more than %d", l.Total, len(h), len(items), l2+1, h2+1, i2)
+				return
+			}
+			l.Reports[0].Title = "changed by a caller"
+			errs <- nil
+		}()
+	}
+	for range clients {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
 }

@@ -44,20 +44,10 @@ func (s *Store) ActionItems(ctx context.Context, f debrief.ActionItemFilter) (*d
 	q := `SELECT r.id, r.slug, r.title, r.version, a.position, a.priority, a.action, a.owner, a.due, a.status
 		FROM action_items a JOIN reports r ON r.id = a.report_id WHERE ` + strings.Join(where, " AND ") + `
 		ORDER BY CASE WHEN a.due_day = '' THEN 1 ELSE 0 END, a.due_day, r.id, a.position LIMIT ? OFFSET ?`
-	var items []*debrief.StoredActionItem
 	key := fmt.Sprintf("%v|%q|%q|%d|%d", f.Open, f.OverdueAt.Text, f.Owner, offset, limit)
-	var kept *debrief.Page[*debrief.StoredActionItem]
-	var changes int64
-	err = s.read(ctx, func(t *tx) error {
-		var err error
-		if changes, err = t.changeCount(ctx); err != nil {
-			return err
-		}
-		var ok bool
-		if kept, ok = s.actions.get(key, changes); ok {
-			return nil
-		}
-		return t.each(ctx, q, append(args, limit+1, offset), func(rows *sql.Rows) error {
+	page, err := cached(ctx, s, &s.actions, key, func(ctx context.Context, t *tx) (*debrief.Page[*debrief.StoredActionItem], error) {
+		var items []*debrief.StoredActionItem
+		err := t.each(ctx, q, append(args, limit+1, offset), func(rows *sql.Rows) error {
 			it := &debrief.StoredActionItem{}
 			a, err := scanActionItem(rows, &it.ReportID, &it.ReportSlug, &it.ReportTitle, &it.ReportVersion, &it.Index)
 			if err != nil {
@@ -67,19 +57,16 @@ func (s *Store) ActionItems(ctx context.Context, f debrief.ActionItemFilter) (*d
 			items = append(items, it)
 			return nil
 		})
+		page := &debrief.Page[*debrief.StoredActionItem]{Items: items}
+		if len(items) > limit {
+			page.Items, page.Next = items[:limit], offsetCursor(offset+limit)
+		}
+		return page, err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("action items: %w", err)
 	}
-	if kept != nil {
-		return copyActionPage(kept), nil
-	}
-	page := &debrief.Page[*debrief.StoredActionItem]{Items: items}
-	if len(items) > limit {
-		page.Items, page.Next = items[:limit], offsetCursor(offset+limit)
-	}
-	s.actions.put(key, changes, copyActionPage(page))
-	return page, nil
+	return copyActionPage(page), nil
 }
 
 // SetActionItemStatus changes the status of one action item, making a new

@@ -2,10 +2,13 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/debrief-oss/debrief"
+	"golang.org/x/sync/singleflight"
 )
 
 // reportCache keeps copies of recently read reports, each with the version
@@ -52,6 +55,10 @@ func cloneStored(sr *debrief.StoredReport) *debrief.StoredReport {
 type resultCache[T any] struct {
 	mu sync.Mutex
 	m  map[string]cachedResult[T]
+	// making runs one query for the requests that miss the same result at
+	// the same count: after a change, the first of many clients makes it
+	// and the others wait for it, instead of each running the query.
+	making singleflight.Group
 }
 
 type cachedResult[T any] struct {
@@ -83,6 +90,61 @@ func (c *resultCache[T]) put(key string, changes int64, v T) {
 		c.m = map[string]cachedResult[T]{}
 	}
 	c.m[key] = cachedResult[T]{changes, v}
+}
+
+// makeTime bounds the making of one result, which runs on without the
+// request that started it: other requests may be waiting for it.
+const makeTime = time.Minute
+
+// cached returns the result for key: the kept one while the count of
+// changes is the same, else the one make returns, made once for all the
+// requests that ask at once. make runs in a read transaction and returns
+// the count its result was made at. The change count is read first, alone:
+// a kept result costs one small statement.
+func cached[T any](ctx context.Context, s *Store, c *resultCache[T], key string, make func(context.Context, *tx) (T, error)) (T, error) {
+	var changes int64
+	err := s.readOne(ctx, func(t *tx) error {
+		var err error
+		changes, err = t.changeCount(ctx)
+		return err
+	})
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	if v, ok := c.get(key, changes); ok {
+		return v, nil
+	}
+	// Requests that saw the same count share one making; it reads the
+	// count again in its transaction, so its result is at least that new.
+	ch := c.making.DoChan(fmt.Sprintf("%d|%s", changes, key), func() (any, error) {
+		mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), makeTime)
+		defer cancel()
+		var v T
+		err := s.read(mctx, func(t *tx) error {
+			at, err := t.changeCount(mctx)
+			if err != nil {
+				return err
+			}
+			if v, err = make(mctx, t); err != nil {
+				return err
+			}
+			c.put(key, at, v)
+			return nil
+		})
+		return v, err
+	})
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			var zero T
+			return zero, r.Err
+		}
+		return r.Val.(T), nil
+	case <-ctx.Done():
+		var zero T
+		return zero, s.translate(ctx.Err())
+	}
 }
 
 // changeCount reads the count of changes to reports.

@@ -127,27 +127,14 @@ func (s *Store) ListReports(ctx context.Context, f debrief.ReportFilter) (*debri
 		pageWhere = append(pageWhere[:len(pageWhere):len(pageWhere)], "(r.incident_day < ? OR (r.incident_day = ? AND r.id < ?))")
 		pageArgs = append(pageArgs[:len(pageArgs):len(pageArgs)], c.day, c.day, c.id)
 	}
-	var page *debrief.ReportPage
 	key := fmt.Sprintf("%q|%d|%q|%q|%q|%q|%q|%q|%d", f.State, f.Severity, f.Service, f.From.Text, f.To.Text, f.Author, f.Owner, f.Cursor, limit)
-	err = s.read(ctx, func(t *tx) error {
-		changes, err := t.changeCount(ctx)
-		if err != nil {
-			return err
-		}
-		if kept, ok := s.lists.get(key, changes); ok {
-			page = copyReportPage(kept)
-			return nil
-		}
-		if page, err = t.listReports(ctx, where, args, pageWhere, pageArgs, limit); err != nil {
-			return err
-		}
-		s.lists.put(key, changes, copyReportPage(page))
-		return nil
+	page, err := cached(ctx, s, &s.lists, key, func(ctx context.Context, t *tx) (*debrief.ReportPage, error) {
+		return t.listReports(ctx, where, args, pageWhere, pageArgs, limit)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return page, nil
+	return copyReportPage(page), nil
 }
 
 // listReports reads a page of reports.
@@ -265,8 +252,8 @@ func (s *Store) SearchReports(ctx context.Context, q debrief.SearchQuery) (*debr
 	default:
 		return nil, debrief.FieldErrorf(debrief.EINVALID, "state", "%q is not draft, in_review, published or archived", q.State)
 	}
-	page := &debrief.Page[*debrief.SearchHit]{}
-	search := func(t *tx) error {
+	search := func(ctx context.Context, t *tx) (*debrief.Page[*debrief.SearchHit], error) {
+		page := &debrief.Page[*debrief.SearchHit]{}
 		byID := map[int64]*debrief.SearchHit{}
 		var ids []any
 		args := append(append([]any{s.d.searchMatch(words)}, condArgs...), limit+1, offset)
@@ -282,14 +269,14 @@ func (s *Store) SearchReports(ctx context.Context, q debrief.SearchQuery) (*debr
 			return nil
 		})
 		if err != nil {
-			return fmt.Errorf("search: %w", err)
+			return nil, fmt.Errorf("search: %w", err)
 		}
 		if len(page.Items) > limit {
 			page.Items, ids = page.Items[:limit], ids[:limit]
 			page.Next = offsetCursor(offset + limit)
 		}
 		if len(ids) == 0 {
-			return nil
+			return page, nil
 		}
 		marks := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
 		err = t.each(ctx, fmt.Sprintf(s.d.searchSnippets, marks), append([]any{s.d.searchMatch(words)}, ids...), func(rows *sql.Rows) error {
@@ -304,7 +291,7 @@ func (s *Store) SearchReports(ctx context.Context, q debrief.SearchQuery) (*debr
 			return nil
 		})
 		if err != nil {
-			return fmt.Errorf("search snippets: %w", err)
+			return nil, fmt.Errorf("search snippets: %w", err)
 		}
 		var sums []*debrief.ReportSummary
 		err = t.each(ctx, `SELECT `+summaryColumns+` FROM reports r WHERE r.id IN (`+strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+`)`, ids,
@@ -318,30 +305,16 @@ func (s *Store) SearchReports(ctx context.Context, q debrief.SearchQuery) (*debr
 				return nil
 			})
 		if err != nil {
-			return err
+			return nil, err
 		}
-		return t.fillServices(ctx, sums)
+		return page, t.fillServices(ctx, sums)
 	}
 	key := fmt.Sprintf("%q|%q|%d|%d", q.Query, q.State, offset, limit)
-	err = s.read(ctx, func(t *tx) error {
-		changes, err := t.changeCount(ctx)
-		if err != nil {
-			return err
-		}
-		if kept, ok := s.found.get(key, changes); ok {
-			page = copySearchPage(kept)
-			return nil
-		}
-		if err := search(t); err != nil {
-			return err
-		}
-		s.found.put(key, changes, copySearchPage(page))
-		return nil
-	})
+	page, err := cached(ctx, s, &s.found, key, search)
 	if err != nil {
 		return nil, err
 	}
-	return page, nil
+	return copySearchPage(page), nil
 }
 
 // offsetCursor is the cursor of a list paged by position: the number of
