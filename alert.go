@@ -56,10 +56,11 @@ type Alert struct {
 // AlertGroup is one notification of a source: alerts that the source
 // groups under one key, so that one incident makes one report.
 type AlertGroup struct {
-	Key         string // notifications of one key belong to one incident
-	Firing      bool   // false when every alert of the group is resolved
-	Title       string // "" to take it from the alerts
-	Severity    string // "" to take it from the severity label
+	Key         string   // notifications of one key belong to one incident
+	Firing      bool     // false when every alert of the group is resolved
+	Title       string   // "" to take it from the alerts
+	Severity    string   // "" to take it from the severity label
+	Services    []string // services named besides the service labels
 	Alerts      []Alert
 	Labels      map[string]string // the labels common to the alerts
 	Annotations map[string]string // the annotations common to the alerts
@@ -164,7 +165,7 @@ func (p AlertPolicy) Apply(r *Report, g *AlertGroup) bool {
 	if r.Overview.Severity.IsZero() {
 		r.Overview.Severity = p.Severity(g)
 	}
-	var services []string
+	services := slices.Clone(g.Services)
 	for _, a := range g.Alerts {
 		for _, l := range p.ServiceLabels {
 			if v := strings.TrimSpace(a.Labels[l]); v != "" {

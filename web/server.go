@@ -32,6 +32,8 @@ type Services struct {
 	Users   debrief.UserService
 	Auth    debrief.AuthService
 	Audit   debrief.AuditService
+	Sources debrief.SourceService
+	Alerts  debrief.AlertService
 	// Ready returns nil when the database is reachable and its schema is
 	// current, for /readyz.
 	Ready func(ctx context.Context) error
@@ -178,6 +180,12 @@ func (s *Server) routes() {
 		{"POST", "/api/v1/users/{id}/tokens", s.createToken},
 		{"DELETE", "/api/v1/users/{id}/tokens/{token}", s.deleteToken},
 		{"GET", "/api/v1/audit", s.auditLog},
+
+		{"GET", "/api/v1/sources", s.listSources},
+		{"POST", "/api/v1/sources", s.createSource},
+		{"DELETE", "/api/v1/sources/{name}", s.deleteSource},
+		{"POST", "/api/v1/hooks/alertmanager/{source}", s.alertHook(debrief.SourceAlertmanager, decodeAlertmanager)},
+		{"POST", "/api/v1/hooks/generic/{source}", s.alertHook(debrief.SourceGeneric, decodeGeneric)},
 	}
 	s.api = api
 	methods := map[string][]string{}

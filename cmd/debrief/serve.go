@@ -30,6 +30,9 @@ type serveConfig struct {
 	maxBody                      byteSize
 	maxLogBody                   byteSize
 	shutdownGrace                time.Duration
+	alertWindow                  time.Duration
+	alertSeverityLabel           string
+	alertSeverities              string
 }
 
 func runServe(ctx context.Context, e *env) error {
@@ -56,6 +59,9 @@ database is closed.`, e)
 	fs.Var(&c.maxBody, "max-body", "largest request body, e.g. 4MiB (DEBRIEF_MAX_BODY)")
 	fs.Var(&c.maxLogBody, "max-log-body", "largest log uploaded to a report's evidence, plain or gzip, e.g. 256MiB (DEBRIEF_MAX_LOG_BODY)")
 	fs.DurationVar(&c.shutdownGrace, "shutdown-grace", 20*time.Second, "how long requests in flight may take to finish at shutdown (DEBRIEF_SHUTDOWN_GRACE)")
+	fs.DurationVar(&c.alertWindow, "alert-window", 6*time.Hour, "how long after a group's last alert a new one of the group still adds to its draft (DEBRIEF_ALERT_WINDOW)")
+	fs.StringVar(&c.alertSeverityLabel, "alert-severity-label", "severity", "the alert `label` whose value gives a report's severity (DEBRIEF_ALERT_SEVERITY_LABEL)")
+	fs.StringVar(&c.alertSeverities, "alert-severity-map", "", "label values mapped to severities, e.g. critical=Critical,warning=Medium; added to the defaults (DEBRIEF_ALERT_SEVERITY_MAP)")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
@@ -97,6 +103,10 @@ func serve(ctx context.Context, e *env, c serveConfig) error {
 	if err != nil {
 		return usageErrorf("serve: --review-interval: %v", err)
 	}
+	alerts, err := alertPolicy(c)
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
@@ -118,6 +128,7 @@ func serve(ctx context.Context, e *env, c serveConfig) error {
 	store, err := sqlstore.Open(ctx, dsn, sqlstore.Options{
 		ApprovalCheck:  func(r *debrief.Report) []debrief.Problem { return lint.Blockers(r, time.Now()) },
 		ReviewInterval: interval,
+		Alerts:         alerts,
 	})
 	if err != nil {
 		return storeError(err)
@@ -132,6 +143,7 @@ func serve(ctx context.Context, e *env, c serveConfig) error {
 	}
 	srv := web.New(web.Services{
 		Reports: store, Search: store, Actions: store, Users: store, Auth: store, Audit: store,
+		Sources: store, Alerts: store,
 		Ready: func(ctx context.Context) error { return schemaCurrent(ctx, store) },
 	}, web.Config{BaseURL: base, MaxBody: int64(c.maxBody), MaxLogBody: int64(c.maxLogBody), Logger: log, Registry: reg, Version: version})
 
@@ -233,4 +245,25 @@ or with the API:
     -d '{"token": "%s", "email": "you@example.com", "name": "Your Name", "password": "at least ten characters"}'
 `, base, secret, base, secret)
 	return nil
+}
+
+// alertPolicy reads the --alert-* flags.
+func alertPolicy(c serveConfig) (debrief.AlertPolicy, error) {
+	p := debrief.DefaultAlertPolicy()
+	if c.alertWindow <= 0 {
+		return p, usageErrorf("serve: --alert-window %v: want a positive duration", c.alertWindow)
+	}
+	p.Window, p.SeverityLabel = c.alertWindow, strings.TrimSpace(c.alertSeverityLabel)
+	for _, pair := range strings.Split(c.alertSeverities, ",") {
+		if strings.TrimSpace(pair) == "" {
+			continue
+		}
+		value, level, ok := strings.Cut(pair, "=")
+		l := debrief.ParseLevel(level)
+		if !ok || strings.TrimSpace(value) == "" || l == debrief.LevelUnknown {
+			return p, usageErrorf("serve: --alert-severity-map: %q is not VALUE=SEVERITY (Low, Medium, High or Critical)", pair)
+		}
+		p.Severities[strings.ToLower(strings.TrimSpace(value))] = l
+	}
+	return p, nil
 }
