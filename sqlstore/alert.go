@@ -84,6 +84,14 @@ func (s *Store) ReceiveAlerts(ctx context.Context, src *debrief.Source, g *debri
 				return fmt.Errorf("insert alert group: %w", err)
 			}
 			out.Opened, out.Changed = true, true
+			opened, err := t.getReport(ctx, "id", reportID)
+			if err != nil {
+				return err
+			}
+			ev := reportEvent(ctx, debrief.EventReportFromAlert, s.now(), opened, "")
+			if err := t.notify(ctx, s.opts.NotifyTargets, now, fmt.Sprintf("%s|%d", ev.Kind, reportID), ev); err != nil {
+				return err
+			}
 		default:
 			return err
 		}

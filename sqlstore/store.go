@@ -69,6 +69,9 @@ type Options struct {
 	// Alerts is how notifications of alert sources become reports;
 	// debrief.DefaultAlertPolicy() when its Window is zero.
 	Alerts debrief.AlertPolicy
+	// NotifyTargets names the targets each event is written to the outbox
+	// for; none when empty.
+	NotifyTargets []string
 }
 
 // Open connects to the database named by dsn. It does not change the

@@ -118,6 +118,7 @@ func TestConformance(t *testing.T) {
 		{"report_cache", testReportCache},
 		{"sources", testSources},
 		{"alerts", testAlerts},
+		{"outbox", testOutbox},
 	}
 	for _, db := range databases {
 		t.Run(db.name, func(t *testing.T) {

@@ -34,6 +34,7 @@ type Services struct {
 	Audit   debrief.AuditService
 	Sources debrief.SourceService
 	Alerts  debrief.AlertService
+	Outbox  debrief.OutboxService
 	// Ready returns nil when the database is reachable and its schema is
 	// current, for /readyz.
 	Ready func(ctx context.Context) error
@@ -186,6 +187,7 @@ func (s *Server) routes() {
 		{"DELETE", "/api/v1/sources/{name}", s.deleteSource},
 		{"POST", "/api/v1/hooks/alertmanager/{source}", s.alertHook(debrief.SourceAlertmanager, decodeAlertmanager)},
 		{"POST", "/api/v1/hooks/generic/{source}", s.alertHook(debrief.SourceGeneric, decodeGeneric)},
+		{"GET", "/api/v1/notifications", s.listNotifications},
 	}
 	s.api = api
 	methods := map[string][]string{}

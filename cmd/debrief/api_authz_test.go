@@ -267,6 +267,9 @@ var authzRows = []authzRow{
 		m.admin(http.StatusCreated, req{method: "POST", path: "/api/v1/sources", body: map[string]string{"name": name}})
 		return req{method: "DELETE", path: "/api/v1/sources/" + name}
 	}},
+	{"GET /api/v1/notifications", "", needs("admin", 200), func(m *matrix, who string) req {
+		return req{method: "GET", path: "/api/v1/notifications?state=failed"}
+	}},
 	// A hook takes its source's secret and nothing else: a user's token,
 	// whatever the role, is refused like no secret at all.
 	{"POST /api/v1/hooks/alertmanager/{source}", "a user's token", access{ok: 401, none: 401}, func(m *matrix, who string) req {

@@ -10,13 +10,16 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/debrief-oss/debrief"
 	"github.com/debrief-oss/debrief/lint"
 	"github.com/debrief-oss/debrief/sqlstore"
 	"github.com/debrief-oss/debrief/web"
+	"github.com/debrief-oss/debrief/webhook"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
@@ -33,6 +36,11 @@ type serveConfig struct {
 	alertWindow                  time.Duration
 	alertSeverityLabel           string
 	alertSeverities              string
+	notifySlack, notifyJSON      string
+	notifySecret                 string
+	notifyBackoff, notifyTimeout time.Duration
+	notifyInterval               time.Duration
+	notifyAttempts               int
 }
 
 func runServe(ctx context.Context, e *env) error {
@@ -62,6 +70,13 @@ database is closed.`, e)
 	fs.DurationVar(&c.alertWindow, "alert-window", 6*time.Hour, "how long after a group's last alert a new one of the group still adds to its draft (DEBRIEF_ALERT_WINDOW)")
 	fs.StringVar(&c.alertSeverityLabel, "alert-severity-label", "severity", "the alert `label` whose value gives a report's severity (DEBRIEF_ALERT_SEVERITY_LABEL)")
 	fs.StringVar(&c.alertSeverities, "alert-severity-map", "", "label values mapped to severities, e.g. critical=Critical,warning=Medium; added to the defaults (DEBRIEF_ALERT_SEVERITY_MAP)")
+	fs.StringVar(&c.notifySlack, "notify-slack", "", "incoming-webhook `URL` of a chat room (Slack, Mattermost, Rocket.Chat) that gets the notifications (DEBRIEF_NOTIFY_SLACK)")
+	fs.StringVar(&c.notifyJSON, "notify-json", "", "`URL` that gets the notifications as Debrief's JSON, signed with --notify-secret (DEBRIEF_NOTIFY_JSON)")
+	fs.StringVar(&c.notifySecret, "notify-secret", "", "`secret` that keys the X-Debrief-Signature of --notify-json; prefer the variable, which ps does not show (DEBRIEF_NOTIFY_SECRET)")
+	fs.DurationVar(&c.notifyBackoff, "notify-backoff", 30*time.Second, "wait after a failed delivery, doubled after each (DEBRIEF_NOTIFY_BACKOFF)")
+	fs.DurationVar(&c.notifyTimeout, "notify-timeout", 10*time.Second, "time one delivery may take (DEBRIEF_NOTIFY_TIMEOUT)")
+	fs.DurationVar(&c.notifyInterval, "notify-interval", time.Second, "how often due notifications are looked for (DEBRIEF_NOTIFY_INTERVAL)")
+	fs.IntVar(&c.notifyAttempts, "notify-attempts", 10, "attempts before a delivery is given up (DEBRIEF_NOTIFY_ATTEMPTS)")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
@@ -107,6 +122,15 @@ func serve(ctx context.Context, e *env, c serveConfig) error {
 	if err != nil {
 		return err
 	}
+	targets, err := notifyTargets(c)
+	if err != nil {
+		return err
+	}
+	var targetNames []string
+	for name := range targets {
+		targetNames = append(targetNames, name)
+	}
+	slices.Sort(targetNames)
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
@@ -129,6 +153,7 @@ func serve(ctx context.Context, e *env, c serveConfig) error {
 		ApprovalCheck:  func(r *debrief.Report) []debrief.Problem { return lint.Blockers(r, time.Now()) },
 		ReviewInterval: interval,
 		Alerts:         alerts,
+		NotifyTargets:  targetNames,
 	})
 	if err != nil {
 		return storeError(err)
@@ -143,7 +168,7 @@ func serve(ctx context.Context, e *env, c serveConfig) error {
 	}
 	srv := web.New(web.Services{
 		Reports: store, Search: store, Actions: store, Users: store, Auth: store, Audit: store,
-		Sources: store, Alerts: store,
+		Sources: store, Alerts: store, Outbox: store,
 		Ready: func(ctx context.Context) error { return schemaCurrent(ctx, store) },
 	}, web.Config{BaseURL: base, MaxBody: int64(c.maxBody), MaxLogBody: int64(c.maxLogBody), Logger: log, Registry: reg, Version: version})
 
@@ -167,6 +192,19 @@ func serve(ctx context.Context, e *env, c serveConfig) error {
 	}
 	fmt.Fprintf(e.stdout, "Debrief is serving %s (database: %s)\n", base, store.Dialect())
 	log.Info("serving", "addr", ln.Addr().String(), "base_url", base.String(), "database", store.Dialect(), "version", version)
+	jobs, stopJobs := context.WithCancel(ctx)
+	defer stopJobs()
+	var background sync.WaitGroup
+	if len(targets) > 0 {
+		d := &webhook.Deliverer{
+			Outbox: store, Targets: targets, BaseURL: base.String(), Log: log,
+			Timeout: c.notifyTimeout, Backoff: c.notifyBackoff, Interval: c.notifyInterval, MaxAttempts: c.notifyAttempts,
+		}
+		background.Go(func() { d.Run(jobs) })
+	}
+	// The jobs end before the store closes.
+	defer background.Wait()
+	defer stopJobs()
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
 	select {
@@ -266,4 +304,30 @@ func alertPolicy(c serveConfig) (debrief.AlertPolicy, error) {
 		p.Severities[strings.ToLower(strings.TrimSpace(value))] = l
 	}
 	return p, nil
+}
+
+// notifyTargets reads the --notify-* flags.
+func notifyTargets(c serveConfig) (map[string]webhook.Target, error) {
+	targets := map[string]webhook.Target{}
+	for _, t := range []webhook.Target{
+		{Name: "slack", URL: c.notifySlack, Format: webhook.FormatSlack},
+		{Name: "json", URL: c.notifyJSON, Format: webhook.FormatJSON, Secret: c.notifySecret},
+	} {
+		if t.URL == "" {
+			continue
+		}
+		u, err := url.Parse(t.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			// The URL may hold the room's secret: it is not repeated.
+			return nil, usageErrorf("serve: --notify-%s: not an http or https URL", t.Name)
+		}
+		targets[t.Name] = t
+	}
+	if c.notifySecret != "" && c.notifyJSON == "" {
+		return nil, usageErrorf("serve: --notify-secret needs --notify-json")
+	}
+	if c.notifyBackoff <= 0 || c.notifyTimeout <= 0 || c.notifyInterval <= 0 || c.notifyAttempts <= 0 {
+		return nil, usageErrorf("serve: --notify-backoff, --notify-timeout, --notify-interval and --notify-attempts must be positive")
+	}
+	return targets, nil
 }
