@@ -24,6 +24,11 @@ type NotificationEvent struct {
 	State    string    `json:"state"`
 	Actor    string    `json:"actor"`
 	Comment  string    `json:"comment,omitempty"`
+	// The action item of a reminder.
+	Item     string `json:"item,omitempty"`
+	Owner    string `json:"owner,omitempty"`
+	Due      string `json:"due,omitempty"` // YYYY-MM-DD; for a review, its date
+	Priority string `json:"priority,omitempty"`
 }
 
 // Delivery states of a notification.
@@ -72,4 +77,14 @@ type OutboxService interface {
 	// Notifications returns a page of the delivery log, newest first
 	// (admin). It returns EINVALID for a bad filter or cursor.
 	Notifications(ctx context.Context, f NotificationFilter) (*Page[*Notification], error)
+
+	// Remind writes reminders into the outbox for every target, each
+	// once: a key written before adds nothing, so that two replicas
+	// finding one reminder send it once (system). It returns how many it
+	// wrote.
+	Remind(ctx context.Context, rs []Reminder) (int, error)
+
+	// ReviewsDue returns the published reports whose next review date is
+	// on or before day (system).
+	ReviewsDue(ctx context.Context, day Date) ([]ReviewDue, error)
 }

@@ -17,22 +17,83 @@ var _ debrief.OutboxService = (*Store)(nil)
 // transaction of the change it tells. key tells the event apart from every
 // other (the report and its version): writing one twice adds nothing.
 func (t *tx) notify(ctx context.Context, targets []string, now int64, key string, ev debrief.NotificationEvent) error {
+	_, err := t.notifyCount(ctx, targets, now, key, ev)
+	return err
+}
+
+// notifyCount is notify, returning how many rows it wrote.
+func (t *tx) notifyCount(ctx context.Context, targets []string, now int64, key string, ev debrief.NotificationEvent) (int, error) {
 	if len(targets) == 0 {
-		return nil
+		return 0, nil
 	}
 	b, err := json.Marshal(ev)
 	if err != nil {
-		return err
+		return 0, err
 	}
+	wrote := 0
 	for _, target := range targets {
-		_, err := t.exec(ctx, `INSERT INTO outbox (target, dedupe_key, event, state, attempts, next_at, created_at, updated_at, last_status, last_error)
+		res, err := t.exec(ctx, `INSERT INTO outbox (target, dedupe_key, event, state, attempts, next_at, created_at, updated_at, last_status, last_error)
 			VALUES (?, ?, ?, ?, 0, ?, ?, ?, 0, '') ON CONFLICT (dedupe_key) DO NOTHING`,
 			target, target+"|"+key, string(b), debrief.DeliveryPending, now, now, now)
 		if err != nil {
-			return fmt.Errorf("write notification: %w", err)
+			return 0, fmt.Errorf("write notification: %w", err)
+		}
+		if n, err := res.RowsAffected(); err == nil {
+			wrote += int(n)
 		}
 	}
-	return nil
+	return wrote, nil
+}
+
+// Remind writes reminders into the outbox, each once.
+func (s *Store) Remind(ctx context.Context, rs []debrief.Reminder) (int, error) {
+	if u, err := debrief.Authorize(ctx, debrief.RoleAdmin); err != nil {
+		return 0, err
+	} else if !u.System {
+		return 0, debrief.Errorf(debrief.EFORBIDDEN, "only Debrief's own reminders job sends reminders")
+	}
+	if len(rs) == 0 || len(s.opts.NotifyTargets) == 0 {
+		return 0, nil
+	}
+	wrote := 0
+	err := s.write(ctx, func(t *tx) error {
+		now := s.nowMicros()
+		for _, r := range rs {
+			n, err := t.notifyCount(ctx, s.opts.NotifyTargets, now, "remind|"+r.Key, r.Event)
+			if err != nil {
+				return err
+			}
+			wrote += n
+		}
+		return nil
+	})
+	return wrote, err
+}
+
+// ReviewsDue returns the published reports due for review by day.
+func (s *Store) ReviewsDue(ctx context.Context, day debrief.Date) ([]debrief.ReviewDue, error) {
+	if u, err := debrief.Authorize(ctx, debrief.RoleAdmin); err != nil {
+		return nil, err
+	} else if !u.System {
+		return nil, debrief.Errorf(debrief.EFORBIDDEN, "only Debrief's own reminders job asks")
+	}
+	var out []debrief.ReviewDue
+	err := s.read(ctx, func(t *tx) error {
+		return t.each(ctx, `SELECT id, slug, title, next_review_date FROM reports WHERE state = ? AND next_review_date <> '' ORDER BY id`,
+			[]any{string(debrief.StatePublished)}, func(rows *sql.Rows) error {
+				var r debrief.ReviewDue
+				var next string
+				if err := rows.Scan(&r.ReportID, &r.Slug, &r.Title, &next); err != nil {
+					return err
+				}
+				r.NextReviewDate = debrief.ParseDate(next)
+				if r.NextReviewDate.Valid() && !day.Before(r.NextReviewDate) {
+					out = append(out, r)
+				}
+				return nil
+			})
+	})
+	return out, err
 }
 
 // reportEvent makes the event of a change to a report.

@@ -246,6 +246,14 @@ func Text(ev debrief.NotificationEvent, link string) string {
 		what = fmt.Sprintf("%s approved %s", ev.Actor, title)
 	case debrief.EventChangesRequested:
 		what = fmt.Sprintf("%s asks for changes to %s", ev.Actor, title)
+	case debrief.EventDueSoon:
+		what = fmt.Sprintf("Due %s (%s, %s): %q from %s", ev.Due, ev.Priority, ev.Owner, ev.Item, title)
+	case debrief.EventOverdue:
+		what = fmt.Sprintf("Overdue since %s (%s, %s): %q from %s", ev.Due, ev.Priority, ev.Owner, ev.Item, title)
+	case debrief.EventReviewDue:
+		what = fmt.Sprintf("%s is due for review (next review date %s)", title, ev.Due)
+	case debrief.EventDigest:
+		what = fmt.Sprintf("Weekly digest for %s", ev.Owner)
 	default:
 		what = ev.Kind + ": " + title
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/debrief-oss/debrief"
 	"github.com/debrief-oss/debrief/lint"
+	"github.com/debrief-oss/debrief/remind"
 	"github.com/debrief-oss/debrief/sqlstore"
 	"github.com/debrief-oss/debrief/web"
 	"github.com/debrief-oss/debrief/webhook"
@@ -41,6 +42,8 @@ type serveConfig struct {
 	notifyBackoff, notifyTimeout time.Duration
 	notifyInterval               time.Duration
 	notifyAttempts               int
+	remindInterval               time.Duration
+	remindPolicy                 string
 }
 
 func runServe(ctx context.Context, e *env) error {
@@ -77,6 +80,8 @@ database is closed.`, e)
 	fs.DurationVar(&c.notifyTimeout, "notify-timeout", 10*time.Second, "time one delivery may take (DEBRIEF_NOTIFY_TIMEOUT)")
 	fs.DurationVar(&c.notifyInterval, "notify-interval", time.Second, "how often due notifications are looked for (DEBRIEF_NOTIFY_INTERVAL)")
 	fs.IntVar(&c.notifyAttempts, "notify-attempts", 10, "attempts before a delivery is given up (DEBRIEF_NOTIFY_ATTEMPTS)")
+	fs.DurationVar(&c.remindInterval, "remind-interval", time.Hour, "time between passes of the reminders job (DEBRIEF_REMIND_INTERVAL)")
+	fs.StringVar(&c.remindPolicy, "remind-policy", "", "reminders by priority, e.g. high=2d/2d,low=7d/14d: remind that long before the due date / once every that long while overdue; added to the defaults (DEBRIEF_REMIND_POLICY)")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
@@ -123,6 +128,10 @@ func serve(ctx context.Context, e *env, c serveConfig) error {
 		return err
 	}
 	targets, err := notifyTargets(c)
+	if err != nil {
+		return err
+	}
+	reminders, err := reminderPolicy(c)
 	if err != nil {
 		return err
 	}
@@ -201,6 +210,8 @@ func serve(ctx context.Context, e *env, c serveConfig) error {
 			Timeout: c.notifyTimeout, Backoff: c.notifyBackoff, Interval: c.notifyInterval, MaxAttempts: c.notifyAttempts,
 		}
 		background.Go(func() { d.Run(jobs) })
+		job := &remind.Job{Actions: store, Outbox: store, Policy: reminders, Interval: c.remindInterval, Log: log}
+		background.Go(func() { job.Run(jobs) })
 	}
 	// The jobs end before the store closes.
 	defer background.Wait()
@@ -330,4 +341,27 @@ func notifyTargets(c serveConfig) (map[string]webhook.Target, error) {
 		return nil, usageErrorf("serve: --notify-backoff, --notify-timeout, --notify-interval and --notify-attempts must be positive")
 	}
 	return targets, nil
+}
+
+// reminderPolicy reads --remind-policy.
+func reminderPolicy(c serveConfig) (debrief.ReminderPolicy, error) {
+	p := debrief.DefaultReminderPolicy()
+	if c.remindInterval <= 0 {
+		return p, usageErrorf("serve: --remind-interval must be positive")
+	}
+	for _, entry := range strings.Split(c.remindPolicy, ",") {
+		if strings.TrimSpace(entry) == "" {
+			continue
+		}
+		name, spans, ok := strings.Cut(entry, "=")
+		before, every, ok2 := strings.Cut(spans, "/")
+		level := debrief.ParseLevel(name)
+		b, err1 := web.ParseLifetime(strings.TrimSpace(before))
+		v, err2 := web.ParseLifetime(strings.TrimSpace(every))
+		if !ok || !ok2 || level == debrief.LevelUnknown || err1 != nil || err2 != nil {
+			return p, usageErrorf("serve: --remind-policy: %q is not PRIORITY=BEFORE/EVERY, e.g. high=2d/2d", entry)
+		}
+		p.Rules[level] = debrief.ReminderRule{Before: b, Every: v}
+	}
+	return p, nil
 }
