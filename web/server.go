@@ -68,6 +68,9 @@ type Config struct {
 	// Password is the cost of new password hashes; password.Default when
 	// zero.
 	Password password.Params
+	// Prometheus is the base URL of the Prometheus server that POST
+	// /api/v1/reports/{id}/prometheus queries; "" for none.
+	Prometheus string
 }
 
 // Server is Debrief's HTTP handler.
@@ -168,6 +171,7 @@ func (s *Server) routes() {
 		{"GET", "/api/v1/reports/{id}/lint", s.lintReport},
 		{"GET", "/api/v1/reports/{id}/audit", s.reportAudit},
 		{"POST", "/api/v1/reports/{id}/evidence", s.reportEvidence},
+		{"POST", "/api/v1/reports/{id}/prometheus", s.reportPrometheus},
 		{"GET", "/api/v1/search", s.searchReports},
 
 		{"GET", "/api/v1/action-items", s.listActionItems},

@@ -193,6 +193,10 @@ var authzRows = []authzRow{
 		return req{method: "POST", path: fmt.Sprintf("/api/v1/reports/%d/evidence?dry_run=true", m.report), body: testLog(m.t, 2000),
 			header: map[string]string{"Content-Type": "text/plain"}}
 	}},
+	// The matrix's service has no Prometheus: an allowed role is told so.
+	{"POST /api/v1/reports/{id}/prometheus", "no Prometheus", needs("editor", 501), func(m *matrix, who string) req {
+		return req{method: "POST", path: fmt.Sprintf("/api/v1/reports/%d/prometheus", m.report), body: map[string]string{"query": "up"}}
+	}},
 	{"GET /api/v1/search", "", needs("viewer", 200), func(m *matrix, who string) req {
 		return req{method: "GET", path: "/api/v1/search?q=checkout"}
 	}},

@@ -140,6 +140,50 @@ scrape_configs:
 		t.Errorf("a second --write: %d %s", code, stderr)
 	}
 
+	// The same from the API, for a stored report, from the Prometheus
+	// the service was started with.
+	s := startServe(t, serveDatabases[0].dsn(t), "--prometheus", prom)
+	tm := newTeam(t, s)
+	var sr struct {
+		ID int64 `json:"id"`
+	}
+	s.must(http.StatusCreated, req{method: "POST", path: "/api/v1/reports?slug=checkout", token: tm.tokens["editor"], body: md,
+		header: map[string]string{"Content-Type": "text/markdown"}}).json(t, &sr)
+	path := fmt.Sprintf("/api/v1/reports/%d/prometheus", sr.ID)
+	var res struct {
+		Peak, Mean, Baseline float64
+		ErrorRate            string `json:"error_rate"`
+		Filled               bool
+		Version              int
+	}
+	s.must(http.StatusOK, req{method: "POST", path: path, token: tm.tokens["editor"], body: map[string]any{"query": query}}).json(t, &res)
+	if res.Peak < 0.1999 || res.Peak > 0.2001 || res.Baseline != 0 || res.Mean < 0.15 || res.Filled || res.Version != 1 {
+		t.Errorf("from the API: %+v", res)
+	}
+	if r := s.do(req{method: "POST", path: path, token: tm.tokens["editor"], body: map[string]any{"query": query, "write": true}}); r.status != http.StatusPreconditionRequired {
+		t.Errorf("write without If-Match: %d %s", r.status, r.body)
+	}
+	s.must(http.StatusOK, req{method: "POST", path: path, token: tm.tokens["editor"], body: map[string]any{"query": query, "write": true},
+		header: map[string]string{"If-Match": fmt.Sprintf(`"%d-1"`, sr.ID)}}).json(t, &res)
+	if !res.Filled || res.Version != 2 {
+		t.Errorf("write: %+v", res)
+	}
+	var stored struct {
+		Report struct {
+			Metrics struct {
+				ErrorRate string `json:"error_rate"`
+			} `json:"metrics"`
+		} `json:"report"`
+	}
+	s.must(http.StatusOK, req{method: "GET", path: fmt.Sprintf("/api/v1/reports/%d", sr.ID), token: tm.tokens["viewer"]}).json(t, &stored)
+	if stored.Report.Metrics.ErrorRate != res.ErrorRate || !strings.HasPrefix(res.ErrorRate, "peak 20.0%") {
+		t.Errorf("stored error rate %q, answered %q", stored.Report.Metrics.ErrorRate, res.ErrorRate)
+	}
+	if r := s.do(req{method: "POST", path: path, token: tm.tokens["editor"], body: map[string]any{"query": "sum("}}); r.status != http.StatusUnprocessableEntity || strings.Contains(string(r.body), prom) {
+		t.Errorf("a bad query: %d %s", r.status, r.body)
+	}
+	s.must(http.StatusForbidden, req{method: "POST", path: path, token: tm.tokens["viewer"], body: map[string]any{"query": query}})
+
 	for _, tc := range []struct {
 		name string
 		args []string

@@ -44,6 +44,7 @@ type serveConfig struct {
 	notifyAttempts               int
 	remindInterval               time.Duration
 	remindPolicy                 string
+	prometheus                   string
 }
 
 func runServe(ctx context.Context, e *env) error {
@@ -80,6 +81,7 @@ database is closed.`, e)
 	fs.DurationVar(&c.notifyTimeout, "notify-timeout", 10*time.Second, "time one delivery may take (DEBRIEF_NOTIFY_TIMEOUT)")
 	fs.DurationVar(&c.notifyInterval, "notify-interval", time.Second, "how often due notifications are looked for (DEBRIEF_NOTIFY_INTERVAL)")
 	fs.IntVar(&c.notifyAttempts, "notify-attempts", 10, "attempts before a delivery is given up (DEBRIEF_NOTIFY_ATTEMPTS)")
+	fs.StringVar(&c.prometheus, "prometheus", "", "`URL` of the Prometheus server that POST /api/v1/reports/{id}/prometheus queries for an incident's error rate (DEBRIEF_PROMETHEUS)")
 	fs.DurationVar(&c.remindInterval, "remind-interval", time.Hour, "time between passes of the reminders job (DEBRIEF_REMIND_INTERVAL)")
 	fs.StringVar(&c.remindPolicy, "remind-policy", "", "reminders by priority, e.g. high=2d/2d,low=7d/14d: remind that long before the due date / once every that long while overdue; added to the defaults (DEBRIEF_REMIND_POLICY)")
 	if err := parseFlags(fs, e.args); err != nil {
@@ -135,6 +137,11 @@ func serve(ctx context.Context, e *env, c serveConfig) error {
 	if err != nil {
 		return err
 	}
+	if c.prometheus != "" {
+		if u, err := url.Parse(c.prometheus); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return usageErrorf("serve: --prometheus %q: not an http or https URL", c.prometheus)
+		}
+	}
 	var targetNames []string
 	for name := range targets {
 		targetNames = append(targetNames, name)
@@ -179,7 +186,7 @@ func serve(ctx context.Context, e *env, c serveConfig) error {
 		Reports: store, Search: store, Actions: store, Users: store, Auth: store, Audit: store,
 		Sources: store, Alerts: store, Outbox: store,
 		Ready: func(ctx context.Context) error { return schemaCurrent(ctx, store) },
-	}, web.Config{BaseURL: base, MaxBody: int64(c.maxBody), MaxLogBody: int64(c.maxLogBody), Logger: log, Registry: reg, Version: version})
+	}, web.Config{BaseURL: base, MaxBody: int64(c.maxBody), MaxLogBody: int64(c.maxLogBody), Logger: log, Registry: reg, Version: version, Prometheus: c.prometheus})
 
 	sys := debrief.NewSystemContext(ctx, "serve")
 	if c.demo {
