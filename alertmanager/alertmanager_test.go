@@ -133,3 +133,14 @@ func encode(t *testing.T, g *debrief.AlertGroup) []byte {
 	}
 	return b
 }
+
+// BenchmarkDecode decodes the real payload.
+func BenchmarkDecode(b *testing.B) {
+	body := realPayload(b)
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		if _, err := Decode(body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
