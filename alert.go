@@ -195,13 +195,16 @@ func (p AlertPolicy) Apply(r *Report, g *AlertGroup) bool {
 	}
 	if !began.IsZero() {
 		i := slices.IndexFunc(r.Timeline, func(e Event) bool { return e.Event == EventIncidentBegan })
+		moved := false
 		switch {
 		case i < 0:
 			r.Timeline = append([]Event{{Time: ParseEventTime(eventTimeText(began)), Event: EventIncidentBegan, Action: "Alert started firing"}}, r.Timeline...)
 		case earlier(began, r.Timeline[i].Time):
 			r.Timeline[i].Time = ParseEventTime(eventTimeText(began))
+			moved = true
 		}
-		if r.Overview.IncidentDate.IsZero() || earlier(began, r.Timeline[0].Time) {
+		// An earlier start moves the incident's date with it.
+		if r.Overview.IncidentDate.IsZero() || moved {
 			r.Overview.IncidentDate = DateOf(began.UTC())
 		}
 	}

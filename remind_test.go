@@ -62,3 +62,4 @@ func TestRemindersPeriods(t *testing.T) {
 		t.Errorf("a Tuesday: %v", got)
 	}
 }
+
