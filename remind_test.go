@@ -62,4 +62,3 @@ func TestRemindersPeriods(t *testing.T) {
 		t.Errorf("a Tuesday: %v", got)
 	}
 }
-
