@@ -332,3 +332,25 @@ func AlertSlug(r *Report, received time.Time) string {
 	}
 	return day + "-" + words
 }
+
+// CheckAlertText returns EINVALID for the field when s, a value a source
+// sent, cannot be stored: a NUL byte (PostgreSQL refuses it), or more than
+// 64 KiB.
+func CheckAlertText(field, s string) error {
+	if strings.IndexByte(s, 0) >= 0 {
+		return FieldErrorf(EINVALID, field, "holds a NUL character")
+	}
+	if len(s) > 64<<10 {
+		return FieldErrorf(EINVALID, field, "longer than 64 KiB")
+	}
+	return nil
+}
+
+// QuoteClip shortens text that an error message quotes to 40 bytes, on a
+// character boundary.
+func QuoteClip(s string) string {
+	if len(s) <= 40 {
+		return s
+	}
+	return strings.ToValidUTF8(s[:40], "") + "…"
+}

@@ -13,7 +13,6 @@ import (
 	"io"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/debrief-oss/debrief"
 )
@@ -76,7 +75,7 @@ func Decode(body []byte) (*debrief.AlertGroup, error) {
 // group checks a payload and turns it into an alert group.
 func (p *payload) group() (*debrief.AlertGroup, error) {
 	if p.Version != Version {
-		return nil, debrief.FieldErrorf(debrief.EINVALID, "version", "%q: Debrief reads Alertmanager's payload version %q", clip(p.Version), Version)
+		return nil, debrief.FieldErrorf(debrief.EINVALID, "version", "%q: Debrief reads Alertmanager's payload version %q", debrief.QuoteClip(p.Version), Version)
 	}
 	if strings.TrimSpace(p.GroupKey) == "" {
 		return nil, debrief.FieldErrorf(debrief.EINVALID, "groupKey", "missing")
@@ -92,7 +91,7 @@ func (p *payload) group() (*debrief.AlertGroup, error) {
 		return nil, debrief.FieldErrorf(debrief.EINVALID, "alerts", "%d alerts; at most %d are read", len(p.Alerts), MaxAlerts)
 	}
 	g := &debrief.AlertGroup{Key: p.GroupKey, Firing: firing, Labels: orNil(p.CommonLabels), Annotations: orNil(p.CommonAnnotations)}
-	if err := checkText("groupKey", p.GroupKey); err != nil {
+	if err := debrief.CheckAlertText("groupKey", p.GroupKey); err != nil {
 		return nil, err
 	}
 	for name, m := range map[string]map[string]string{"commonLabels": p.CommonLabels, "commonAnnotations": p.CommonAnnotations, "groupLabels": p.GroupLabels} {
@@ -123,7 +122,7 @@ func (p *payload) group() (*debrief.AlertGroup, error) {
 		if err := checkMap(field+".annotations", a.Annotations); err != nil {
 			return nil, err
 		}
-		if err := checkText(field+".fingerprint", a.Fingerprint); err != nil {
+		if err := debrief.CheckAlertText(field+".fingerprint", a.Fingerprint); err != nil {
 			return nil, err
 		}
 		g.Alerts = append(g.Alerts, debrief.Alert{
@@ -142,7 +141,7 @@ func status(field, s string) (firing bool, err error) {
 	case "resolved":
 		return false, nil
 	}
-	return false, debrief.FieldErrorf(debrief.EINVALID, field, "%q is not firing or resolved", clip(s))
+	return false, debrief.FieldErrorf(debrief.EINVALID, field, "%q is not firing or resolved", debrief.QuoteClip(s))
 }
 
 // timeOf reads an RFC 3339 time; Alertmanager's zero time (year 1) and ""
@@ -153,13 +152,13 @@ func timeOf(field, s string) (time.Time, error) {
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return time.Time{}, debrief.FieldErrorf(debrief.EINVALID, field, "%q is not an RFC 3339 time", clip(s))
+		return time.Time{}, debrief.FieldErrorf(debrief.EINVALID, field, "%q is not an RFC 3339 time", debrief.QuoteClip(s))
 	}
 	if t.Year() <= 1 {
 		return time.Time{}, nil
 	}
 	if t.Year() > 9999 {
-		return time.Time{}, debrief.FieldErrorf(debrief.EINVALID, field, "%q is out of range", clip(s))
+		return time.Time{}, debrief.FieldErrorf(debrief.EINVALID, field, "%q is out of range", debrief.QuoteClip(s))
 	}
 	return t.UTC(), nil
 }
@@ -167,24 +166,12 @@ func timeOf(field, s string) (time.Time, error) {
 // checkMap checks the keys and values of labels or annotations.
 func checkMap(field string, m map[string]string) error {
 	for k, v := range m {
-		if err := checkText(field, k); err != nil {
+		if err := debrief.CheckAlertText(field, k); err != nil {
 			return err
 		}
-		if err := checkText(field+"."+clip(k), v); err != nil {
+		if err := debrief.CheckAlertText(field+"."+debrief.QuoteClip(k), v); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// checkText refuses text that cannot be stored (PostgreSQL refuses a NUL
-// byte) or is longer than 64 KiB.
-func checkText(field, s string) error {
-	if strings.IndexByte(s, 0) >= 0 {
-		return debrief.FieldErrorf(debrief.EINVALID, field, "holds a NUL character")
-	}
-	if len(s) > 64<<10 {
-		return debrief.FieldErrorf(debrief.EINVALID, field, "longer than 64 KiB")
 	}
 	return nil
 }
@@ -195,16 +182,4 @@ func orNil(m map[string]string) map[string]string {
 		return nil
 	}
 	return m
-}
-
-// clip shortens text quoted in an error message.
-func clip(s string) string {
-	if len(s) <= 40 {
-		return s
-	}
-	s = s[:40]
-	for !utf8.ValidString(s) {
-		s = s[:len(s)-1]
-	}
-	return s + "…"
 }

@@ -47,10 +47,8 @@ func (t *tx) notifyCount(ctx context.Context, targets []string, now int64, key s
 
 // Remind writes reminders into the outbox, each once.
 func (s *Store) Remind(ctx context.Context, rs []debrief.Reminder) (int, error) {
-	if u, err := debrief.Authorize(ctx, debrief.RoleAdmin); err != nil {
+	if err := authorizeSystem(ctx); err != nil {
 		return 0, err
-	} else if !u.System {
-		return 0, debrief.Errorf(debrief.EFORBIDDEN, "only Debrief's own reminders job sends reminders")
 	}
 	if len(rs) == 0 || len(s.opts.NotifyTargets) == 0 {
 		return 0, nil
@@ -72,10 +70,8 @@ func (s *Store) Remind(ctx context.Context, rs []debrief.Reminder) (int, error) 
 
 // ReviewsDue returns the published reports due for review by day.
 func (s *Store) ReviewsDue(ctx context.Context, day debrief.Date) ([]debrief.ReviewDue, error) {
-	if u, err := debrief.Authorize(ctx, debrief.RoleAdmin); err != nil {
+	if err := authorizeSystem(ctx); err != nil {
 		return nil, err
-	} else if !u.System {
-		return nil, debrief.Errorf(debrief.EFORBIDDEN, "only Debrief's own reminders job asks")
 	}
 	var out []debrief.ReviewDue
 	err := s.read(ctx, func(t *tx) error {
@@ -137,10 +133,8 @@ func scanNotification(row interface{ Scan(...any) error }) (*debrief.Notificatio
 // transaction it selects them (passing over those another replica is
 // claiming) and moves their next attempt past the lease.
 func (s *Store) ClaimNotifications(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]*debrief.Notification, error) {
-	if u, err := debrief.Authorize(ctx, debrief.RoleAdmin); err != nil {
+	if err := authorizeSystem(ctx); err != nil {
 		return nil, err
-	} else if !u.System {
-		return nil, debrief.Errorf(debrief.EFORBIDDEN, "only Debrief's own delivery claims notifications")
 	}
 	var out []*debrief.Notification
 	err := s.write(ctx, func(t *tx) error {
@@ -167,10 +161,8 @@ func (s *Store) ClaimNotifications(ctx context.Context, now time.Time, limit int
 
 // FinishAttempt records an attempt of a claimed notification.
 func (s *Store) FinishAttempt(ctx context.Context, id int64, state string, status int, errText string, next time.Time) error {
-	if u, err := debrief.Authorize(ctx, debrief.RoleAdmin); err != nil {
+	if err := authorizeSystem(ctx); err != nil {
 		return err
-	} else if !u.System {
-		return debrief.Errorf(debrief.EFORBIDDEN, "only Debrief's own delivery records attempts")
 	}
 	if state != debrief.DeliveryPending && state != debrief.DeliveryDelivered && state != debrief.DeliveryFailed {
 		return debrief.FieldErrorf(debrief.EINVALID, "state", "%q is not pending, delivered or failed", state)
@@ -231,4 +223,17 @@ func (s *Store) Notifications(ctx context.Context, f debrief.NotificationFilter)
 		page.Items, page.Next = page.Items[:limit], offsetCursor(offset+limit)
 	}
 	return page, nil
+}
+
+// authorizeSystem lets only Debrief itself (a background job) go on: the
+// outbox's delivery and reminders are not a user's to drive.
+func authorizeSystem(ctx context.Context) error {
+	u, err := debrief.Authorize(ctx, debrief.RoleAdmin)
+	if err != nil {
+		return err
+	}
+	if !u.System {
+		return debrief.Errorf(debrief.EFORBIDDEN, "only Debrief's own background jobs may do this")
+	}
+	return nil
 }

@@ -107,7 +107,7 @@ func decodeGeneric(body []byte) (*debrief.AlertGroup, error) {
 		return nil, err
 	}
 	if in.Version != genericVersion {
-		return nil, debrief.FieldErrorf(debrief.EINVALID, "version", "%q: send version %q", clipText(in.Version), genericVersion)
+		return nil, debrief.FieldErrorf(debrief.EINVALID, "version", "%q: send version %q", debrief.QuoteClip(in.Version), genericVersion)
 	}
 	if strings.TrimSpace(in.Key) == "" {
 		return nil, debrief.FieldErrorf(debrief.EINVALID, "key", "missing: notifications of one key go to one report")
@@ -118,36 +118,36 @@ func decodeGeneric(body []byte) (*debrief.AlertGroup, error) {
 		firing = true
 	case "resolved":
 	default:
-		return nil, debrief.FieldErrorf(debrief.EINVALID, "status", "%q is not firing or resolved", clipText(in.Status))
+		return nil, debrief.FieldErrorf(debrief.EINVALID, "status", "%q is not firing or resolved", debrief.QuoteClip(in.Status))
 	}
 	started, err := time.Parse(time.RFC3339, in.StartedAt)
 	if err != nil {
-		return nil, debrief.FieldErrorf(debrief.EINVALID, "started_at", "%q is not an RFC 3339 time", clipText(in.StartedAt))
+		return nil, debrief.FieldErrorf(debrief.EINVALID, "started_at", "%q is not an RFC 3339 time", debrief.QuoteClip(in.StartedAt))
 	}
 	var ended time.Time
 	if in.EndedAt != "" {
 		if ended, err = time.Parse(time.RFC3339, in.EndedAt); err != nil {
-			return nil, debrief.FieldErrorf(debrief.EINVALID, "ended_at", "%q is not an RFC 3339 time", clipText(in.EndedAt))
+			return nil, debrief.FieldErrorf(debrief.EINVALID, "ended_at", "%q is not an RFC 3339 time", debrief.QuoteClip(in.EndedAt))
 		}
 	}
 	if !firing && ended.IsZero() {
 		return nil, debrief.FieldErrorf(debrief.EINVALID, "ended_at", "missing: a resolved alert needs its end")
 	}
 	for _, f := range []struct{ name, v string }{{"key", in.Key}, {"title", in.Title}, {"severity", in.Severity}} {
-		if err := checkAlertText(f.name, f.v); err != nil {
+		if err := debrief.CheckAlertText(f.name, f.v); err != nil {
 			return nil, err
 		}
 	}
 	for i, v := range in.Services {
-		if err := checkAlertText(fmt.Sprintf("services[%d]", i), v); err != nil {
+		if err := debrief.CheckAlertText(fmt.Sprintf("services[%d]", i), v); err != nil {
 			return nil, err
 		}
 	}
 	for k, v := range in.Labels {
-		if err := checkAlertText("labels", k); err != nil {
+		if err := debrief.CheckAlertText("labels", k); err != nil {
 			return nil, err
 		}
-		if err := checkAlertText("labels."+clipText(k), v); err != nil {
+		if err := debrief.CheckAlertText("labels."+debrief.QuoteClip(k), v); err != nil {
 			return nil, err
 		}
 	}
@@ -158,24 +158,4 @@ func decodeGeneric(body []byte) (*debrief.AlertGroup, error) {
 		Key: in.Key, Firing: firing, Title: in.Title, Severity: in.Severity, Services: in.Services, Labels: in.Labels,
 		Alerts: []debrief.Alert{{Firing: firing, Labels: in.Labels, StartsAt: started.UTC(), EndsAt: ended.UTC()}},
 	}, nil
-}
-
-// checkAlertText refuses text that cannot be stored: a NUL byte, or more
-// than 64 KiB.
-func checkAlertText(field, s string) error {
-	if strings.IndexByte(s, 0) >= 0 {
-		return debrief.FieldErrorf(debrief.EINVALID, field, "holds a NUL character")
-	}
-	if len(s) > 64<<10 {
-		return debrief.FieldErrorf(debrief.EINVALID, field, "longer than 64 KiB")
-	}
-	return nil
-}
-
-// clipText shortens text quoted in an error message.
-func clipText(s string) string {
-	if len(s) <= 40 {
-		return s
-	}
-	return strings.ToValidUTF8(s[:40], "") + "…"
 }
