@@ -26,6 +26,10 @@ type Traffic struct {
 	// WindowStart and WindowEnd bound the shaded incident window; zero
 	// when there is none.
 	WindowStart, WindowEnd time.Time
+	// RateOnly draws the error-rate line alone, for a rate measured
+	// elsewhere (Prometheus): each point's Errors/Total is the rate, and
+	// there are no counts to draw as bars.
+	RateOnly bool
 }
 
 // Chart geometry, in SVG user units.
@@ -80,14 +84,21 @@ func (t Traffic) WriteSVG(w io.Writer) error {
 	for i := 0; i <= 4; i++ {
 		y := base - ph*float64(i)/4
 		fmt.Fprintf(bw, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#e5e5e5"/>`+"\n", trafficLeft, y, trafficWidth-trafficRight, y)
-		fmt.Fprintf(bw, `<text x="%d" y="%.1f" text-anchor="end" fill="#3b6ea5">%s</text>`+"\n", trafficLeft-6, y+4, trafficCount(totalTop*float64(i)/4))
+		if !t.RateOnly {
+			fmt.Fprintf(bw, `<text x="%d" y="%.1f" text-anchor="end" fill="#3b6ea5">%s</text>`+"\n", trafficLeft-6, y+4, trafficCount(totalTop*float64(i)/4))
+		}
 		fmt.Fprintf(bw, `<text x="%d" y="%.1f" fill="#c0392b">%s%%</text>`+"\n", trafficWidth-trafficRight+6, y+4, trafficNumber(rateTop*float64(i)/4))
 	}
-	fmt.Fprintf(bw, `<text x="14" y="%.1f" transform="rotate(-90 14 %.1f)" text-anchor="middle" fill="#3b6ea5">events per %s</text>`+"\n", base-ph/2, base-ph/2, trafficDuration(bucket))
+	if !t.RateOnly {
+		fmt.Fprintf(bw, `<text x="14" y="%.1f" transform="rotate(-90 14 %.1f)" text-anchor="middle" fill="#3b6ea5">events per %s</text>`+"\n", base-ph/2, base-ph/2, trafficDuration(bucket))
+	}
 	fmt.Fprintf(bw, `<text x="%d" y="%.1f" transform="rotate(90 %d %.1f)" text-anchor="middle" fill="#c0392b">error rate</text>`+"\n", trafficWidth-12, base-ph/2, trafficWidth-12, base-ph/2)
 	// Bars.
 	bwidth := max(pw/float64(len(t.Points))-1, 0.5)
 	for _, p := range t.Points {
+		if t.RateOnly {
+			break
+		}
 		h := ph * float64(p.Total) / totalTop
 		fmt.Fprintf(bw, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#9dbbdc"/>`+"\n", x(p.Start), base-h, bwidth, h)
 	}

@@ -69,3 +69,27 @@ func TestTrafficEmpty(t *testing.T) {
 		t.Errorf("empty chart = %s", buf.String())
 	}
 }
+
+// TestTrafficRateOnly checks that a chart of a rate alone draws its line
+// but no bars and no count axis.
+func TestTrafficRateOnly(t *testing.T) {
+	t0 := time.Date(2026, 11, 26, 22, 0, 0, 0, time.UTC)
+	tr := Traffic{Title: "rate", Bucket: time.Minute, RateOnly: true}
+	for i := range 10 {
+		tr.Points = append(tr.Points, TrafficPoint{Start: t0.Add(time.Duration(i) * time.Minute), Total: 1_000_000, Errors: int64(i) * 10_000})
+	}
+	var with, without strings.Builder
+	if err := tr.WriteSVG(&with); err != nil {
+		t.Fatal(err)
+	}
+	tr.RateOnly = false
+	if err := tr.WriteSVG(&without); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(with.String(), "<polyline") || strings.Contains(with.String(), `fill="#9dbbdc"`) || strings.Contains(with.String(), "events per") {
+		t.Errorf("a rate-only chart:\n%s", with.String())
+	}
+	if !strings.Contains(without.String(), `fill="#9dbbdc"`) {
+		t.Error("the chart of counts lost its bars")
+	}
+}

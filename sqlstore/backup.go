@@ -26,6 +26,7 @@ var copyTables = []string{
 	"users", "api_tokens", "sessions",
 	"reports", "report_items", "timeline_events", "action_items", "prevention_items", "documents", "extra_sections",
 	"audit_log",
+	"alert_sources", "alert_groups", "alert_payloads", "outbox",
 }
 
 // boolColumns are the BOOLEAN columns of the schema.
@@ -121,7 +122,7 @@ func (s *Store) copyFrom(ctx context.Context, src *Store) error {
 			return err
 		}
 		if s.d.resetIdentity != "" {
-			for _, table := range []string{"users", "api_tokens", "reports", "audit_log"} {
+			for _, table := range []string{"users", "api_tokens", "reports", "audit_log", "alert_sources", "alert_groups", "outbox"} {
 				if _, err := w.exec(ctx, fmt.Sprintf(s.d.resetIdentity, table, table)); err != nil {
 					return fmt.Errorf("reset %s ids: %w", table, err)
 				}

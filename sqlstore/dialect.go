@@ -80,6 +80,11 @@ type dialect struct {
 	// read a row to change it take turns. SQLite needs none: its writer
 	// begins with BEGIN IMMEDIATE, which takes the database's write lock.
 	lockRow string
+	// skipLocked, put after a SELECT in a write transaction, locks the rows
+	// it returns and passes over rows another transaction holds, so that
+	// replicas claiming work at once each get their own. SQLite needs none
+	// (one writer at a time).
+	skipLocked string
 }
 
 var sqliteDialect = &dialect{
@@ -145,7 +150,8 @@ var postgresDialect = &dialect{
 		// serialization_failure, deadlock_detected
 		return errors.As(err, &e) && (e.Code == "40001" || e.Code == "40P01")
 	},
-	lockRow: ` FOR UPDATE`,
+	lockRow:    ` FOR UPDATE`,
+	skipLocked: ` FOR UPDATE SKIP LOCKED`,
 }
 
 // rebind rewrites ? placeholders as $1, $2, ... for PostgreSQL. A ? inside

@@ -810,8 +810,14 @@ func (s *Store) TransitionReport(ctx context.Context, id int64, version int, to 
 		if err := t.audit(ctx, micros, "report.transition", "report", id, detail); err != nil {
 			return err
 		}
-		out, err = t.getReport(ctx, "id", id)
-		return err
+		if out, err = t.getReport(ctx, "id", id); err != nil {
+			return err
+		}
+		if kind := transitionEvent(old.State, to); kind != "" {
+			key := fmt.Sprintf("%s|%d|%d", kind, id, out.Version)
+			return t.notify(ctx, s.opts.NotifyTargets, micros, key, reportEvent(ctx, kind, now, out, comment))
+		}
+		return nil
 	})
 	return out, err
 }

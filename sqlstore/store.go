@@ -66,6 +66,12 @@ type Options struct {
 	// ReviewInterval is how long after its approval a report is due for
 	// review again; debrief.DefaultReviewInterval when zero.
 	ReviewInterval time.Duration
+	// Alerts is how notifications of alert sources become reports;
+	// debrief.DefaultAlertPolicy() when its Window is zero.
+	Alerts debrief.AlertPolicy
+	// NotifyTargets names the targets each event is written to the outbox
+	// for; none when empty.
+	NotifyTargets []string
 }
 
 // Open connects to the database named by dsn. It does not change the
@@ -84,6 +90,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Alerts.Window <= 0 {
+		opts.Alerts = debrief.DefaultAlertPolicy()
 	}
 	c, err := d.open(ctx, source, opts.Readers)
 	if err != nil {

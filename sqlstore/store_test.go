@@ -116,6 +116,9 @@ func TestConformance(t *testing.T) {
 		{"pages", testPages},
 		{"tokens_setup", testTokensAndSetup},
 		{"report_cache", testReportCache},
+		{"sources", testSources},
+		{"alerts", testAlerts},
+		{"outbox", testOutbox},
 	}
 	for _, db := range databases {
 		t.Run(db.name, func(t *testing.T) {

@@ -18,8 +18,11 @@ import (
 
 // newSecret returns a random secret of 256 bits with a prefix that tells
 // what it is ("dbt_" for API tokens).
-func newSecret(prefix string) string {
-	b := make([]byte, 32)
+func newSecret(prefix string) string { return newSecretOf(prefix, 32) }
+
+// newSecretOf returns a random secret of n bytes with a prefix.
+func newSecretOf(prefix string, n int) string {
+	b := make([]byte, n)
 	rand.Read(b)
 	return prefix + base64.RawURLEncoding.EncodeToString(b)
 }

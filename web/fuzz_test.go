@@ -53,6 +53,8 @@ func FuzzDecode(f *testing.F) {
 		[]byte(`{"name": "ci", "expires_in": "90d"}`),
 		[]byte(`{"to": "in_review", "comment": "ready", "version": 3}`),
 		[]byte(`{"status": "Done"}`),
+		[]byte(`{"name": "prod-am", "kind": "alertmanager"}`),
+		[]byte(`{"version": "1", "key": "grafana/checkout", "status": "resolved", "title": "Checkout 5xx", "severity": "critical", "services": ["checkout"], "started_at": "2026-11-27T08:00:00Z", "ended_at": "2026-11-27T08:40:00+01:00", "labels": {"team": "payments"}}`),
 		[]byte("---\nid: x\n# Unclosed\n"),
 		[]byte("\x00\x01binary"),
 		[]byte(""),
@@ -62,6 +64,9 @@ func FuzzDecode(f *testing.F) {
 	s := New(Services{}, Config{})
 	f.Fuzz(func(t *testing.T, body []byte) {
 		checkInputTypes(t, body)
+		if _, err := decodeGeneric(body); err != nil {
+			checkDecodeError(t, err)
+		}
 		for _, mt := range []string{"application/json", "text/markdown"} {
 			checkReadReport(t, s, mt, body)
 		}
@@ -78,6 +83,8 @@ func checkInputTypes(t *testing.T, body []byte) {
 		func() any { return new(tokenInput) },
 		func() any { return new(transitionInput) },
 		func() any { return new(statusInput) },
+		func() any { return new(sourceInput) },
+		func() any { return new(genericAlertInput) },
 		func() any { return new(reportInput) },
 	} {
 		v := newInput()

@@ -32,6 +32,9 @@ type Services struct {
 	Users   debrief.UserService
 	Auth    debrief.AuthService
 	Audit   debrief.AuditService
+	Sources debrief.SourceService
+	Alerts  debrief.AlertService
+	Outbox  debrief.OutboxService
 	// Ready returns nil when the database is reachable and its schema is
 	// current, for /readyz.
 	Ready func(ctx context.Context) error
@@ -65,6 +68,9 @@ type Config struct {
 	// Password is the cost of new password hashes; password.Default when
 	// zero.
 	Password password.Params
+	// Prometheus is the base URL of the Prometheus server that POST
+	// /api/v1/reports/{id}/prometheus queries; "" for none.
+	Prometheus string
 }
 
 // Server is Debrief's HTTP handler.
@@ -165,6 +171,7 @@ func (s *Server) routes() {
 		{"GET", "/api/v1/reports/{id}/lint", s.lintReport},
 		{"GET", "/api/v1/reports/{id}/audit", s.reportAudit},
 		{"POST", "/api/v1/reports/{id}/evidence", s.reportEvidence},
+		{"POST", "/api/v1/reports/{id}/prometheus", s.reportPrometheus},
 		{"GET", "/api/v1/search", s.searchReports},
 
 		{"GET", "/api/v1/action-items", s.listActionItems},
@@ -178,6 +185,13 @@ func (s *Server) routes() {
 		{"POST", "/api/v1/users/{id}/tokens", s.createToken},
 		{"DELETE", "/api/v1/users/{id}/tokens/{token}", s.deleteToken},
 		{"GET", "/api/v1/audit", s.auditLog},
+
+		{"GET", "/api/v1/sources", s.listSources},
+		{"POST", "/api/v1/sources", s.createSource},
+		{"DELETE", "/api/v1/sources/{name}", s.deleteSource},
+		{"POST", "/api/v1/hooks/alertmanager/{source}", s.alertHook(debrief.SourceAlertmanager, decodeAlertmanager)},
+		{"POST", "/api/v1/hooks/generic/{source}", s.alertHook(debrief.SourceGeneric, decodeGeneric)},
+		{"GET", "/api/v1/notifications", s.listNotifications},
 	}
 	s.api = api
 	methods := map[string][]string{}

@@ -65,6 +65,8 @@ type matrix struct {
 	tokens map[string]string // the secrets of "bad", "revoked" and "expired"
 	n      int               // for unique slugs and emails
 	md     string            // the example report, in Markdown
+	// sourceName is an alert source's, once made.
+	sourceName string
 }
 
 // token returns the secret a principal sends, or "".
@@ -191,6 +193,10 @@ var authzRows = []authzRow{
 		return req{method: "POST", path: fmt.Sprintf("/api/v1/reports/%d/evidence?dry_run=true", m.report), body: testLog(m.t, 2000),
 			header: map[string]string{"Content-Type": "text/plain"}}
 	}},
+	// The matrix's service has no Prometheus: an allowed role is told so.
+	{"POST /api/v1/reports/{id}/prometheus", "no Prometheus", needs("editor", 501), func(m *matrix, who string) req {
+		return req{method: "POST", path: fmt.Sprintf("/api/v1/reports/%d/prometheus", m.report), body: map[string]string{"query": "up"}}
+	}},
 	{"GET /api/v1/search", "", needs("viewer", 200), func(m *matrix, who string) req {
 		return req{method: "GET", path: "/api/v1/search?q=checkout"}
 	}},
@@ -252,6 +258,42 @@ var authzRows = []authzRow{
 	{"GET /api/v1/audit", "one report's history", needs("viewer", 200), func(m *matrix, who string) req {
 		return req{method: "GET", path: fmt.Sprintf("/api/v1/audit?entity=report&entity_id=%d", m.report)}
 	}},
+	{"GET /api/v1/sources", "", needs("admin", 200), func(m *matrix, who string) req {
+		return req{method: "GET", path: "/api/v1/sources"}
+	}},
+	{"POST /api/v1/sources", "", needs("admin", 201), func(m *matrix, who string) req {
+		m.n++
+		return req{method: "POST", path: "/api/v1/sources", body: map[string]string{"name": fmt.Sprintf("authz-%d", m.n)}}
+	}},
+	{"DELETE /api/v1/sources/{name}", "", needs("admin", 204), func(m *matrix, who string) req {
+		m.n++
+		name := fmt.Sprintf("authz-gone-%d", m.n)
+		m.admin(http.StatusCreated, req{method: "POST", path: "/api/v1/sources", body: map[string]string{"name": name}})
+		return req{method: "DELETE", path: "/api/v1/sources/" + name}
+	}},
+	{"GET /api/v1/notifications", "", needs("admin", 200), func(m *matrix, who string) req {
+		return req{method: "GET", path: "/api/v1/notifications?state=failed"}
+	}},
+	// A hook takes its source's secret and nothing else: a user's token,
+	// whatever the role, is refused like no secret at all.
+	{"POST /api/v1/hooks/alertmanager/{source}", "a user's token", access{ok: 401, none: 401}, func(m *matrix, who string) req {
+		return req{method: "POST", path: "/api/v1/hooks/alertmanager/" + m.source(), body: alertmanagerPayload(m.t),
+			header: map[string]string{"Content-Type": "application/json"}}
+	}},
+	{"POST /api/v1/hooks/generic/{source}", "a user's token", access{ok: 401, none: 401}, func(m *matrix, who string) req {
+		return req{method: "POST", path: "/api/v1/hooks/generic/" + m.source(), body: map[string]string{
+			"version": "1", "key": "k", "status": "firing", "started_at": "2026-11-26T22:23:53Z"}}
+	}},
+}
+
+// source returns the name of an alert source made for the matrix.
+func (m *matrix) source() string {
+	m.t.Helper()
+	if m.sourceName == "" {
+		m.sourceName = "authz-source"
+		m.admin(http.StatusCreated, req{method: "POST", path: "/api/v1/sources", body: map[string]string{"name": m.sourceName}})
+	}
+	return m.sourceName
 }
 
 // newMatrix sets up a service for the matrix: a team, a target user, a

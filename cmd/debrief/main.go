@@ -66,6 +66,7 @@ func commands() map[string]command {
 		"serve":   {"run the service: REST API and web pages, on SQLite or PostgreSQL", runServe},
 		"user":    {"add and list users, set their role and password", runUser},
 		"token":   {"make, list and revoke API tokens", runToken},
+		"source":  {"add, list and remove alert sources (Alertmanager, generic webhooks)", runSource},
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -19,7 +20,7 @@ import (
 // row of each milestone found.
 type metricsOutput map[string]any
 
-func runMetrics(_ context.Context, e *env) error {
+func runMetrics(ctx context.Context, e *env) error {
 	fs := newFlagSet("metrics", "FILE...", `Print the metrics derived from each report's timeline: time to detection,
 notify, investigate, root cause, fix and resolution, total downtime and
 incident duration. With --write, fill the report's Metrics section and
@@ -28,12 +29,34 @@ Incident Duration from them (only where empty, unless --force).`, e)
 	write := fs.Bool("write", false, "write the derived metrics into each report")
 	force := fs.Bool("force", false, "with --write, overwrite metrics that are already filled in")
 	maxSize := maxSizeFlag(fs)
+	var prom promOptions
+	fs.StringVar(&prom.url, "prometheus", "", "`URL` of a Prometheus server: query the incident window (from the timeline, with margins) for the error rate, print its peak and mean and the baseline before, and draw it beside the report as REPORT-error-rate.svg; with --write, fill Error Rate During Incident where empty and link the chart under Supporting Documents")
+	fs.StringVar(&prom.query, "query", "", "with --prometheus, the PromQL `query` of the error rate, a ratio giving one series, e.g. sum(rate(http_requests_total{code=~\"5..\"}[1m])) / sum(rate(http_requests_total[1m]))")
+	fs.DurationVar(&prom.margin, "margin", 30*time.Minute, "with --prometheus, how much before and after the incident to query; the time before gives the baseline")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
 	files := fs.Args()
 	if len(files) == 0 {
 		return usageErrorf("metrics: no FILE given")
+	}
+	if prom.url != "" || prom.query != "" {
+		switch {
+		case prom.url == "" || strings.TrimSpace(prom.query) == "":
+			return usageErrorf("metrics: --prometheus and --query go together")
+		case len(files) != 1 || files[0] == "-":
+			return usageErrorf("metrics: --prometheus takes one report file")
+		case *force || *asJSON:
+			return usageErrorf("metrics: --prometheus does not take --force or --json")
+		case prom.margin <= 0:
+			return usageErrorf("metrics: --margin must be positive")
+		}
+		src, err := readReport(files[0], e.stdin, maxSize)
+		if err != nil {
+			return fmt.Errorf("metrics: %w", err)
+		}
+		prom.write = *write
+		return metricsPrometheus(ctx, e, files[0], src, prom)
 	}
 	if *force && !*write {
 		return usageErrorf("metrics: --force needs --write")
