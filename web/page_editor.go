@@ -15,7 +15,7 @@ import (
 // again (a row added without JavaScript, a refused save, an edit conflict)
 // keeps all of it.
 type editorForm struct {
-	Title, Services                                     string
+	Title, Services                                      string
 	IncidentDate, ReportDate, Duration, Author, Severity string
 	WhatHappened, UsersAffected, ServicesDown            string
 	DataLoss, Financial                                  string
@@ -36,17 +36,17 @@ type actionItemRow struct{ Priority, Action, Owner, Due, Status string }
 
 // editorPage is what the editor shows.
 type editorPage struct {
-	SR        *debrief.StoredReport // nil for a new report
-	Version   int
-	Base      string // the Markdown of the version the edit started from
-	F         editorForm
-	Mode      string // "form" or "markdown"
-	Markdown  string
-	Findings  []finding
-	Conflicts []conflict
-	Merged    []string // sections of another's save taken into the form
+	SR                               *debrief.StoredReport // nil for a new report
+	Version                          int
+	Base                             string // the Markdown of the version the edit started from
+	F                                editorForm
+	Mode                             string // "form" or "markdown"
+	Markdown                         string
+	Findings                         []finding
+	Conflicts                        []conflict
+	Merged                           []string // sections of another's save taken into the form
 	Severities, Statuses, Priorities []string
-	Field     string // the field a refused save names
+	Field                            string // the field a refused save names
 }
 
 // conflict is a section that two people changed differently: theirs is
