@@ -6,14 +6,17 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/debrief-oss/debrief"
 	"github.com/debrief-oss/debrief/internal/testenv"
 )
 
@@ -486,4 +489,118 @@ var completeReport = map[string]string{
 	"incident_logs":      "docs/incident-logs/checkout.log",
 	"screenshots":        "none",
 	"tickets":            "OPS-1234",
+}
+
+// hostile is what an attacker writes into every text field of a report:
+// a script, an attribute that breaks out of its quotes into an image with
+// an onerror handler, and javascript: links in Markdown and bare.
+const hostile = `<script>alert("script")</script>"><img src=x onerror=alert("img")> [click](javascript:alert("md")) javascript:alert("bare")`
+
+// fillHostile sets every string of v (a pointer to a struct) to hostile,
+// and gives each list one element so that it has strings to set.
+func fillHostile(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			return
+		}
+		fillHostile(v.Elem())
+	case reflect.String:
+		v.SetString(hostile)
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if f := v.Field(i); f.CanSet() {
+				fillHostile(f)
+			}
+		}
+	case reflect.Slice:
+		if v.Len() == 0 {
+			v.Set(reflect.Append(v, reflect.New(v.Type().Elem()).Elem()))
+		}
+		for i := range v.Len() {
+			fillHostile(v.Index(i))
+		}
+	}
+}
+
+// TestBrowserInert stores a report with hostile text in every field and
+// checks that each page showing it (list, search, view, editor in both
+// modes, follow-ups, insights) and each export renders it as text: in
+// Chromium no dialog opens and no element or handler of it exists, and
+// the HTML served has it only escaped.
+func TestBrowserInert(t *testing.T) {
+	svc := startServe(t, filepath.Join(t.TempDir(), "inert.db"))
+	tm := newTeam(t, svc)
+	var r debrief.Report
+	fillHostile(reflect.ValueOf(&r))
+	r.Extra[0].Level, r.Extra[0].After = 2, debrief.KeySignOff // a section after the template's
+	body, err := json.Marshal(map[string]any{"slug": "hostile", "report": r})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var created struct {
+		ID int64 `json:"id"`
+	}
+	svc.must(201, req{method: "POST", path: "/api/v1/reports", token: tm.tokens["editor"], body: body,
+		header: map[string]string{"Content-Type": "application/json"}}).json(t, &created)
+
+	pages := []string{
+		"/reports", "/reports?q=alert", fmt.Sprintf("/reports/%d", created.ID),
+		fmt.Sprintf("/reports/%d/edit", created.ID), fmt.Sprintf("/reports/%d/edit?mode=markdown", created.ID),
+		"/follow-ups?show=all", "/insights",
+	}
+	// The HTML as served: the hostile text only escaped.
+	for _, p := range pages {
+		got := svc.must(200, req{method: "GET", path: p, token: tm.tokens["editor"]})
+		html := string(got.body)
+		for _, bad := range []string{`<script>alert`, `<img src=x`, `"><img src=x`, `href="javascript:`} {
+			if strings.Contains(strings.ToLower(html), strings.ToLower(bad)) {
+				t.Errorf("%s: the HTML holds %s", p, bad)
+			}
+		}
+		if !strings.Contains(html, "&lt;script&gt;alert(") {
+			t.Errorf("%s: the hostile text is not shown, escaped, on the page", p)
+		}
+	}
+	// The exports are not HTML, and say so.
+	for _, ex := range []struct{ path, accept, mediaType string }{
+		{fmt.Sprintf("/reports/%d/markdown", created.ID), "", "text/markdown"},
+		{fmt.Sprintf("/api/v1/reports/%d", created.ID), "application/json", "application/json"},
+	} {
+		got := svc.must(200, req{method: "GET", path: ex.path, token: tm.tokens["editor"], header: map[string]string{"Accept": ex.accept}})
+		if ct := got.header.Get("Content-Type"); !strings.HasPrefix(ct, ex.mediaType) || got.header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s: Content-Type %q, X-Content-Type-Options %q", ex.path, ct, got.header.Get("X-Content-Type-Options"))
+		}
+	}
+
+	if svg := svc.must(200, req{method: "GET", path: "/insights/chart.svg", token: tm.tokens["editor"]}).body; strings.Contains(string(svg), "<script") || strings.Contains(string(svg), "<img") {
+		t.Error("the insights chart holds the hostile text unescaped")
+	}
+
+	// In the browser, signed in with the editor's token as a cookie-less
+	// script would be: each page's DOM has the text and nothing it names.
+	bs := newBrowserSuite(t, svc.base)
+	tb := bs.newTab()
+	tb.run("send the token", network.SetExtraHTTPHeaders(network.Headers{"Authorization": "Bearer " + tm.tokens["editor"]}))
+	for _, p := range pages {
+		tb.open(p, "main")
+		var found struct {
+			Shown                             bool
+			Images, Scripts, Handlers, JSLinks int
+		}
+		tb.eval(`({
+			Shown: document.body.textContent.includes('<script>alert("script")') || [...document.querySelectorAll("input, textarea")].some(f => f.value.includes('<script>alert("script")')),
+			Images: document.querySelectorAll('img[src="x"]').length,
+			Scripts: [...document.scripts].filter(s => !s.src.startsWith(location.origin + "/static/")).length,
+			Handlers: document.querySelectorAll("[onerror], [onload], [onclick]").length,
+			JSLinks: [...document.querySelectorAll("a[href], form[action]")].filter(a => /^\s*javascript:/i.test(a.getAttribute("href") || a.getAttribute("action"))).length,
+		})`, &found)
+		if !found.Shown {
+			t.Errorf("%s: the hostile text is not on the page as text", p)
+		}
+		if found.Images+found.Scripts+found.Handlers+found.JSLinks > 0 {
+			t.Errorf("%s: the page has elements of the hostile text: %+v", p, found)
+		}
+		tb.noDialogs(p)
+	}
 }
