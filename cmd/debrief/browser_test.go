@@ -585,7 +585,7 @@ func TestBrowserInert(t *testing.T) {
 	for _, p := range pages {
 		tb.open(p, "main")
 		var found struct {
-			Shown                             bool
+			Shown                              bool
 			Images, Scripts, Handlers, JSLinks int
 		}
 		tb.eval(`({
