@@ -36,7 +36,7 @@ func (s *Server) followUpsPage(w http.ResponseWriter, r *http.Request) error {
 	p := followUpsPage{Show: q.Get("show"), Owner: strings.TrimSpace(q.Get("owner")), Priority: q.Get("priority"),
 		Statuses: []string{"Pending", "In Progress", "Done", "Blocked", "Won't Do"}, Priorities: []string{"Low", "Medium", "High", "Critical"}}
 	now := s.cfg.Now()
-	f := debrief.ActionItemFilter{Open: true, Owner: p.Owner, Cursor: q.Get("cursor"), Limit: 100}
+	f := debrief.ActionItemFilter{Open: true, Owner: p.Owner, Cursor: q.Get("cursor"), Limit: 50}
 	switch p.Show {
 	case "all":
 		f.Open = false
