@@ -120,12 +120,12 @@ func (tb *tab) eval(expr string, res any) {
 	tb.run("evaluate "+expr, chromedp.Evaluate(expr, res))
 }
 
-// screenshot writes the whole page as name.png in the test's artifacts.
+// screenshot writes the whole page as name.jpg in the test's artifacts.
 func (tb *tab) screenshot(name string) {
 	tb.s.t.Helper()
 	var buf []byte
-	tb.run("screenshot "+name, chromedp.FullScreenshot(&buf, 100))
-	if err := os.WriteFile(filepath.Join(tb.s.shots, name+".png"), buf, 0o644); err != nil {
+	tb.run("screenshot "+name, chromedp.FullScreenshot(&buf, 85))
+	if err := os.WriteFile(filepath.Join(tb.s.shots, name+".jpg"), buf, 0o644); err != nil {
 		tb.s.t.Fatal(err)
 	}
 }
@@ -603,4 +603,71 @@ func TestBrowserInert(t *testing.T) {
 		}
 		tb.noDialogs(p)
 	}
+}
+
+// demoLogin finds an account of a role in what serve --demo printed.
+func demoLogin(t *testing.T, out, role string) (email, pw string) {
+	t.Helper()
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 3 && f[0] == role && strings.Contains(f[1], "@") {
+			return f[1], f[2]
+		}
+	}
+	t.Fatalf("serve --demo printed no %s:\n%s", role, out)
+	return "", ""
+}
+
+// TestBrowserDemo walks the pages of serve --demo, whose reports have
+// overdue follow-ups, metrics that disagree and every review state, as its
+// reviewer: each page is checked with axe-core and photographed for the
+// documentation.
+func TestBrowserDemo(t *testing.T) {
+	svc := startServe(t, filepath.Join(t.TempDir(), "demo.db"), "--demo")
+	out := svc.stdout.String()
+	if !strings.Contains(out, svc.base+"/signin") {
+		t.Errorf("serve --demo does not say which address to open:\n%s", out)
+	}
+	email, pw := demoLogin(t, out, "reviewer")
+	bs := newBrowserSuite(t, svc.base)
+	tb := bs.newTab()
+	tb.signIn(email, pw)
+	tb.screenshot("demo-reports")
+	if got := tb.text("ol.reports"); !strings.Contains(got, "overdue") {
+		t.Errorf("the demo list shows no overdue follow-up:\n%s", got)
+	}
+	tb.open("/reports?view=review-due", "ol.reports")
+	tb.open("/follow-ups?show=overdue", "table.followups")
+	if got := tb.text("table.followups tbody"); !strings.Contains(got, "overdue") {
+		t.Errorf("the overdue view: %q", got)
+	}
+	tb.screenshot("demo-follow-ups")
+	tb.open("/reports?state=in_review", "ol.reports")
+	tb.run("open the report in review", chromedp.Click("ol.reports li h2 a", chromedp.ByQuery), chromedp.WaitVisible("article.report", chromedp.ByQuery))
+	tb.checkAccessible("demo report view")
+	tb.screenshot("demo-report")
+	id := tb.reportID()
+	tb.open("/reports/"+id+"/edit?mode=markdown", "#markdown")
+	before := tb.text("#live-lint")
+	// The author's name goes back to the template's placeholder, as typed.
+	tb.run("type a placeholder", chromedp.Evaluate(`(() => {
+		const md = document.getElementById("markdown");
+		md.value = md.value.replace(/^\*\*Report Author\*\*:.*$/m, "**Report Author**: [Your Name]");
+		md.dispatchEvent(new Event("input"));
+	})()`, nil))
+	var lint string
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) && !strings.Contains(lint, "[Your Name]") {
+		time.Sleep(100 * time.Millisecond)
+		tb.eval(`document.getElementById("live-lint").textContent`, &lint)
+	}
+	if !strings.Contains(lint, "placeholder") || !strings.Contains(lint, "[Your Name]") {
+		t.Errorf("live lint after typing a placeholder: %q (before: %q)", lint, before)
+	}
+	tb.checkAccessible("demo Markdown editor")
+	tb.screenshot("demo-markdown")
+	tb.open("/insights", "figure.chart img")
+	tb.run("wait for the chart", chromedp.Poll(`document.querySelector("figure.chart img").complete`, nil, chromedp.WithPollingTimeout(30*time.Second)))
+	tb.screenshot("demo-insights")
+	tb.noDialogs("demo")
 }
