@@ -124,11 +124,15 @@ func (s *Store) ListReports(ctx context.Context, f debrief.ReportFilter) (*debri
 		if err != nil {
 			return nil, err
 		}
-		pageWhere = append(pageWhere[:len(pageWhere):len(pageWhere)], "(r.incident_day < ? OR (r.incident_day = ? AND r.id < ?))")
+		after := "(r.incident_day < ? OR (r.incident_day = ? AND r.id < ?))"
+		if f.Oldest {
+			after = "(r.incident_day > ? OR (r.incident_day = ? AND r.id > ?))"
+		}
+		pageWhere = append(pageWhere[:len(pageWhere):len(pageWhere)], after)
 		pageArgs = append(pageArgs[:len(pageArgs):len(pageArgs)], c.day, c.day, c.id)
 	}
 	var page *debrief.ReportPage
-	key := fmt.Sprintf("%q|%d|%q|%q|%q|%q|%q|%q|%d", f.State, f.Severity, f.Service, f.From.Text, f.To.Text, f.Author, f.Owner, f.Cursor, limit)
+	key := fmt.Sprintf("%q|%d|%q|%q|%q|%q|%q|%q|%d|%t", f.State, f.Severity, f.Service, f.From.Text, f.To.Text, f.Author, f.Owner, f.Cursor, limit, f.Oldest)
 	err = s.read(ctx, func(t *tx) error {
 		changes, err := t.changeCount(ctx)
 		if err != nil {
@@ -138,7 +142,7 @@ func (s *Store) ListReports(ctx context.Context, f debrief.ReportFilter) (*debri
 			page = copyReportPage(kept)
 			return nil
 		}
-		if page, err = t.listReports(ctx, where, args, pageWhere, pageArgs, limit); err != nil {
+		if page, err = t.listReports(ctx, where, args, pageWhere, pageArgs, limit, f.Oldest); err != nil {
 			return err
 		}
 		s.lists.put(key, changes, copyReportPage(page))
@@ -151,15 +155,19 @@ func (s *Store) ListReports(ctx context.Context, f debrief.ReportFilter) (*debri
 }
 
 // listReports reads a page of reports.
-func (t *tx) listReports(ctx context.Context, where []string, args []any, pageWhere []string, pageArgs []any, limit int) (*debrief.ReportPage, error) {
+func (t *tx) listReports(ctx context.Context, where []string, args []any, pageWhere []string, pageArgs []any, limit int, oldest bool) (*debrief.ReportPage, error) {
 	page := &debrief.ReportPage{}
+	order := ` ORDER BY r.incident_day DESC, r.id DESC LIMIT ?`
+	if oldest {
+		order = ` ORDER BY r.incident_day, r.id LIMIT ?`
+	}
 	err := func() error {
 		if err := t.queryRow(ctx, `SELECT count(*) FROM reports r WHERE `+strings.Join(where, " AND "), args...).Scan(&page.Total); err != nil {
 			return fmt.Errorf("count reports: %w", err)
 		}
 		var days []string
 		err := t.each(ctx, `SELECT r.incident_day, `+summaryColumns+` FROM reports r WHERE `+strings.Join(pageWhere, " AND ")+
-			` ORDER BY r.incident_day DESC, r.id DESC LIMIT ?`, append(pageArgs, limit+1),
+			order, append(pageArgs, limit+1),
 			func(rows *sql.Rows) error {
 				var day string
 				sum, err := scanSummary(rows, &day)

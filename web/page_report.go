@@ -18,7 +18,7 @@ import (
 
 // listFilters are the reports list's filters, as its form sends them.
 type listFilters struct {
-	Q, State, Severity, Service, Author, From, To, View string
+	Q, State, Severity, Service, Author, From, To, View, Sort string
 }
 
 // listRow is one report of the list.
@@ -50,7 +50,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	p := listPage{
 		F: listFilters{Q: strings.TrimSpace(q.Get("q")), State: q.Get("state"), Severity: q.Get("severity"), Service: q.Get("service"),
-			Author: q.Get("author"), From: q.Get("from"), To: q.Get("to"), View: q.Get("view")},
+			Author: q.Get("author"), From: q.Get("from"), To: q.Get("to"), View: q.Get("view"), Sort: q.Get("sort")},
 		States: []debrief.ReportState{debrief.StateDraft, debrief.StateInReview, debrief.StatePublished, debrief.StateArchived},
 		Levels: []string{"Low", "Medium", "High", "Critical"},
 	}
@@ -83,7 +83,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.Total, next = len(page.Items), page.Next
 	default:
-		f := debrief.ReportFilter{State: st, Service: p.F.Service, Author: p.F.Author, Cursor: q.Get("cursor"), Limit: 25}
+		f := debrief.ReportFilter{State: st, Service: p.F.Service, Author: p.F.Author, Cursor: q.Get("cursor"), Limit: 25, Oldest: p.F.Sort == "oldest"}
 		if p.F.Severity != "" {
 			sev := debrief.ParseSeverity(p.F.Severity)
 			if !sev.Valid() {

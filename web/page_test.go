@@ -301,3 +301,22 @@ func TestPageEditConflict(t *testing.T) {
 		t.Errorf("saved: fix %q, summary %q, root cause %q", sr.Report.Resolution.HowFixed, sr.Report.Summary.WhatHappened, sr.Report.RootCause.What)
 	}
 }
+
+// TestPageListOrder checks the list's order both ways.
+func TestPageListOrder(t *testing.T) {
+	e := newPageEnv(t)
+	ctx := debrief.NewSystemContext(context.Background(), "test")
+	older := e.report.Report.Clone()
+	older.Title = "An older outage"
+	older.Overview.IncidentDate = debrief.ParseDate("2020-01-02")
+	if _, err := e.store.CreateReport(ctx, "older", older); err != nil {
+		t.Fatal(err)
+	}
+	for sort, first := range map[string]string{"": e.report.Report.Title, "oldest": "An older outage"} {
+		body := e.get("/reports?sort="+sort, "Authorization", "Bearer "+e.tokens[debrief.RoleViewer]).Body.String()
+		i, j := strings.Index(body, e.report.Report.Title), strings.Index(body, "An older outage")
+		if i < 0 || j < 0 || (first == "An older outage") != (j < i) {
+			t.Errorf("sort=%q: %q is not first", sort, first)
+		}
+	}
+}
