@@ -320,3 +320,28 @@ func TestPageListOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestPageSettingsToken makes an API token on the settings page: its
+// secret is shown once, opens the pages, and is revoked there too.
+func TestPageSettingsToken(t *testing.T) {
+	e := newPageEnv(t)
+	w := e.post(debrief.RoleEditor, "/settings/tokens", url.Values{"name": {"laptop"}, "expires_in": {"30d"}}, "same-origin")
+	m := regexp.MustCompile(`<code id="secret">([^<]+)</code>`).FindStringSubmatch(w.Body.String())
+	if w.Code != http.StatusCreated || m == nil {
+		t.Fatalf("make a token: %d, secret shown: %v", w.Code, m != nil)
+	}
+	if w.Header().Get("Cache-Control") != "no-store" {
+		t.Errorf("the page with the secret may be cached: %q", w.Header().Get("Cache-Control"))
+	}
+	if got := e.get("/reports", "Authorization", "Bearer "+m[1]); got.Code != 200 {
+		t.Errorf("the new token on /reports: %d", got.Code)
+	}
+	id := regexp.MustCompile(`name="delete" value="(\d+)"`).FindAllStringSubmatch(e.get("/settings", "Authorization", "Bearer "+m[1]).Body.String(), -1)
+	if len(id) != 2 {
+		t.Fatalf("settings list %d tokens, want the test's and the new one", len(id))
+	}
+	e.post(debrief.RoleEditor, "/settings/tokens", url.Values{"delete": {id[1][1]}}, "same-origin")
+	if got := e.get("/reports", "Authorization", "Bearer "+m[1]); got.Code != http.StatusUnauthorized {
+		t.Errorf("the revoked token on /reports: %d, want 401", got.Code)
+	}
+}
