@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
@@ -395,6 +397,28 @@ func TestBrowserFlow(t *testing.T) {
 	ed.open("/reports/"+id, "article.report")
 	ed.checkAccessible("report view")
 	ed.screenshot("report")
+
+	// Print: the print stylesheet leaves out the navigation and the review
+	// controls; the PDF is kept with the screenshots.
+	var hidden bool
+	ed.run("print media", emulation.SetEmulatedMedia().WithMedia("print"))
+	ed.eval(`getComputedStyle(document.querySelector("header.top")).display === "none" && getComputedStyle(document.querySelector("section.review")).display === "none"`, &hidden)
+	if !hidden {
+		t.Error("the print stylesheet shows the navigation or the review controls")
+	}
+	ed.run("screen media", emulation.SetEmulatedMedia().WithMedia(""))
+	var pdf []byte
+	ed.run("print to PDF", chromedp.ActionFunc(func(ctx context.Context) error {
+		var err error
+		pdf, _, err = page.PrintToPDF().WithPrintBackground(false).Do(ctx)
+		return err
+	}))
+	if !bytes.HasPrefix(pdf, []byte("%PDF")) {
+		t.Errorf("printing to PDF gave %d bytes that are not a PDF", len(pdf))
+	}
+	if err := os.WriteFile(filepath.Join(bs.shots, "report.pdf"), pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	// Phone width: the report reads without scrolling sideways.
 	ed.run("narrow the window", chromedp.EmulateViewport(360, 740))
