@@ -345,3 +345,72 @@ func TestPageSettingsToken(t *testing.T) {
 		t.Errorf("the revoked token on /reports: %d, want 401", got.Code)
 	}
 }
+
+// TestPageRequestChanges sends a report in review back to draft: the
+// reviewer must say why, and the history shows who did and why.
+func TestPageRequestChanges(t *testing.T) {
+	e := newPageEnv(t)
+	path := fmt.Sprintf("/reports/%d/review", e.report.ID)
+	if w := e.post(debrief.RoleEditor, path, url.Values{"version": {"1"}, "to": {"in_review"}}, "same-origin"); w.Code != http.StatusSeeOther {
+		t.Fatalf("submit: %d %s", w.Code, w.Body)
+	}
+	w := e.post(debrief.RoleReviewer, path, url.Values{"version": {"2"}, "to": {"draft"}, "comment": {"  "}}, "same-origin")
+	if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "say why") {
+		t.Errorf("changes requested without a comment: %d", w.Code)
+	}
+	if w := e.post(debrief.RoleReviewer, path, url.Values{"version": {"2"}, "to": {"draft"}, "comment": {"The timeline needs <b>times</b>"}}, "same-origin"); w.Code != http.StatusSeeOther {
+		t.Fatalf("request changes: %d %s", w.Code, w.Body)
+	}
+	page := e.get(fmt.Sprintf("/reports/%d", e.report.ID), "Authorization", "Bearer "+e.tokens[debrief.RoleViewer]).Body.String()
+	if !strings.Contains(page, `<span class="badge state-draft">Draft</span>`) {
+		t.Error("the report is not back in draft")
+	}
+	if !strings.Contains(page, "reviewer@example.com") || !strings.Contains(page, "The timeline needs &lt;b&gt;times&lt;/b&gt;") {
+		t.Errorf("the history lacks who sent it back and why:\n%s", page)
+	}
+}
+
+// TestPageSetup creates the first admin from the one-time link's page,
+// after refusing a wrong token with the form kept.
+func TestPageSetup(t *testing.T) {
+	ctx := debrief.NewSystemContext(context.Background(), "test")
+	store, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "setup.db"), sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if _, err := store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	secret, err := store.CreateSetupToken(ctx, 3600e9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := web.New(web.Services{Reports: store, Search: store, Actions: store, Users: store, Auth: store, Audit: store},
+		web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	post := func(token string) *httptest.ResponseRecorder {
+		form := url.Values{"token": {token}, "email": {"ada@example.com"}, "name": {"Ada"}, "password": {"correct horse battery"}}
+		r := httptest.NewRequest("POST", "/setup", strings.NewReader(form.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, r)
+		return w
+	}
+	if w := post("dbsetup_wrong"); w.Code != http.StatusUnauthorized || !strings.Contains(w.Body.String(), `value="ada@example.com"`) {
+		t.Errorf("a wrong token: %d, want 401 with the form kept", w.Code)
+	}
+	w := post(secret)
+	if w.Code != http.StatusSeeOther || len(w.Result().Cookies()) == 0 {
+		t.Fatalf("setup: %d, cookies %v", w.Code, w.Result().Cookies())
+	}
+	u, err := store.UserByEmail(ctx, "ada@example.com")
+	if err != nil || u.Role != debrief.RoleAdmin {
+		t.Errorf("the first user: %+v, %v; want an admin", u, err)
+	}
+	r := httptest.NewRequest("GET", "/setup?token="+secret, nil)
+	w = httptest.NewRecorder()
+	srv.ServeHTTP(w, r)
+	if w.Code != http.StatusConflict {
+		t.Errorf("the setup page once set up: %d, want 409", w.Code)
+	}
+}
