@@ -19,7 +19,11 @@ func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return nil
 	}
-	return s.render(w, r, http.StatusOK, "signin", view{Title: "Sign in", Data: signInForm{Next: next}})
+	v := view{Title: "Sign in", Data: signInForm{Next: next}}
+	if r.URL.Query().Get("out") == "1" {
+		v.Notice = "You are signed out."
+	}
+	return s.render(w, r, http.StatusOK, "signin", v)
 }
 
 // signInPost answers POST /signin: a session cookie and the page asked
@@ -49,7 +53,8 @@ func (s *Server) signInPost(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// signOutPost answers POST /signout: the session ends.
+// signOutPost answers POST /signout: the session ends, and the sign-in
+// page says so.
 func (s *Server) signOutPost(w http.ResponseWriter, r *http.Request) error {
 	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
 		if err := s.svc.Auth.DeleteSession(r.Context(), c.Value); err != nil {
@@ -57,8 +62,8 @@ func (s *Server) signOutPost(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	http.SetCookie(w, s.cookie("", -1))
-	return s.render(w, r.WithContext(debrief.NewContextWithUser(r.Context(), nil)), http.StatusOK, "signin",
-		view{Title: "Sign in", Notice: "You are signed out.", Data: signInForm{Next: "/reports"}})
+	http.Redirect(w, r, "/signin?out=1", http.StatusSeeOther)
+	return nil
 }
 
 // setupForm is the first-run form: the one-time token and the first

@@ -187,6 +187,9 @@ func (tb *tab) signOut() {
 	tb.run("sign out",
 		chromedp.Click(`form.signout button`, chromedp.ByQuery),
 		chromedp.WaitVisible(`form[action="/signin"]`, chromedp.ByQuery))
+	if got := tb.text("main"); !strings.Contains(got, "You are signed out.") {
+		tb.s.t.Errorf("after signing out the page says %q", got)
+	}
 }
 
 // setFields sets form fields by id, as a person would fill them in (the
