@@ -94,10 +94,17 @@ func (tb *tab) run(what string, actions ...chromedp.Action) {
 	}
 }
 
-// open loads a path of the service and waits for sel.
+// open loads a path of the service and waits for sel, and for the page's
+// script to have run.
 func (tb *tab) open(path, sel string) {
 	tb.s.t.Helper()
-	tb.run("open "+path, chromedp.Navigate(tb.s.base+path), chromedp.WaitVisible(sel, chromedp.ByQuery))
+	tb.run("open "+path, chromedp.Navigate(tb.s.base+path), chromedp.WaitVisible(sel, chromedp.ByQuery), loaded())
+}
+
+// loaded waits until the page has loaded, its deferred script included:
+// before that, a button the script handles would send the form instead.
+func loaded() chromedp.Action {
+	return chromedp.Poll(`document.readyState === "complete"`, nil, chromedp.WithPollingTimeout(30*time.Second))
 }
 
 // text returns the text of the first element sel matches.
@@ -310,7 +317,7 @@ func TestBrowserFlow(t *testing.T) {
 	}
 	ed.run("add a row without a row to copy",
 		chromedp.Click(`button[value="add:timeline"]`, chromedp.ByQuery),
-		chromedp.WaitVisible("#t-time-0", chromedp.ByQuery))
+		chromedp.WaitVisible("#t-time-0", chromedp.ByQuery), loaded())
 	ed.run("add two rows", chromedp.Click(`button[value="add:timeline"]`, chromedp.ByQuery), chromedp.Click(`button[value="add:timeline"]`, chromedp.ByQuery))
 	if n := ed.rows("timeline"); n != 3 {
 		t.Fatalf("after adding three rows the timeline has %d", n)
