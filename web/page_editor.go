@@ -24,7 +24,7 @@ type editorForm struct {
 	Immediate, HowFixed, Verification                    string
 	WentWell, ToImprove, Surprises                       string
 	Actions                                              []actionItemRow
-	ShortTerm, MediumTerm, LongTerm                      string
+	Checks                                               []checklist // the prevention measures, by horizon
 	Detection, Resolution, Downtime, Users, ErrorRate    string
 	Logs, Screenshots, Tickets                           string
 	ReviewedBy, SignOffDate, NextReview                  string
@@ -33,6 +33,30 @@ type editorForm struct {
 type timelineRow struct{ Time, Event, Action string }
 
 type actionItemRow struct{ Priority, Action, Owner, Due, Status string }
+
+// checklist is one horizon of the prevention measures.
+type checklist struct {
+	Kind, Label, Add string
+	Rows             []checkRow
+}
+
+type checkRow struct {
+	Text string
+	Done bool
+}
+
+// horizons are the prevention checklists of the template, in order.
+var horizons = [...]struct{ kind, label, add string }{
+	{"short", "Short-term (This Week)", "Add a short-term measure"},
+	{"medium", "Medium-term (This Month)", "Add a medium-term measure"},
+	{"long", "Long-term (This Quarter)", "Add a long-term measure"},
+}
+
+// preventionLists returns the report's three checklists, in the order of
+// horizons.
+func preventionLists(p *debrief.Prevention) [3]*[]debrief.CheckItem {
+	return [3]*[]debrief.CheckItem{&p.ShortTerm, &p.MediumTerm, &p.LongTerm}
+}
 
 // editorPage is what the editor shows.
 type editorPage struct {
@@ -65,7 +89,6 @@ func formOf(r *debrief.Report) editorForm {
 		RootWhat: rc.What, RootWhy: rc.Why, NotCaught: rc.WhyNotCaught,
 		Immediate: strings.Join(res.ImmediateActions, "\n"), HowFixed: res.HowFixed, Verification: res.Verification,
 		WentWell: strings.Join(l.WentWell, "\n"), ToImprove: strings.Join(l.ToImprove, "\n"), Surprises: l.Surprises,
-		ShortTerm: checkLines(r.Prevention.ShortTerm), MediumTerm: checkLines(r.Prevention.MediumTerm), LongTerm: checkLines(r.Prevention.LongTerm),
 		Detection: m.TimeToDetection.Text, Resolution: m.TimeToResolution.Text, Downtime: m.TotalDowntime.Text, Users: m.AffectedUsers, ErrorRate: m.ErrorRate,
 		Logs: strings.Join(d.IncidentLogs, "\n"), Screenshots: strings.Join(d.MonitoringScreenshots, "\n"), Tickets: strings.Join(d.RelatedTickets, "\n"),
 		ReviewedBy: r.SignOff.ReviewedBy, SignOffDate: r.SignOff.Date.Text, NextReview: r.SignOff.NextReviewDate.Text,
@@ -76,47 +99,15 @@ func formOf(r *debrief.Report) editorForm {
 	for _, a := range r.ActionItems {
 		f.Actions = append(f.Actions, actionItemRow{a.Priority.Text, a.Action, a.Owner, a.Due.Text, a.Status.Text})
 	}
+	lists := preventionLists(&r.Prevention)
+	for i, h := range horizons {
+		c := checklist{Kind: h.kind, Label: h.label, Add: h.add}
+		for _, item := range *lists[i] {
+			c.Rows = append(c.Rows, checkRow{item.Text, item.Done})
+		}
+		f.Checks = append(f.Checks, c)
+	}
 	return f
-}
-
-// checkLines writes a checklist one item a line, "[x] " before those done.
-func checkLines(items []debrief.CheckItem) string {
-	var b strings.Builder
-	for i, c := range items {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		if c.Done {
-			b.WriteString("[x] ")
-		} else {
-			b.WriteString("[ ] ")
-		}
-		b.WriteString(c.Text)
-	}
-	return b.String()
-}
-
-func parseCheckLines(s string) []debrief.CheckItem {
-	var out []debrief.CheckItem
-	for _, line := range splitLines(s) {
-		c := debrief.CheckItem{Text: line}
-		if rest, ok := cutAnyPrefix(line, "[x]", "[X]"); ok {
-			c = debrief.CheckItem{Text: strings.TrimSpace(rest), Done: true}
-		} else if rest, ok := cutAnyPrefix(line, "[ ]", "[]"); ok {
-			c.Text = strings.TrimSpace(rest)
-		}
-		out = append(out, c)
-	}
-	return out
-}
-
-func cutAnyPrefix(s string, prefixes ...string) (string, bool) {
-	for _, p := range prefixes {
-		if rest, ok := strings.CutPrefix(s, p); ok {
-			return rest, true
-		}
-	}
-	return s, false
 }
 
 // splitLines returns the lines of s that are not blank, trimmed.
@@ -152,7 +143,6 @@ func readEditorForm(r *http.Request) editorForm {
 		RootWhat: g("root_what"), RootWhy: g("root_why"), NotCaught: g("why_not_caught"),
 		Immediate: g("immediate_actions"), HowFixed: g("how_fixed"), Verification: g("verification"),
 		WentWell: g("went_well"), ToImprove: g("to_improve"), Surprises: g("surprises"),
-		ShortTerm: g("short_term"), MediumTerm: g("medium_term"), LongTerm: g("long_term"),
 		Detection: g("time_to_detection"), Resolution: g("time_to_resolution"), Downtime: g("total_downtime"), Users: g("affected_users"), ErrorRate: g("error_rate"),
 		Logs: g("incident_logs"), Screenshots: g("screenshots"), Tickets: g("tickets"),
 		ReviewedBy: g("reviewed_by"), SignOffDate: g("sign_off_date"), NextReview: g("next_review_date"),
@@ -160,6 +150,19 @@ func readEditorForm(r *http.Request) editorForm {
 	times, events, actions := v["t_time"], v["t_event"], v["t_action"]
 	for i := range max(len(times), len(events), len(actions)) {
 		f.Timeline = append(f.Timeline, timelineRow{at(times, i), at(events, i), at(actions, i)})
+	}
+	for _, h := range horizons {
+		c := checklist{Kind: h.kind, Label: h.label, Add: h.add}
+		done := map[int]bool{}
+		for _, d := range v["c_"+h.kind+"_done"] {
+			if i, err := strconv.Atoi(d); err == nil {
+				done[i] = true
+			}
+		}
+		for i, text := range v["c_"+h.kind] {
+			c.Rows = append(c.Rows, checkRow{strings.TrimSpace(text), done[i]})
+		}
+		f.Checks = append(f.Checks, c)
 	}
 	pri, act, own, due, st := v["a_priority"], v["a_action"], v["a_owner"], v["a_due"], v["a_status"]
 	for i := range max(len(pri), len(act), len(own), len(due), len(st)) {
@@ -209,7 +212,18 @@ func (f editorForm) report(base *debrief.Report) *debrief.Report {
 			Due: debrief.ParseDate(a.Due), Status: debrief.ParseStatus(a.Status),
 		})
 	}
-	r.Prevention = debrief.Prevention{ShortTerm: parseCheckLines(f.ShortTerm), MediumTerm: parseCheckLines(f.MediumTerm), LongTerm: parseCheckLines(f.LongTerm)}
+	r.Prevention = debrief.Prevention{}
+	lists := preventionLists(&r.Prevention)
+	for i, c := range f.Checks {
+		if i >= len(lists) {
+			break
+		}
+		for _, row := range c.Rows {
+			if row.Text != "" {
+				*lists[i] = append(*lists[i], debrief.CheckItem{Text: row.Text, Done: row.Done})
+			}
+		}
+	}
 	r.Metrics = debrief.Metrics{
 		TimeToDetection: debrief.ParseDuration(t(f.Detection)), TimeToResolution: debrief.ParseDuration(t(f.Resolution)),
 		TotalDowntime: debrief.ParseDuration(t(f.Downtime)), AffectedUsers: t(f.Users), ErrorRate: t(f.ErrorRate),
@@ -220,7 +234,8 @@ func (f editorForm) report(base *debrief.Report) *debrief.Report {
 }
 
 // rowOp changes the form's rows as a button without JavaScript asks:
-// "add:timeline", "remove:actions:2", "up:timeline:3", "down:actions:0".
+// "add:timeline", "remove:actions:2", "up:timeline:3", "down:short:0"
+// (timeline, actions, and the prevention checklists short, medium, long).
 // It reports whether op was one.
 func (f *editorForm) rowOp(op string) bool {
 	parts := strings.Split(op, ":")
@@ -241,6 +256,12 @@ func (f *editorForm) rowOp(op string) bool {
 	case "actions":
 		f.Actions = moveRow(f.Actions, parts[0], i)
 	default:
+		for k := range f.Checks {
+			if f.Checks[k].Kind == parts[1] {
+				f.Checks[k].Rows = moveRow(f.Checks[k].Rows, parts[0], i)
+				return true
+			}
+		}
 		return false
 	}
 	return true
@@ -302,6 +323,9 @@ func (s *Server) newReportPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := formOf(rep)
 	f.Actions = []actionItemRow{{}}
+	for i := range f.Checks {
+		f.Checks[i].Rows = []checkRow{{}}
+	}
 	return s.render(w, r, http.StatusOK, "editor", view{Title: "New report", Nav: "new", Data: s.newEditorPage(nil, f, "form")})
 }
 

@@ -338,6 +338,7 @@ func TestBrowserFlow(t *testing.T) {
 		chromedp.SetValue("#a-status-0", "Pending", chromedp.ByQuery),
 		chromedp.SendKeys("#title", "Checkout outage", chromedp.ByQuery))
 	ed.setFields(completeReport)
+	ed.run("tick a measure done", chromedp.Click("#c-short-done-0", chromedp.ByQuery))
 	ed.checkAccessible("editor")
 	ed.screenshot("editor")
 	ed.run("save", chromedp.Click("#save", chromedp.ByQuery), chromedp.WaitVisible("article.report", chromedp.ByQuery))
@@ -355,6 +356,9 @@ func TestBrowserFlow(t *testing.T) {
 	}
 	if got := ed.text("#metric-time_to_detection"); !strings.Contains(got, "disagrees") {
 		t.Errorf("the row of the time to detection: %q", got)
+	}
+	if got := ed.text("#sec-prevention"); !strings.Contains(got, "☑ Raise the pool size") {
+		t.Errorf("the measure ticked done: %q", got)
 	}
 	if got := ed.text(".findings"); !strings.Contains(got, "metric-mismatch") {
 		t.Errorf("lint findings: %q, want metric-mismatch", got)
@@ -512,9 +516,9 @@ var completeReport = map[string]string{
 	"went_well":          "The alert fired quickly",
 	"to_improve":         "Load tests before campaigns",
 	"surprises":          "The retry policy doubled the load.",
-	"short_term":         "[x] Raise the pool size",
-	"medium_term":        "[ ] Alert on pool saturation",
-	"long_term":          "[ ] Load test before every campaign",
+	"c-short-0":          "Raise the pool size",
+	"c-medium-0":         "Alert on pool saturation",
+	"c-long-0":           "Load test before every campaign",
 	"time_to_detection":  "30 minutes", // the timeline says 12
 	"time_to_resolution": "90 minutes",
 	"total_downtime":     "60 minutes",

@@ -22,6 +22,8 @@
         var parts = b.value.split(":");
         b.value = parts[0] + ":" + parts[1] + ":" + i;
       });
+      // A checkbox is sent only when checked, so its value is its row.
+      tr.querySelectorAll("input[type=checkbox]").forEach(function (c) { c.value = String(i); });
     });
   }
   document.querySelectorAll("table[data-rows]").forEach(function (table) {
@@ -48,7 +50,7 @@
       var row = last.cloneNode(true);
       seq++;
       row.querySelectorAll("input, select").forEach(function (f) {
-        f.value = "";
+        if (f.type === "checkbox") { f.checked = false; } else { f.value = ""; }
         f.id = f.id.replace(/-\d+(-new\d+)?$/, "") + "-new" + seq;
       });
       row.querySelectorAll("label").forEach(function (l) {
