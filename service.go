@@ -54,7 +54,8 @@ type ReportSummary struct {
 }
 
 // ReportFilter selects reports. Zero fields select everything. Lists are
-// ordered by incident date, newest first, then by ID.
+// ordered by incident date, newest first, then by ID (or the other way
+// round with Oldest).
 type ReportFilter struct {
 	State    ReportState // "" for every state but archived
 	Severity Level       // LevelUnknown for any
@@ -62,6 +63,8 @@ type ReportFilter struct {
 	From, To Date        // incident date range, inclusive; zero for open ends
 	Author   string
 	Owner    string // owner of at least one action item
+	// Oldest lists the oldest incidents first instead of the newest.
+	Oldest bool
 
 	Cursor string // from ReportPage.Next; "" for the first page
 	Limit  int    // page size; 0 for the default (50), at most 500

@@ -124,12 +124,16 @@ func (s *Store) ListReports(ctx context.Context, f debrief.ReportFilter) (*debri
 		if err != nil {
 			return nil, err
 		}
-		pageWhere = append(pageWhere[:len(pageWhere):len(pageWhere)], "(r.incident_day < ? OR (r.incident_day = ? AND r.id < ?))")
+		after := "(r.incident_day < ? OR (r.incident_day = ? AND r.id < ?))"
+		if f.Oldest {
+			after = "(r.incident_day > ? OR (r.incident_day = ? AND r.id > ?))"
+		}
+		pageWhere = append(pageWhere[:len(pageWhere):len(pageWhere)], after)
 		pageArgs = append(pageArgs[:len(pageArgs):len(pageArgs)], c.day, c.day, c.id)
 	}
-	key := fmt.Sprintf("%q|%d|%q|%q|%q|%q|%q|%q|%d", f.State, f.Severity, f.Service, f.From.Text, f.To.Text, f.Author, f.Owner, f.Cursor, limit)
+	key := fmt.Sprintf("%q|%d|%q|%q|%q|%q|%q|%q|%d|%t", f.State, f.Severity, f.Service, f.From.Text, f.To.Text, f.Author, f.Owner, f.Cursor, limit, f.Oldest)
 	page, err := cached(ctx, s, &s.lists, key, func(ctx context.Context, t *tx) (*debrief.ReportPage, error) {
-		return t.listReports(ctx, where, args, pageWhere, pageArgs, limit)
+		return t.listReports(ctx, where, args, pageWhere, pageArgs, limit, f.Oldest)
 	})
 	if err != nil {
 		return nil, err
@@ -138,15 +142,19 @@ func (s *Store) ListReports(ctx context.Context, f debrief.ReportFilter) (*debri
 }
 
 // listReports reads a page of reports.
-func (t *tx) listReports(ctx context.Context, where []string, args []any, pageWhere []string, pageArgs []any, limit int) (*debrief.ReportPage, error) {
+func (t *tx) listReports(ctx context.Context, where []string, args []any, pageWhere []string, pageArgs []any, limit int, oldest bool) (*debrief.ReportPage, error) {
 	page := &debrief.ReportPage{}
+	order := ` ORDER BY r.incident_day DESC, r.id DESC LIMIT ?`
+	if oldest {
+		order = ` ORDER BY r.incident_day, r.id LIMIT ?`
+	}
 	err := func() error {
 		if err := t.queryRow(ctx, `SELECT count(*) FROM reports r WHERE `+strings.Join(where, " AND "), args...).Scan(&page.Total); err != nil {
 			return fmt.Errorf("count reports: %w", err)
 		}
 		var days []string
 		err := t.each(ctx, `SELECT r.incident_day, `+summaryColumns+` FROM reports r WHERE `+strings.Join(pageWhere, " AND ")+
-			` ORDER BY r.incident_day DESC, r.id DESC LIMIT ?`, append(pageArgs, limit+1),
+			order, append(pageArgs, limit+1),
 			func(rows *sql.Rows) error {
 				var day string
 				sum, err := scanSummary(rows, &day)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -567,6 +568,30 @@ func testPagination(t *testing.T, dsn string) {
 	// (incident in 2024-04, newer than the cursor) is not.
 	if len(got) != 24 || seen["late"] {
 		t.Errorf("listed %d reports (late one: %v), want the 24 there were", len(got), seen["late"])
+	}
+	// Oldest first, page by page, is the same list the other way round.
+	var newest, oldest []string
+	for _, dst := range []*[]string{&newest, &oldest} {
+		cursor := ""
+		for pages := 0; ; pages++ {
+			if pages > 10 {
+				t.Fatal("pagination does not end")
+			}
+			page, err := s.ListReports(ctx, debrief.ReportFilter{Limit: 6, Cursor: cursor, Oldest: dst == &oldest})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range page.Reports {
+				*dst = append(*dst, r.Slug)
+			}
+			if cursor = page.Next; cursor == "" {
+				break
+			}
+		}
+	}
+	slices.Reverse(oldest)
+	if !slices.Equal(newest, oldest) || len(newest) != 25 {
+		t.Errorf("oldest first, reversed:\n%q\nnewest first:\n%q", oldest, newest)
 	}
 }
 

@@ -22,11 +22,23 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	if err := s.decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	email := strings.ToLower(strings.TrimSpace(in.Email))
+	u, secret, err := s.passwordSession(w, r, in.Email, in.Password)
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, s.cookie(secret, s.sessionAge()))
+	writeJSON(w, http.StatusOK, newUserJSON(u))
+	return nil
+}
+
+// passwordSession checks a person's email and password and starts a
+// session for them, for the API and the sign-in page alike.
+func (s *Server) passwordSession(w http.ResponseWriter, r *http.Request, email, pw string) (*debrief.User, string, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
 	account, addr := "account:"+email, "addr:"+clientAddr(r)
 	if blocked, wait := s.signIns.blocked(account, addr); blocked {
 		w.Header().Set("Retry-After", fmt.Sprint(int(wait.Seconds())+1))
-		return httpError(http.StatusTooManyRequests, "too_many_requests", "too many failed sign-ins; try again in %d minutes", int(wait.Minutes())+1)
+		return nil, "", httpError(http.StatusTooManyRequests, "too_many_requests", "too many failed sign-ins; try again in %d minutes", int(wait.Minutes())+1)
 	}
 	// An email no user can have (a NUL byte, bytes that are not UTF-8,
 	// which PostgreSQL refuses) is looked up nowhere, and fails as an
@@ -40,21 +52,19 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		hash = u.PasswordHash
 	} else if debrief.ErrorCode(err) != debrief.ENOTFOUND {
-		return err
+		return nil, "", err
 	}
-	if err := s.verifyPassword(r, hash, in.Password); err != nil {
+	if err := s.verifyPassword(r, hash, pw); err != nil {
 		s.signIns.fail(account, addr)
-		return debrief.Errorf(debrief.EUNAUTHORIZED, "wrong email or password")
+		return nil, "", debrief.Errorf(debrief.EUNAUTHORIZED, "wrong email or password")
 	}
 	s.signIns.succeed(account)
 	ctx := debrief.NewContextWithUser(r.Context(), u)
 	secret, err := s.svc.Auth.CreateSession(ctx, u.ID, s.cfg.SessionTTL)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
-	http.SetCookie(w, s.cookie(secret, s.sessionAge()))
-	writeJSON(w, http.StatusOK, newUserJSON(u))
-	return nil
+	return u, secret, nil
 }
 
 // signOut answers DELETE /api/v1/session: the session ends and the cookie

@@ -90,6 +90,12 @@ type Server struct {
 	api []route
 	// hashing holds a token for each password hash being computed.
 	hashing chan struct{}
+	// pages are the parsed templates and static files of the web pages.
+	pages *pages
+	// facts keeps what the reports list shows of each report version.
+	facts factCache
+	// overviews keeps the figures of the insights page.
+	overviews overviews
 	// dummyHash is checked when a sign-in names no user, so that it takes
 	// as long as one that does.
 	dummyHash string
@@ -132,6 +138,12 @@ func New(svc Services, cfg Config) *Server {
 	}
 	s.dummyHash, _ = password.Hash("no user has this password", cfg.Password)
 	s.metrics = newMetrics(cfg.Registry, cfg.Version)
+	pages, err := loadPages(s.pageFuncs())
+	if err != nil {
+		// The templates are embedded: an error is a bug of this build.
+		panic(err)
+	}
+	s.pages = pages
 	s.routes()
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(s.endpoint(func(w http.ResponseWriter, r *http.Request) error {
@@ -213,9 +225,47 @@ func (s *Server) routes() {
 	s.mux.Handle("/api/", s.endpoint(func(w http.ResponseWriter, r *http.Request) error {
 		return httpError(http.StatusNotFound, debrief.ENOTFOUND, "no such API resource: %s", r.URL.Path)
 	}))
+	s.pageRoutes()
 	s.mux.Handle("GET /healthz", routed(http.HandlerFunc(s.healthz)))
 	s.mux.Handle("GET /readyz", routed(http.HandlerFunc(s.readyz)))
 	s.mux.Handle("GET /metrics", routed(s.metrics.handler()))
+}
+
+// pageRoutes registers the web pages: the paths a person can guess, and
+// the forms they post.
+func (s *Server) pageRoutes() {
+	for _, p := range []struct {
+		pattern string
+		handle  func(w http.ResponseWriter, r *http.Request) error
+	}{
+		{"GET /signin", s.signInPage},
+		{"POST /signin", s.signInPost},
+		{"POST /signout", s.signOutPost},
+		{"GET /setup", s.setupPage},
+		{"POST /setup", s.setupPost},
+
+		{"GET /reports", s.reportsPage},
+		{"GET /reports/new", s.newReportPage},
+		{"POST /reports/new", s.newReportPost},
+		{"POST /reports/lint", s.lintPost},
+		{"GET /reports/{id}", s.reportPage},
+		{"GET /reports/{id}/markdown", s.reportMarkdown},
+		{"GET /reports/{id}/edit", s.editPage},
+		{"POST /reports/{id}/edit", s.editPost},
+		{"POST /reports/{id}/review", s.reviewPost},
+
+		{"GET /follow-ups", s.followUpsPage},
+		{"POST /follow-ups/status", s.followUpStatusPost},
+		{"GET /insights", s.insightsPage},
+		{"GET /insights/chart.svg", s.insightsChart},
+		{"GET /settings", s.settingsPage},
+		{"POST /settings/tokens", s.tokenPost},
+		{"POST /settings/users", s.rolePost},
+	} {
+		s.mux.Handle(p.pattern, s.page(p.handle))
+	}
+	s.mux.Handle("GET /static/{name}", routed(http.HandlerFunc(s.static)))
+	s.mux.Handle("GET /{$}", routed(http.RedirectHandler("/reports", http.StatusSeeOther)))
 }
 
 // endpoint turns a handler that returns an error into an http.Handler that

@@ -109,7 +109,7 @@ func loadDemo(ctx context.Context, e *env, store *sqlstore.Store, base *url.URL)
 		return fmt.Errorf("serve --demo: API token: %w", storeError(err))
 	}
 
-	fmt.Fprintf(e.stdout, "Demo: %d example reports and %d users. Sign in at %s as one of them\n(the passwords are new at every start):\n\n", len(demoReports), len(users), base)
+	fmt.Fprintf(e.stdout, "Demo: %d example reports and %d users. Open %s/signin in a browser and sign in\nwith the email and password of one of them (the passwords are new at every start):\n\n", len(demoReports), len(users), base)
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	for i, u := range users {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", u.Role, u.Email, passwords[i], u.Name)
