@@ -2,151 +2,9 @@ package debrief
 
 import (
 	"fmt"
-	"strings"
+	"slices"
 	"time"
-	"unicode"
 )
-
-// Milestone is a step of an incident that a timeline row can mark: the
-// template's events ("Incident began", "First detection", ...) and their
-// common synonyms.
-type Milestone int
-
-// Milestones in the order the template lists them. MilestoneNone marks a row
-// that is not a milestone.
-const (
-	MilestoneNone Milestone = iota
-	MilestoneBegan
-	MilestoneDetected
-	MilestoneNotified
-	MilestoneInvestigating
-	MilestoneRootCause
-	MilestoneFixed
-	MilestoneRestored
-	MilestoneResolved
-	numMilestones
-)
-
-// Milestones lists every milestone in template order.
-var Milestones = []Milestone{
-	MilestoneBegan, MilestoneDetected, MilestoneNotified, MilestoneInvestigating,
-	MilestoneRootCause, MilestoneFixed, MilestoneRestored, MilestoneResolved,
-}
-
-var milestoneNames = [...]string{"", "Incident began", "First detection", "Team notified",
-	"Investigation started", "Root cause identified", "Fix implemented", "Service restored", "Incident resolved"}
-
-// String returns the template's event name of the milestone ("Incident
-// began"), or "" for MilestoneNone.
-func (m Milestone) String() string {
-	if m < 0 || m >= numMilestones {
-		return ""
-	}
-	return milestoneNames[m]
-}
-
-// MilestonePhrases maps each milestone to the phrases that mark it, in lower
-// case. A row's event marks a milestone when, once lower-cased and stripped
-// of Markdown emphasis, it is one of the phrases or starts with one followed
-// by a non-letter. When several phrases match, the longest wins, so that
-// "Incident declared resolved" is a resolution and not a notification.
-var MilestonePhrases = map[Milestone][]string{
-	MilestoneBegan: {
-		"incident began", "incident begins", "incident started", "incident starts", "incident start",
-		"start of incident", "start of the incident", "start of outage", "start of the outage",
-		"outage began", "outage started", "outage start", "issue began", "issue started",
-		"problem began", "problem started", "impact began", "impact started", "impact start",
-		"degradation began", "degradation started", "incident onset",
-	},
-	MilestoneDetected: {
-		"first detection", "detected", "detection", "incident detected", "issue detected",
-		"problem detected", "outage detected", "alert fired", "alert triggered", "alert received",
-		"alerts fired", "alerts triggered", "alarm fired", "alarm triggered", "alerted",
-		"first alert", "monitoring alert", "customer report", "customer reported", "first report",
-		"first reported", "issue reported", "problem reported",
-	},
-	MilestoneNotified: {
-		"team notified", "notified", "on-call paged", "on-call notified", "oncall paged", "paged",
-		"page sent", "engineer paged", "team paged", "team alerted", "escalated", "escalation",
-		"incident declared", "incident opened", "incident created",
-	},
-	MilestoneInvestigating: {
-		"investigation started", "investigation began", "investigation begun", "investigation begins",
-		"investigating", "investigation", "started investigating", "began investigating",
-		"started investigation", "began investigation", "triage started", "triage began", "triage",
-	},
-	MilestoneRootCause: {
-		"root cause identified", "root cause found", "root cause", "root cause determined",
-		"cause identified", "cause found", "identified root cause", "identified the root cause",
-		"found root cause", "found the root cause", "diagnosed", "diagnosis",
-	},
-	MilestoneFixed: {
-		"fix implemented", "fix deployed", "fix applied", "fix released", "fix rolled out",
-		"fix merged", "hotfix deployed", "hotfix applied", "patch deployed", "patch applied",
-		"mitigation applied", "mitigation deployed", "rollback", "rollback completed",
-		"rolled back", "change reverted", "reverted",
-	},
-	MilestoneRestored: {
-		"service restored", "services restored", "service is restored", "restored",
-		"service recovered", "services recovered", "recovered", "mitigated", "incident mitigated",
-		"impact mitigated", "service back online", "back online", "service back up",
-		"impact ended", "outage ended", "recovery complete", "recovery completed",
-	},
-	MilestoneResolved: {
-		"incident resolved", "resolved", "incident closed", "incident ended", "incident over",
-		"incident declared resolved", "incident marked resolved", "all clear", "closed",
-		"resolution", "incident complete", "incident completed",
-	},
-}
-
-// MilestoneOf returns the milestone a timeline event marks, or
-// MilestoneNone.
-func MilestoneOf(event string) Milestone {
-	s := normalizeEvent(event)
-	best, bestLen := MilestoneNone, 0
-	for _, m := range Milestones {
-		for _, p := range MilestonePhrases[m] {
-			if len(p) > bestLen && hasPhrasePrefix(s, p) {
-				best, bestLen = m, len(p)
-			}
-		}
-	}
-	return best
-}
-
-// normalizeEvent lower-cases an event and drops Markdown emphasis and
-// surrounding punctuation.
-func normalizeEvent(s string) string {
-	s = strings.Map(func(r rune) rune {
-		switch r {
-		case '*', '_', '`':
-			return -1
-		}
-		return unicode.ToLower(r)
-	}, s)
-	s = strings.Join(strings.Fields(s), " ")
-	s = strings.Trim(s, " .:;!-–—")
-	// "The incident began" is "incident began".
-	for _, article := range []string{"the ", "an ", "a "} {
-		if rest, ok := strings.CutPrefix(s, article); ok {
-			return rest
-		}
-	}
-	return s
-}
-
-// hasPhrasePrefix reports whether s is p or starts with p followed by a
-// character that is not a letter.
-func hasPhrasePrefix(s, p string) bool {
-	if !strings.HasPrefix(s, p) {
-		return false
-	}
-	if len(s) == len(p) {
-		return true
-	}
-	c := s[len(p)]
-	return !(c >= 'a' && c <= 'z')
-}
 
 // Instant is a timeline row placed on the calendar.
 type Instant struct {
@@ -262,6 +120,14 @@ var MetricDefs = []MetricDef{
 type MilestoneRow struct {
 	Row     int // index in Report.Timeline; -1 when the milestone is absent
 	Instant Instant
+	// Phrase is the entry of MilestonePhrases that the row's event matched
+	// and Text the words as written ("OUTAGE BEGINS"); both are "" when the
+	// milestone is Implied.
+	Phrase, Text string
+	// Implied reports an Incident began that no row names: the first row
+	// with a known time stands for it, since a timeline starts where the
+	// incident does.
+	Implied bool
 }
 
 // TimelineMetrics are the milestones of a timeline and the durations derived
@@ -295,17 +161,30 @@ func (m TimelineMetrics) Has(ms Milestone) bool {
 }
 
 // ComputeMetrics finds the milestones of the report's timeline (the first row
-// marking each) and derives the metrics of MetricDefs from them.
+// marking each) and derives the metrics of MetricDefs from them. When no row
+// marks Incident began but some row marks another milestone, the first row
+// with a known time is taken as the beginning (MilestoneRow.Implied), unless
+// a milestone comes before it.
 func (r *Report) ComputeMetrics() TimelineMetrics {
 	inst := PlaceTimeline(r.Timeline, r.Overview.IncidentDate)
 	m := TimelineMetrics{Instants: inst, Milestones: map[Milestone]MilestoneRow{}, values: map[MetricKey]time.Duration{}, problems: map[MetricKey]string{}}
 	for i, e := range r.Timeline {
-		ms := MilestoneOf(e.Event)
-		if ms == MilestoneNone {
-			continue
+		for _, mm := range MatchMilestones(e.Event) {
+			if _, seen := m.Milestones[mm.Milestone]; !seen {
+				m.Milestones[mm.Milestone] = MilestoneRow{Row: i, Instant: inst[i], Phrase: mm.Phrase, Text: mm.Text}
+			}
 		}
-		if _, seen := m.Milestones[ms]; !seen {
-			m.Milestones[ms] = MilestoneRow{Row: i, Instant: inst[i]}
+	}
+	if _, ok := m.Milestones[MilestoneBegan]; !ok && len(m.Milestones) > 0 {
+		for i, in := range inst {
+			if !in.Known {
+				continue
+			}
+			// A row that comes after another milestone is no beginning.
+			if !slices.ContainsFunc(Milestones, func(ms Milestone) bool { row, ok := m.Milestones[ms]; return ok && row.Row < i }) {
+				m.Milestones[MilestoneBegan] = MilestoneRow{Row: i, Instant: in, Implied: true}
+			}
+			break
 		}
 	}
 	for _, def := range MetricDefs {

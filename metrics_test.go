@@ -29,18 +29,99 @@ func TestMilestoneOf(t *testing.T) {
 		{"Fix implemented", MilestoneFixed},
 		{"Rolled back to v1.2", MilestoneFixed},
 		{"**Service is restored** by switching", MilestoneRestored},
-		{"Mitigated", MilestoneRestored},
+		{"Mitigated", MilestoneFixed},
 		{"Resolved", MilestoneResolved},
 		{"Incident resolved", MilestoneResolved},
 		{"Resolvedness", MilestoneNone},
 		{"Started working on a long-term solution", MilestoneNone},
 		{"Node rollover started", MilestoneNone},
 		{"", MilestoneNone},
+		// The Google SRE book's markers.
+		{"**OUTAGE BEGINS** Search backends overloaded", MilestoneBegan},
+		{"OUTAGE MITIGATED: traffic shed to the spare cluster", MilestoneFixed},
+		{"**OUTAGE ENDS**", MilestoneRestored},
+		{"INCIDENT ENDS, post-mortem scheduled", MilestoneResolved},
+		{"Service fully restored", MilestoneRestored},
+		{"All clear given by the incident commander", MilestoneResolved},
+		{"Back to normal after the cache warmed", MilestoneRestored},
+		{"Checkout is down for every user", MilestoneBegan},
+		// Incident tools' one-word milestone names.
+		{"Started", MilestoneBegan},
+		{"Detected", MilestoneDetected},
+		{"Acknowledged", MilestoneNotified},
+		{"Investigating", MilestoneInvestigating},
+		{"Identified", MilestoneRootCause},
+		{"Mitigated", MilestoneFixed},
+		{"Resolved", MilestoneResolved},
+		// A phrase inside a sentence.
+		{"Engineers rolled back the deploy", MilestoneFixed},
+		{"The on-call engineer was paged by the queue monitor", MilestoneNotified},
+		// Denied, failed or only tried: no milestone.
+		{"Rollback fails due to a held lock", MilestoneNone},
+		{"Root cause not found yet", MilestoneNone},
+		{"Closed ticket as duplicate", MilestoneNone},
+		{"Attempted to roll back the release", MilestoneNone},
+		{"Failed to roll back", MilestoneNone},
+		{"No alert fired", MilestoneNone},
+		{"Network traffic went down to normal levels", MilestoneNone},
+		{"Service was not restored by the restart", MilestoneNone},
+		// A negation far away, or of another clause, does not count.
+		{"Alert fired for failed health checks", MilestoneDetected},
+		{"Tried a restart, but rolled back in the end", MilestoneFixed},
+		{"End-users alerted us that the log shipping weren't working", MilestoneDetected},
 	}
 	for _, tt := range tests {
 		if got := MilestoneOf(tt.event); got != tt.want {
 			t.Errorf("MilestoneOf(%q) = %q, want %q", tt.event, got, tt.want)
 		}
+	}
+}
+
+func TestMatchMilestonesKeepsWords(t *testing.T) {
+	got := MatchMilestones("Site is **hard down**, engineers respond to alarms and start troubleshooting.")
+	want := []MilestoneMatch{
+		{MilestoneBegan, "hard down", "hard down"},
+		{MilestoneDetected, "alarms", "alarms"},
+		{MilestoneInvestigating, "troubleshooting", "troubleshooting"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("MatchMilestones = %+v, want %+v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("match %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	if got := MatchMilestones("OUTAGE  ENDS"); len(got) != 1 || got[0].Text != "OUTAGE  ENDS" || got[0].Phrase != "outage ends" {
+		t.Errorf("MatchMilestones(OUTAGE ENDS) = %+v, want the words as written", got)
+	}
+}
+
+// TestImpliedBeginning checks that a timeline with milestones but no
+// beginning starts at its first timed row, and only when no milestone
+// comes before that row.
+func TestImpliedBeginning(t *testing.T) {
+	r := &Report{Timeline: []Event{
+		row("HH:MM", "Template row"),
+		row("09:00", "Disk filled up"),
+		row("09:05", "Alert fired"),
+		row("09:40", "Service restored"),
+	}}
+	m := r.ComputeMetrics()
+	began := m.Milestones[MilestoneBegan]
+	if !began.Implied || began.Row != 1 {
+		t.Fatalf("began = %+v, want row 1, implied", began)
+	}
+	if d, ok := m.Value(MetricTotalDowntime); !ok || d != 40*time.Minute {
+		t.Errorf("downtime = %v %v, want 40m", d, ok)
+	}
+	r.Timeline[0] = row("2024-03-13 HH:MM", "Alert fired")
+	if m := r.ComputeMetrics(); m.Has(MilestoneBegan) {
+		t.Errorf("began = %+v, want none: a detection comes first", m.Milestones[MilestoneBegan])
+	}
+	r.Timeline = []Event{row("09:00", "Disk filled up"), row("09:40", "Lunch")}
+	if m := r.ComputeMetrics(); m.Has(MilestoneBegan) {
+		t.Error("a timeline without milestones got a beginning")
 	}
 }
 
