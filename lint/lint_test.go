@@ -340,3 +340,26 @@ func TestMissingSubsection(t *testing.T) {
 		t.Errorf("findings %v", got)
 	}
 }
+
+// TestActionListReportedOnce: actions written as a list have no owner or due
+// date cells, so lint says so once for the list, not once per item and cell.
+func TestActionListReportedOnce(t *testing.T) {
+	src := "# Incident Post-Mortem Report: X\n\n## Action Items\n\n- Add disk alarms\n- Page on the error rate\n- [x] Delete old rows\n"
+	l := &Linter{Now: testNow}
+	var got []string
+	for _, f := range l.LintFile("r.md", []byte(src), &Config{}).Findings {
+		if strings.HasPrefix(f.Rule, "action-") {
+			got = append(got, f.Rule+": "+f.Message)
+		}
+	}
+	if len(got) != 1 || !strings.Contains(got[0], "action-owner: action items have no owner or due date") {
+		t.Errorf("action findings = %q, want one action-owner finding for the list", got)
+	}
+	done := strings.ReplaceAll(src, "- Add", "- [x] Add")
+	done = strings.ReplaceAll(done, "- Page", "- [x] Page")
+	for _, f := range l.LintFile("r.md", []byte(done), &Config{}).Findings {
+		if strings.HasPrefix(f.Rule, "action-") {
+			t.Errorf("a list of done actions: %s", f)
+		}
+	}
+}

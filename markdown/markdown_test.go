@@ -541,3 +541,37 @@ func checkRewrite(t *testing.T, name string, src []byte, r *debrief.Report) []by
 	}
 	return out
 }
+
+// TestActionListStaysAList: actions written as a list, with no owner, due
+// date or priority, stay a list, and the statuses their boxes or words state
+// are read.
+func TestActionListStaysAList(t *testing.T) {
+	src := "# Incident Post-Mortem Report: X\n\n## Action Items\n\n" +
+		"- Add disk alarms to the database. **(Done during this incident)**\n" +
+		"- [x] Page on the error rate\n" +
+		"- [ ] \\[x] is how the old tracker marked a task\n" +
+		"- Delete old rows nightly\n"
+	r := markdown.Parse("r.md", []byte(src)).Report
+	var got []string
+	for _, a := range r.ActionItems {
+		got = append(got, a.Status.Canonical()+": "+a.Action)
+	}
+	want := []string{
+		"Done: Add disk alarms to the database. **(Done during this incident)**",
+		"Done: Page on the error rate",
+		"Pending: [x] is how the old tracker marked a task",
+		": Delete old rows nightly",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("actions = %q, want %q", got, want)
+	}
+	out := checkRewrite(t, "r.md", []byte(src), r)
+	if !strings.Contains(string(out), "## Action Items\n\n- Add disk alarms") || strings.Contains(string(out), "| Owner |") {
+		t.Errorf("the list became a table:\n%s", out)
+	}
+	// One owner makes it a table: the other rows then have cells to fill.
+	r.ActionItems[3].Owner = "Priya"
+	if out := string(markdown.Render(r)); !strings.Contains(out, "| Delete old rows nightly | Priya |") {
+		t.Errorf("an action with an owner was not written as a table:\n%s", out)
+	}
+}

@@ -80,7 +80,11 @@ func Render(r *debrief.Report) []byte {
 		w.text(debrief.KeySurprises, "Surprising Discoveries", l.Surprises, phSurprises)
 	})
 
-	w.fields(debrief.KeyActionItems, "Action Items", actionTable(r.ActionItems))
+	if actionsAsList(r.ActionItems) {
+		w.fields(debrief.KeyActionItems, "Action Items", strings.Join(actionList(r.ActionItems), "\n"))
+	} else {
+		w.fields(debrief.KeyActionItems, "Action Items", actionTable(r.ActionItems))
+	}
 
 	p := r.Prevention
 	w.top(debrief.KeyPrevention, "Prevention Measures", func() {
@@ -499,6 +503,58 @@ func isTimePlaceholder(s string) bool { return s == phTime }
 // isActionTakenPlaceholder reports whether an action cell of the timeline
 // is not filled in: "-" or one of the template's hints.
 func isActionTakenPlaceholder(s string) bool { return s == "-" || isTemplatePlaceholder(s) }
+
+// actionsAsList reports whether the action items are written as a list, as
+// they came: none has a priority, owner or due date, each is one line of
+// text, and each status is what its task box or its own text says. A list
+// keeps a report from growing a table of empty cells that the linter would
+// then count one by one.
+func actionsAsList(items []debrief.ActionItem) bool {
+	if len(items) == 0 {
+		return false
+	}
+	for _, a := range items {
+		action := inline(a.Action)
+		if a.Priority.Text != "" || a.Owner != "" || a.Due.Text != "" || action == "" || itemText(action) != action {
+			return false
+		}
+		if _, ok := actionBox(a); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// actionBox returns the task box that states an action's status in a list:
+// "" when its text states it or there is none, "[x]" or "[ ]" otherwise; ok
+// is false when neither can state it.
+func actionBox(a debrief.ActionItem) (box string, ok bool) {
+	st := debrief.ParseStatus(inline(a.Status.Canonical()))
+	fromText := debrief.StatusFromText(inline(a.Action))
+	switch {
+	case st == fromText:
+		return "", true
+	case st == debrief.ParseStatus("Done"):
+		return "[x]", true
+	case st == debrief.ParseStatus("Pending"):
+		return "[ ]", true
+	}
+	return "", false
+}
+
+// actionList writes the action items as a list.
+func actionList(items []debrief.ActionItem) []string {
+	texts := make([]string, len(items))
+	for i, a := range items {
+		texts[i] = inline(a.Action)
+	}
+	return listItems(texts, nil, func(i int) (string, int) {
+		if box, _ := actionBox(items[i]); box != "" {
+			return "- " + box + " ", 2
+		}
+		return "- ", 2
+	}, true)
+}
 
 func actionTable(items []debrief.ActionItem) string {
 	var b strings.Builder

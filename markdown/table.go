@@ -385,6 +385,11 @@ func leadingTime(text string) (debrief.EventTime, string, bool) {
 	return bestT, event, true
 }
 
+// isActionListReserved reports whether an action written as a list item
+// would read as something else at the start of the item: a placeholder or
+// a task box.
+func isActionListReserved(s string) bool { return isTemplatePlaceholder(s) || taskBox(s) > 0 }
+
 // actionItems reads the action items: a table mapped by its headers, or a
 // list whose items are the actions.
 func (p *parser) actionItems(lines []line) {
@@ -395,8 +400,13 @@ func (p *parser) actionItems(lines []line) {
 		rest = other
 		for _, it := range list {
 			p.doc.markStructure(it.line.num, 0, it.col) // the marker, and a task's box
-			// An action is written in a table cell, on one line.
-			a := debrief.ActionItem{Action: inline(it.text)}
+			text, ok := p.itemValue(key, it, it.text, isActionListReserved)
+			if !ok {
+				continue
+			}
+			// An action is written in a table cell, on one line. Its status
+			// is its task box, or what its text says ("(Done as of ...)").
+			a := debrief.ActionItem{Action: inline(text), Status: debrief.StatusFromText(text)}
 			switch it.box {
 			case "[x]":
 				a.Status = debrief.ParseStatus("Done")

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/debrief-oss/debrief/internal/testenv"
+)
+
+// filledFixtures are the shared post-mortems that were written by other
+// teams and have a timeline.
+var filledFixtures = []string{
+	"dfds-PM2019-009-ip-starvation.md",
+	"dfds-PM2021-006-all-services-503.md",
+	"dfds-PM2022-006-alb-502.md",
+	"dfds-PM2023-001-total-node-failure.md",
+	"dfds-PM2024-001-nodes-notready.md",
+	"univaf-2021-06-03-database-full.md",
+	"chia-2021-05-26-website-outage.md",
+}
+
+type importedMetrics struct {
+	Milestones map[string]struct {
+		At     string `json:"at"`
+		Time   string `json:"time"`
+		Phrase string `json:"phrase"`
+	} `json:"milestones"`
+	Stated map[string]struct {
+		Minutes *float64 `json:"minutes"`
+		Text    string   `json:"text"`
+	} `json:"stated"`
+	Resolution *float64 `json:"time_to_resolution_minutes"`
+	Downtime   *float64 `json:"total_downtime_minutes"`
+	Detection  *float64 `json:"time_to_detection_minutes"`
+}
+
+type importedFinding struct {
+	Line    int    `json:"line"`
+	Rule    string `json:"rule"`
+	Message string `json:"message"`
+}
+
+// importFixture imports a shared fixture into a file of its own and returns
+// the file, its metrics and its lint findings.
+func importFixture(t *testing.T, dir, name string) (string, importedMetrics, []importedFinding) {
+	t.Helper()
+	src := filepath.Join(testenv.Fixtures(t), "postmortems", name)
+	out, errOut, code := runCLI(t, "", "import", src)
+	if code != 0 {
+		t.Fatalf("import %s: exit %d: %s", name, code, errOut)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(out), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	js, errOut, code := runCLI(t, "", "metrics", "--json", path)
+	if code != 0 {
+		t.Fatalf("metrics %s: exit %d: %s", name, code, errOut)
+	}
+	var ms []importedMetrics
+	if err := json.Unmarshal([]byte(js), &ms); err != nil || len(ms) != 1 {
+		t.Fatalf("metrics %s: %v: %s", name, err, js)
+	}
+	js, _, _ = runCLI(t, "", "lint", "--format", "json", "--now", "2026-01-01", path)
+	var fs []importedFinding
+	if err := json.Unmarshal([]byte(js), &fs); err != nil {
+		t.Fatalf("lint %s: %v: %s", name, err, js)
+	}
+	return out, ms[0], fs
+}
+
+// TestImportFixturesMetrics imports the real post-mortems of other teams and
+// checks that their timelines come in understood: most give a time to
+// resolution or a total downtime, and a metric the report states either
+// equals the derived one or is reported as a mismatch.
+func TestImportFixturesMetrics(t *testing.T) {
+	dir := t.TempDir()
+	derived := 0
+	for _, name := range filledFixtures {
+		_, m, fs := importFixture(t, dir, name)
+		if m.Resolution != nil || m.Downtime != nil {
+			derived++
+		} else {
+			t.Logf("%s: neither time to resolution nor total downtime derived", name)
+		}
+		for key, stated := range m.Stated {
+			var got *float64
+			switch key {
+			case "time_to_detection":
+				got = m.Detection
+			case "time_to_resolution":
+				got = m.Resolution
+			case "total_downtime":
+				got = m.Downtime
+			default:
+				continue
+			}
+			if got == nil {
+				continue
+			}
+			if stated.Minutes != nil && *stated.Minutes == *got {
+				continue
+			}
+			found := false
+			for _, f := range fs {
+				found = found || (f.Rule == "metric-mismatch" && strings.Contains(f.Message, stated.Text))
+			}
+			if !found {
+				t.Errorf("%s: %s derived as %v minutes but stated %q, and lint reports no metric-mismatch", name, key, *got, stated.Text)
+			}
+		}
+	}
+	if derived < 5 {
+		t.Errorf("%d of %d imported reports have a derived time to resolution or downtime, want at least 5", derived, len(filledFixtures))
+	}
+}
+
+// TestImportFixturesMilestones checks the milestones read from two layouts
+// that are not tables: univaf's heading per entry and chia's bullets with a
+// 12-hour clock.
+func TestImportFixturesMilestones(t *testing.T) {
+	dir := t.TempDir()
+	_, m, _ := importFixture(t, dir, "univaf-2021-06-03-database-full.md")
+	for _, key := range []string{"began", "service_restored"} {
+		if _, ok := m.Milestones[key]; !ok {
+			t.Errorf("univaf: no %s milestone in %+v", key, m.Milestones)
+		}
+	}
+	if got := m.Milestones["service_restored"].Time; got != "2021-06-03 9:58" {
+		t.Errorf("univaf: service restored at %q, want 2021-06-03 9:58", got)
+	}
+	_, m, _ = importFixture(t, dir, "chia-2021-05-26-website-outage.md")
+	restored := m.Milestones["service_restored"]
+	if restored.Time != "06:00 PM UTC" {
+		t.Errorf("chia: service restored = %+v, want 06:00 PM UTC read as 18:00", restored)
+	}
+	// The site went hard down at 04:52 PM and was fully recovered at 06:00
+	// PM: read as a 24-hour clock, that is 68 minutes.
+	if m.Downtime == nil || *m.Downtime != 68 {
+		t.Errorf("chia: total downtime = %v, want 68 minutes", m.Downtime)
+	}
+}
+
+// TestImportFixturesActions checks that import invents no action-item
+// finding: the fixtures list their actions without owner, due date or
+// status, so lint may say so once per report, never once per cell.
+func TestImportFixturesActions(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range filledFixtures {
+		out, _, fs := importFixture(t, dir, name)
+		n := 0
+		for _, f := range fs {
+			if strings.HasPrefix(f.Rule, "action-") {
+				n++
+				if n > 1 {
+					t.Errorf("%s: second action-item finding %s: %s", name, f.Rule, f.Message)
+				}
+			}
+		}
+		if strings.Contains(out, "- ") && strings.Contains(out, "| Priority | Action | Owner |") && !strings.Contains(out, "Action 1") {
+			t.Errorf("%s: the list of actions was written as a table with empty cells", name)
+		}
+	}
+}
