@@ -165,3 +165,38 @@ func TestImportFixturesActions(t *testing.T) {
 		}
 	}
 }
+
+// TestImportFixturesLintBound checks that lint finds at most one thing per
+// template section that an imported report lacks: the placeholders and
+// empty or missing parts of one section are one finding, whatever import
+// had to leave in for what the source does not have.
+func TestImportFixturesLintBound(t *testing.T) {
+	dir := t.TempDir()
+	absence := map[string]bool{"placeholder": true, "empty-section": true, "missing-section": true, "missing-subsection": true}
+	for _, name := range filledFixtures {
+		out, _, fs := importFixture(t, dir, name)
+		lines := strings.Split(out, "\n")
+		perSection := map[string][]string{}
+		for _, f := range fs {
+			if !absence[f.Rule] {
+				continue
+			}
+			section := ""
+			for i := min(f.Line, len(lines)) - 1; i >= 0; i-- {
+				if strings.HasPrefix(lines[i], "## ") {
+					section = lines[i]
+					break
+				}
+			}
+			perSection[section] = append(perSection[section], f.Rule+": "+f.Message)
+		}
+		for section, msgs := range perSection {
+			if len(msgs) > 1 {
+				t.Errorf("%s: %d findings for %q: %q", name, len(msgs), section, msgs)
+			}
+		}
+		if len(perSection) == 0 {
+			t.Errorf("%s: no finding for any section the source lacks", name)
+		}
+	}
+}
