@@ -466,6 +466,11 @@ func (p *parser) actionItems(lines []line) {
 		if isActionPlaceholder(a.Action, n) {
 			a.Action = "" // only template text, from another column
 		}
+		if sc < 0 {
+			// No Status column: the status is what the row's words say
+			// ("7101 **DONE**" in a Bug column).
+			a.Status = debrief.StatusFromText(a.Action)
+		}
 		if owner == phOwner {
 			a.Owner = ""
 		}

@@ -200,3 +200,53 @@ func TestImportFixturesLintBound(t *testing.T) {
 		}
 	}
 }
+
+// TestImportSREBookLayout imports a report written the way the Google SRE
+// book's example post-mortem is (our own text in its layout): a date line
+// over a Time/Description table with bold OUTAGE BEGINS ... INCIDENT ENDS
+// markers, H2 fields, and action items with their status in another column.
+func TestImportSREBookLayout(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile(filepath.Join("..", "..", "markdown", "testdata", "layouts", "srebook-style.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runCLI(t, string(src), "import", "-")
+	if code != 0 {
+		t.Fatalf("import: exit %d: %s", code, errOut)
+	}
+	path := filepath.Join(dir, "verse.md")
+	if err := os.WriteFile(path, []byte(out), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	js, _, _ := runCLI(t, "", "metrics", "--json", path)
+	var ms []importedMetrics
+	if err := json.Unmarshal([]byte(js), &ms); err != nil || len(ms) != 1 {
+		t.Fatalf("metrics: %v: %s", err, js)
+	}
+	m := ms[0]
+	// OUTAGE BEGINS at 13:07, OUTAGE ENDS at 13:54; OUTAGE MITIGATED at
+	// 13:31 does not end the outage.
+	if m.Downtime == nil || *m.Downtime != 47 {
+		t.Errorf("total downtime = %v, want 47 minutes (OUTAGE BEGINS to OUTAGE ENDS)", m.Downtime)
+	}
+	if m.Resolution == nil || *m.Resolution != 153 {
+		t.Errorf("time to resolution = %v, want 153 minutes (to INCIDENT ENDS)", m.Resolution)
+	}
+	for key, want := range map[string]string{"began": "13:07", "service_restored": "13:54", "fix_implemented": "13:31", "resolved": "15:40"} {
+		if got := m.Milestones[key]; got.Time != want || !strings.HasSuffix(got.At, "T"+want+":00Z") {
+			t.Errorf("%s = %+v, want at %s on the report's date", key, got, want)
+		}
+	}
+	text, _, _ := runCLI(t, "", "metrics", path)
+	if !strings.Contains(text, `Incident began at 13:07: from "OUTAGE BEGINS"`) {
+		t.Errorf("metrics does not show the words the beginning was read from:\n%s", text)
+	}
+	show, _, _ := runCLI(t, "", "show", path)
+	if !strings.Contains(show, `[Incident began: from "OUTAGE BEGINS"]`) {
+		t.Errorf("show does not mark the row the beginning was read from:\n%s", show)
+	}
+	if !strings.Contains(show, "Cap client retries with a budget") || !strings.Contains(show, "Done)") {
+		t.Errorf("show: the DONE in the action's row was not read as its status:\n%s", show)
+	}
+}

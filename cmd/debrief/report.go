@@ -260,10 +260,20 @@ func showText(w io.Writer, r *debrief.Report) {
 	}
 	if len(r.Timeline) > 0 {
 		fmt.Fprintln(w, "\nTimeline:")
-		for _, ev := range r.Timeline {
+		marks := map[int][]string{}
+		m := r.ComputeMetrics()
+		for _, ms := range debrief.Milestones {
+			if row, ok := m.Milestones[ms]; ok {
+				marks[row.Row] = append(marks[row.Row], milestoneMark(ms, row))
+			}
+		}
+		for i, ev := range r.Timeline {
 			fmt.Fprintf(w, "  %-17s %s", ev.Time.Text, ev.Event)
 			if ev.Action != "" {
 				fmt.Fprintf(w, " — %s", ev.Action)
+			}
+			if len(marks[i]) > 0 {
+				fmt.Fprintf(w, "  [%s]", strings.Join(marks[i], "; "))
 			}
 			fmt.Fprintln(w)
 		}
@@ -277,6 +287,18 @@ func showText(w io.Writer, r *debrief.Report) {
 	if n := len(r.Extra); n > 0 {
 		fmt.Fprintf(w, "\n%d extra section(s)\n", n)
 	}
+}
+
+// milestoneMark names the milestone a timeline row marks for show, with the
+// words it was read from when they are not the template's own.
+func milestoneMark(ms debrief.Milestone, row debrief.MilestoneRow) string {
+	switch {
+	case row.Implied:
+		return ms.String() + ": first timed row"
+	case strings.EqualFold(row.Text, ms.String()):
+		return ms.String()
+	}
+	return fmt.Sprintf("%s: from %q", ms, row.Text)
 }
 
 func or(s, alt string) string {
