@@ -14,8 +14,9 @@ type Event struct {
 }
 
 // EventTime is a timeline time as written: "14:02", "2024-03-13 14:02",
-// "14:02 UTC", "2024-03-13 14:02 +02:00", "04:49 PM UTC", and partial times
-// such as "14:??" (minutes unknown).
+// "14:02 UTC", "2024-03-13 14:02 +02:00", "04:49 PM UTC", "± 17:20" or
+// "~09:00" (approximate), and partial times such as "14:??" (minutes
+// unknown).
 type EventTime struct {
 	Text string // as written; "" when not filled in
 
@@ -59,11 +60,25 @@ var zoneOffsets = map[string]int{
 	"IST": 5*3600 + 1800, "JST": 9 * 3600, "AEST": 10 * 3600, "AEDT": 11 * 3600,
 }
 
+// approximateMarks are written before a time to say it is approximate.
+var approximateMarks = map[string]bool{"~": true, "±": true, "≈": true, "approx.": true, "ca.": true, "circa": true}
+
 // ParseEventTime reads a timeline time. The text is always kept; Precision
 // says what was understood.
 func ParseEventTime(text string) EventTime {
 	t := EventTime{Text: text}
 	fields := strings.Fields(strings.TrimSpace(text))
+	// A mark that the time is approximate: "± 17:20", "~ 09:00".
+	if len(fields) > 1 && approximateMarks[strings.ToLower(fields[0])] {
+		fields = fields[1:]
+	} else if len(fields) > 0 {
+		for m := range approximateMarks {
+			if len(m) < len(fields[0]) && strings.HasPrefix(fields[0], m) && !strings.HasSuffix(m, ".") {
+				fields[0] = fields[0][len(m):]
+				break
+			}
+		}
+	}
 	if len(fields) == 0 {
 		return t
 	}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/debrief-oss/debrief"
 	"github.com/debrief-oss/debrief/internal/testenv"
@@ -573,5 +574,47 @@ func TestActionListStaysAList(t *testing.T) {
 	r.ActionItems[3].Owner = "Priya"
 	if out := string(markdown.Render(r)); !strings.Contains(out, "| Delete old rows nightly | Priya |") {
 		t.Errorf("an action with an owner was not written as a table:\n%s", out)
+	}
+}
+
+// TestTimelineLayouts reads timelines written as bullets with bold or plain
+// times and as paragraphs led by a bold time, under a heading that carries
+// the zone and the dates.
+func TestTimelineLayouts(t *testing.T) {
+	tests := []struct {
+		name, body string
+	}{
+		{"bold bullets", "- **16:58 UTC** - Deploy started\n- **17:20 UTC:** the engineer rolled back\n- 17:40 UTC: Service restored\n"},
+		{"bold paragraphs", "**± 16:58 UTC:** Deploy started\n\n**17:20 UTC:** the engineer rolled back\nthe release\n\n**17:40 UTC:** Service restored\n"},
+	}
+	wantTimes := []string{"16:58 UTC", "17:20 UTC", "17:40 UTC"}
+	for _, tt := range tests {
+		src := "# Broken deploy\n\n## Timeline (all times UTC) 01/16/2024 - 01/17/2024\n\n" + tt.body
+		doc := markdown.Parse("r.md", []byte(src))
+		r := doc.Report
+		if len(r.Timeline) != 3 {
+			t.Errorf("%s: %d rows, want 3: %+v (extra sections %+v)", tt.name, len(r.Timeline), r.Timeline, r.Extra)
+			continue
+		}
+		for i, e := range r.Timeline {
+			want := wantTimes[i]
+			if i == 0 && tt.name == "bold paragraphs" {
+				want = "± 16:58 UTC"
+			}
+			if e.Time.Text != want || !e.Time.Valid() || e.Time.Zone == nil {
+				t.Errorf("%s: row %d time %+v, want %q read to the minute with its zone", tt.name, i, e.Time, want)
+			}
+		}
+		if got := r.Timeline[1].Event; !strings.HasPrefix(got, "the engineer rolled back") {
+			t.Errorf("%s: row 1 event %q", tt.name, got)
+		}
+		m := r.ComputeMetrics()
+		if d, ok := m.Value(debrief.MetricTotalDowntime); !ok || d != 42*time.Minute {
+			t.Errorf("%s: downtime %v %v, want 42m", tt.name, d, ok)
+		}
+		out := checkRewrite(t, tt.name, []byte(src), r)
+		if !strings.Contains(string(out), "(all times UTC) 01/16/2024 - 01/17/2024") {
+			t.Errorf("%s: the heading's remark was lost:\n%s", tt.name, out)
+		}
 	}
 }

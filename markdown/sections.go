@@ -217,11 +217,19 @@ func normalize(s string) string {
 }
 
 // splitParenthetical splits "Timeline (all times approximate)" into
-// "Timeline" and "(all times approximate)". "Root Cause(s)" keeps no remark.
+// "Timeline" and "(all times approximate)", and "Timeline (all times PST)
+// 01/16/2024" into "Timeline" and the rest. "Root Cause(s)" keeps no remark.
 func splitParenthetical(s string) (string, string) {
 	s = strings.TrimSpace(s)
 	if !strings.HasSuffix(s, ")") {
-		return s, ""
+		// "Timeline (all times PST) 01/16/2024 - 02/28/2024": a remark
+		// followed by dates, which are part of it.
+		j := strings.LastIndexByte(s, ')')
+		i := strings.LastIndexByte(s[:max(j, 0)], '(')
+		if j < 0 || i <= 0 || strings.IndexFunc(s[j:], unicode.IsLetter) >= 0 {
+			return s, ""
+		}
+		return strings.TrimSpace(s[:i]), s[i:]
 	}
 	i := strings.LastIndexByte(s, '(')
 	if i <= 0 {

@@ -199,6 +199,9 @@ func (p *parser) timeline(lines []line) {
 			// An event is written in a table cell, on one line.
 			p.r.Timeline = append(p.r.Timeline, debrief.Event{Time: tm, Event: inline(event)})
 		}
+		if len(taken) == 0 {
+			p.timelineLines(lines, taken)
+		}
 		// What is not an entry stays as it was written, in its order and
 		// with its blank lines.
 		rest = nil
@@ -209,6 +212,33 @@ func (p *parser) timeline(lines []line) {
 		}
 	}
 	p.extraText(key, rest, textRules{})
+}
+
+// timelineLines reads a timeline written as lines or paragraphs that begin
+// with a time ("**17:20 UTC:** The queue backed up", "09:10 Alert fired"):
+// each such line begins an entry, and the lines after it, up to a blank
+// line, continue it. Lines before any entry stay notes.
+func (p *parser) timelineLines(lines []line, taken map[int]bool) {
+	code, _ := codeBlocks(lines)
+	cur := -1
+	for i, l := range lines {
+		text := strings.TrimSpace(l.text)
+		if text == "" || code[i] {
+			cur = -1
+			continue
+		}
+		if tm, event, ok := leadingTime(text); ok && strings.TrimSpace(event) != "" {
+			cur = len(p.r.Timeline)
+			p.doc.Fields[indexPath("timeline", cur, "")] = posOf(l, indentOf(l.text))
+			p.r.Timeline = append(p.r.Timeline, debrief.Event{Time: tm, Event: inline(event)})
+			taken[l.num] = true
+			continue
+		}
+		if cur >= 0 {
+			p.r.Timeline[cur].Event += " " + inline(text)
+			taken[l.num] = true
+		}
+	}
 }
 
 // timelineTable reads a timeline table, mapping its columns by their
@@ -354,6 +384,11 @@ func (p *parser) timelineEntry(h *Heading, t debrief.EventTime, lines []line) {
 func leadingTime(text string) (debrief.EventTime, string, bool) {
 	s := strings.TrimLeft(text, "*_ ")
 	fields := strings.Fields(s)
+	for i, f := range fields {
+		if i > 0 {
+			fields[i] = strings.TrimRight(f, "*_")
+		}
+	}
 	best := -1
 	var bestT debrief.EventTime
 	for n := 1; n <= min(4, len(fields)); n++ {
@@ -365,8 +400,11 @@ func leadingTime(text string) (debrief.EventTime, string, bool) {
 			}
 			break
 		}
-		if best >= 0 && t.Hour == bestT.Hour && t.Minute == bestT.Minute && (t.Zone != nil) == (bestT.Zone != nil) && t.HasDate == bestT.HasDate {
-			break // the word added nothing to the time
+		if best >= 0 && (t.Hour == bestT.Hour && t.Minute == bestT.Minute && (t.Zone != nil) == (bestT.Zone != nil) && t.HasDate == bestT.HasDate ||
+			t.Precision < bestT.Precision || t.Zone == nil && bestT.Zone != nil || !t.HasDate && bestT.HasDate) {
+			// The word added nothing to the time, or is not part of it
+			// ("17:40 UTC: Service" is no zone).
+			break
 		}
 		best, bestT = n, t
 	}
