@@ -58,6 +58,11 @@ func PlaceTimeline(events []Event, incident Date) []Instant {
 			continue
 		}
 		y, m, d := day.Date()
+		if !t.HasDate && havePrev {
+			// The previous row's day as this row's zone sees it: zones are
+			// made one before the clock is compared.
+			y, m, d = prev.In(zone).Date()
+		}
 		at := time.Date(y, m, d, t.Hour, t.Minute, 0, 0, zone)
 		rolled := false
 		if !t.HasDate && havePrev {
@@ -65,7 +70,7 @@ func PlaceTimeline(events []Event, incident Date) []Instant {
 			case at.Before(prev.Add(-12 * time.Hour)):
 				at = at.AddDate(0, 0, 1)
 				rolled = true
-			case at.After(prev.Add(12*time.Hour)) && !day.AddDate(0, 0, -1).Before(floor):
+			case at.After(prev.Add(12*time.Hour)) && !time.Date(y, m, d-1, 0, 0, 0, 0, time.UTC).Before(floor):
 				at = at.AddDate(0, 0, -1)
 			}
 		}

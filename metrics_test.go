@@ -357,3 +357,17 @@ func TestNegativeSpanIsNotAMetric(t *testing.T) {
 		t.Errorf("stats detection = %+v, want the stated 5 minutes", st.Detection)
 	}
 }
+
+// TestPlaceTimelineMixedZones: a row's day is the previous row's day in the
+// row's own zone, so that 00:30 +02:00 followed by 23:00 UTC is thirty
+// minutes later (22:30 UTC, then 23:00 UTC), not a day and a half.
+func TestPlaceTimelineMixedZones(t *testing.T) {
+	events := []Event{row("00:30 +02:00", "Incident began"), row("23:00 UTC", "Service restored")}
+	got := PlaceTimeline(events, ParseDate("2024-03-13"))
+	if d := got[1].Time.Sub(got[0].Time); d != 30*time.Minute {
+		t.Errorf("second row %v after the first (%v, %v), want 30m", d, got[0].Time, got[1].Time)
+	}
+	if got[1].RolledOver {
+		t.Error("the second row is marked as rolled over midnight")
+	}
+}

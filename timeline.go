@@ -63,6 +63,26 @@ var zoneOffsets = map[string]int{
 // approximateMarks are written before a time to say it is approximate.
 var approximateMarks = map[string]bool{"~": true, "±": true, "≈": true, "approx.": true, "ca.": true, "circa": true}
 
+// ambiguousZones are the abbreviations that name several zones: Debrief
+// reads them as zoneOffsets says, and says so.
+var ambiguousZones = map[string]string{
+	"IST": "India +05:30, Irish +01:00 or Israel +02:00",
+	"CST": "US Central -06:00, China +08:00 or Cuba -05:00",
+	"BST": "British Summer +01:00 or Bangladesh +06:00",
+}
+
+// AmbiguousZone returns, when the time's zone is an abbreviation that names
+// several zones (IST, CST, BST), the abbreviation and the zones it may
+// mean; ok is false for any other time.
+func AmbiguousZone(t EventTime) (abbr, meanings string, ok bool) {
+	if t.Zone == nil {
+		return "", "", false
+	}
+	abbr = t.Zone.String()
+	meanings, ok = ambiguousZones[abbr]
+	return abbr, meanings, ok
+}
+
 // ParseEventTime reads a timeline time. The text is always kept; Precision
 // says what was understood.
 func ParseEventTime(text string) EventTime {

@@ -618,3 +618,17 @@ func TestTimelineLayouts(t *testing.T) {
 		}
 	}
 }
+
+// TestAmbiguousZoneWarned: IST, CST and BST each name several zones, so a
+// time written with one is read as documented and warned about.
+func TestAmbiguousZoneWarned(t *testing.T) {
+	src := "# X\n\n## Timeline\n\n| Time | Event |\n|---|---|\n| 14:02 IST | Incident began |\n| 14:30 UTC | Service restored |\n"
+	doc := markdown.Parse("r.md", []byte(src))
+	var warned []string
+	for _, d := range doc.Diagnostics {
+		warned = append(warned, d.Error())
+	}
+	if len(warned) != 1 || !strings.Contains(warned[0], "r.md:7:") || !strings.Contains(warned[0], `zone IST may mean India +05:30`) || !strings.Contains(warned[0], "read as +05:30") {
+		t.Errorf("diagnostics = %q, want one warning about IST on line 7", warned)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/debrief-oss/debrief"
@@ -58,7 +59,35 @@ func Parse(file string, src []byte) *Document {
 	p.sections(splitSections(lines, p))
 	p.resolveDirect()
 	p.arrangeExtras()
+	p.ambiguousZones()
 	return doc
+}
+
+// ambiguousZones warns about timeline times whose zone abbreviation names
+// several zones ("14:02 IST"): the metrics are right only if Debrief's
+// reading is the one meant.
+func (p *parser) ambiguousZones() {
+	for i, e := range p.r.Timeline {
+		abbr, meanings, ok := debrief.AmbiguousZone(e.Time)
+		if !ok {
+			continue
+		}
+		_, off := time.Date(2000, 1, 1, 0, 0, 0, 0, e.Time.Zone).Zone()
+		pos, found := p.doc.Fields[indexPath("timeline", i, "time")]
+		if !found {
+			pos = p.doc.Fields[indexPath("timeline", i, "")]
+		}
+		p.warn(pos, "time %q: zone %s may mean %s; read as %s, write the offset to be sure", e.Time.Text, abbr, meanings, formatOffset(off))
+	}
+}
+
+// formatOffset writes a zone offset in seconds as "+05:30".
+func formatOffset(off int) string {
+	sign := '+'
+	if off < 0 {
+		sign, off = '-', -off
+	}
+	return fmt.Sprintf("%c%02d:%02d", sign, off/3600, off/60%60)
 }
 
 // splitLines splits src into lines, dropping a UTF-8 BOM. A line ends with
