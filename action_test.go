@@ -25,3 +25,23 @@ func TestStatusFromText(t *testing.T) {
 		}
 	}
 }
+
+func TestFillFromText(t *testing.T) {
+	for _, tt := range []struct{ title, summary, want string }{
+		{"2021-06-03: Database Full", "", "2021-06-03"},
+		{"Checkout outage", "On June 30, 2021 the upgrade failed.\n\nLater, on 2021-07-01, it was retried.", "June 30, 2021"},
+		{"Checkout outage", "No date here.", ""},
+	} {
+		r := &Report{Title: tt.title}
+		r.Summary.WhatHappened = tt.summary
+		filled := r.FillFromText()
+		if got := r.Overview.IncidentDate.Text; got != tt.want || (tt.want != "" && len(filled) != 1) {
+			t.Errorf("%q / %q: incident date %q (%q), want %q", tt.title, tt.summary, got, filled, tt.want)
+		}
+	}
+	r := &Report{Title: "2021-06-03 outage"}
+	r.Overview.IncidentDate = ParseDate("2021-06-02")
+	if filled := r.FillFromText(); len(filled) != 0 || r.Overview.IncidentDate.Text != "2021-06-02" {
+		t.Errorf("a written incident date was replaced: %q", filled)
+	}
+}

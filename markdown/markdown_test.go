@@ -384,7 +384,7 @@ func TestLooksLikeReport(t *testing.T) {
 		"# X\n\n## Summary\n\ntext\n\n## Timeline\n":                     false,
 		"# X\n\n## Summary\n\n## Timeline\n\n## Action Items\n":          true,
 		"# X\n\n## Summary\n\n```\n## Timeline\n```\n":                   false,
-		"### Root Causes\r\n\r\n### Trigger\r\n### Detection\r\n":        true,
+		"### Root Causes\r\n\r\n### Trigger\r\n### Resolution\r\n":       true,
 		"# Lint rules\n\n## placeholder\n\n## Timeline\n\n## Timeline\n": false,
 		"# Incident Post-Mortem Report: DNS\n":                           true,
 	} {
@@ -630,5 +630,33 @@ func TestAmbiguousZoneWarned(t *testing.T) {
 	}
 	if len(warned) != 1 || !strings.Contains(warned[0], "r.md:7:") || !strings.Contains(warned[0], `zone IST may mean India +05:30`) || !strings.Contains(warned[0], "read as +05:30") {
 		t.Errorf("diagnostics = %q, want one warning about IST on line 7", warned)
+	}
+}
+
+// TestOtherLayoutSections maps the sections other layouts name their own
+// way: a list of authors, improvements by term, remediation, data loss, and
+// a Detection section kept as a note rather than read as a gap in testing.
+func TestOtherLayoutSections(t *testing.T) {
+	src := "# Queue stall\n\n## Authors\n\n- ines\n- @oskar\n\n## Detection\n\nThe error-ratio page fired after four minutes.\n\n" +
+		"## Data Loss Impact\n\nNo\n\n## Short-term improvements\n\n- Cap retries\n\n## Long-term improvements\n\n- Split the index\n\n" +
+		"## Remediation\n\n### Medium-term\n\n- [x] Add a load test\n"
+	doc := markdown.Parse("r.md", []byte(src))
+	r := doc.Report
+	if r.Overview.Author != "ines, @oskar" {
+		t.Errorf("author = %q", r.Overview.Author)
+	}
+	if r.RootCause.WhyNotCaught != "" {
+		t.Errorf("Detection read as Why Wasn't It Caught Earlier: %q", r.RootCause.WhyNotCaught)
+	}
+	if r.Summary.Impact.DataLoss.Value == nil || *r.Summary.Impact.DataLoss.Value {
+		t.Errorf("data loss = %+v, want No", r.Summary.Impact.DataLoss)
+	}
+	pv := r.Prevention
+	if len(pv.ShortTerm) != 1 || len(pv.LongTerm) != 1 || len(pv.MediumTerm) != 1 || !pv.MediumTerm[0].Done {
+		t.Errorf("prevention = %+v", pv)
+	}
+	out := checkRewrite(t, "r.md", []byte(src), r)
+	if !strings.Contains(string(out), "The error-ratio page fired after four minutes.") {
+		t.Errorf("the detection note was lost:\n%s", out)
 	}
 }

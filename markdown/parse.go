@@ -378,6 +378,17 @@ func (p *parser) sections(secs []section) {
 				deepest = 3
 			}
 			level = min(level, deepest)
+			if f, ok := fieldHeadings[normalize(h.Text)]; ok && f == fieldAuthor && !strings.HasPrefix(h.Text, `\`) && p.fieldEmpty(f) {
+				// "## Authors" over a list of names: the report's authors.
+				if names, items, ok := nameList(s.lines); ok {
+					p.doc.markStructure(h.Pos.Line, 0, -1)
+					for _, it := range items {
+						p.doc.markStructure(it.line.num, 0, it.col)
+					}
+					p.setField(f, strings.Join(names, ", "), posOf(items[0].line, items[0].col))
+					continue
+				}
+			}
 			if f, ok := fieldHeadings[normalize(h.Text)]; ok && !strings.HasPrefix(h.Text, `\`) && p.fieldEmpty(f) && singleParagraph(s.lines) {
 				p.doc.markStructure(h.Pos.Line, 0, -1)
 				if body := trimBlank(s.lines); len(body) > 0 {
@@ -525,6 +536,23 @@ func (p *parser) resolveDirect() {
 		}
 		p.extraText(key, lines, textRules{})
 	}
+}
+
+// nameList reads a section that is only a list of names, one short line
+// each ("- ines", "- @astonm"): the items' texts, and the items.
+func nameList(lines []line) ([]string, []listItem, bool) {
+	list, rest := items(lines)
+	if len(list) == 0 || len(trimBlank(rest)) > 0 {
+		return nil, nil, false
+	}
+	names := make([]string, len(list))
+	for i, it := range list {
+		if it.box != "" || strings.ContainsAny(it.text, ",\n") || len(strings.Fields(it.text)) > 4 {
+			return nil, nil, false
+		}
+		names[i] = it.text
+	}
+	return names, list, true
 }
 
 // trimBlank drops blank lines at both ends.

@@ -250,3 +250,38 @@ func TestImportSREBookLayout(t *testing.T) {
 		t.Errorf("show: the DONE in the action's row was not read as its status:\n%s", show)
 	}
 }
+
+// TestImportExplain checks that import --explain says where each section
+// went, what was filled from the text, and which words marked each
+// milestone, without printing the report.
+func TestImportExplain(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "..", "markdown", "testdata", "layouts", "srebook-style.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src = []byte(strings.Replace(string(src), "## Date\n\n2026-09-14\n\n", "", 1))
+	src = []byte(strings.Replace(string(src), "# Postmortem: Verse Finder", "# Postmortem 2026-09-14: Verse Finder", 1))
+	out, errOut, code := runCLI(t, string(src), "import", "--explain", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		`"Authors" -> a value of the Incident Overview`,
+		`"Detection" -> kept as an extra section after "Resolution"`,
+		`"Where we got lucky" -> Surprising Discoveries`,
+		"Incident Date 2026-09-14, from the title",
+		`13:07: Incident began: from "OUTAGE BEGINS"`,
+		"13:02: no milestone",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("--explain does not say %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "## Timeline") {
+		t.Errorf("--explain printed the report:\n%s", out)
+	}
+	report, _, _ := runCLI(t, string(src), "import", "-")
+	if !strings.Contains(report, "**Incident Date**: 2026-09-14") || !strings.Contains(report, "**Report Author**: ines, oskar, talia") {
+		t.Errorf("the date of the title or the authors did not reach the overview:\n%s", report)
+	}
+}
