@@ -3,6 +3,7 @@ package debrief
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -35,6 +36,12 @@ var assumedDay = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 // A row with a zone uses it; a row without one uses the zone of the latest
 // row that had one, or UTC.
 func PlaceTimeline(events []Event, incident Date) []Instant {
+	return PlaceTimelineIn(events, incident, time.UTC)
+}
+
+// PlaceTimelineIn is PlaceTimeline for a timeline whose rows without a zone
+// are in zone until a row names another (see Report.TimelineZone).
+func PlaceTimelineIn(events []Event, incident Date, zone *time.Location) []Instant {
 	out := make([]Instant, len(events))
 	day, dated := assumedDay, false
 	if incident.Valid() {
@@ -42,7 +49,6 @@ func PlaceTimeline(events []Event, incident Date) []Instant {
 	}
 	// floor is the earliest day an undated row may fall on.
 	floor := day
-	zone := time.UTC
 	var prev time.Time
 	havePrev := false
 	for i, e := range events {
@@ -81,6 +87,45 @@ func PlaceTimeline(events []Event, incident Date) []Instant {
 		day = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	}
 	return out
+}
+
+// TimelineZone returns the zone a report states once for its whole timeline,
+// in a note under it or in a column's name ("All times in UTC.", "*(All
+// times US/Pacific)*", "Date and Time in CET"), with the words it was read
+// from; UTC and "" when it states none. A zone name that this machine's
+// zone database does not know is not used.
+func (r *Report) TimelineZone() (*time.Location, string) {
+	for _, x := range r.Extra {
+		if x.Heading != "" || x.After != KeyTimeline {
+			continue
+		}
+		words := strings.FieldsFunc(x.Body, func(c rune) bool {
+			return c == ' ' || c == '\t' || c == '\n' || c == '(' || c == ')' || c == '*' || c == '_' || c == ',' || c == '|' || c == ';'
+		})
+		for i := 0; i+1 < len(words); i++ {
+			w := strings.ToLower(words[i])
+			if w != "times" && w != "time" {
+				continue
+			}
+			k := i + 1
+			for k < len(words) && (strings.EqualFold(words[k], "in") || strings.EqualFold(words[k], "are")) {
+				k++
+			}
+			if k >= len(words) {
+				continue
+			}
+			name := strings.TrimRight(words[k], ".:")
+			if z := parseZone(name); z != nil {
+				return z, words[i] + " " + strings.Join(words[i+1:k+1], " ")
+			}
+			if strings.Contains(name, "/") {
+				if z, err := time.LoadLocation(name); err == nil {
+					return z, words[i] + " " + strings.Join(words[i+1:k+1], " ")
+				}
+			}
+		}
+	}
+	return time.UTC, ""
 }
 
 // MetricKey names a metric derived from the timeline.
@@ -171,7 +216,8 @@ func (m TimelineMetrics) Has(ms Milestone) bool {
 // with a known time is taken as the beginning (MilestoneRow.Implied), unless
 // a milestone comes before it.
 func (r *Report) ComputeMetrics() TimelineMetrics {
-	inst := PlaceTimeline(r.Timeline, r.Overview.IncidentDate)
+	zone, _ := r.TimelineZone()
+	inst := PlaceTimelineIn(r.Timeline, r.Overview.IncidentDate, zone)
 	m := TimelineMetrics{Instants: inst, Milestones: map[Milestone]MilestoneRow{}, values: map[MetricKey]time.Duration{}, problems: map[MetricKey]string{}}
 	for i, e := range r.Timeline {
 		for _, mm := range MatchMilestones(e.Event) {

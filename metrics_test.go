@@ -371,3 +371,38 @@ func TestPlaceTimelineMixedZones(t *testing.T) {
 		t.Error("the second row is marked as rolled over midnight")
 	}
 }
+
+// TestTimelineZone reads a zone stated once for the whole timeline and
+// places the rows that name none in it.
+func TestTimelineZone(t *testing.T) {
+	for _, tt := range []struct {
+		note   string
+		offset int  // seconds east of UTC in March
+		none   bool // no zone stated
+	}{
+		{"All times in CET.", 3600, false},
+		{"Table columns: Date and Time in CET | Event", 3600, false},
+		{"(all times PST) 01/16/2024 - 02/28/2024", -8 * 3600, false},
+		{"All times +05:30", 5*3600 + 1800, false},
+		{"(all times approximate)", 0, true},
+		{"Times are hard to pin down.", 0, true},
+	} {
+		r := &Report{Timeline: []Event{row("2024-03-13 10:00", "Incident began"), row("10:30 UTC", "Service restored")}}
+		r.Extra = []ExtraSection{{Body: tt.note, After: KeyTimeline}}
+		z, from := r.TimelineZone()
+		_, off := time.Date(2024, 3, 13, 0, 0, 0, 0, z).Zone()
+		if tt.none {
+			if z != time.UTC || from != "" {
+				t.Errorf("%q: zone %v from %q, want none", tt.note, z, from)
+			}
+			continue
+		}
+		if off != tt.offset || from == "" {
+			t.Errorf("%q: zone %v (%d) from %q, want offset %d", tt.note, z, off, from, tt.offset)
+		}
+		m := r.ComputeMetrics()
+		if got, want := m.Instants[0].Time.UTC(), time.Date(2024, 3, 13, 10, 0, 0, 0, time.UTC).Add(-time.Duration(tt.offset)*time.Second); !got.Equal(want) {
+			t.Errorf("%q: first row at %v, want %v", tt.note, got, want)
+		}
+	}
+}

@@ -129,8 +129,14 @@ func TestImportFixturesMilestones(t *testing.T) {
 			t.Errorf("univaf: no %s milestone in %+v", key, m.Milestones)
 		}
 	}
-	if got := m.Milestones["service_restored"].Time; got != "2021-06-03 9:58" {
-		t.Errorf("univaf: service restored at %q, want 2021-06-03 9:58", got)
+	// "(All times US/Pacific, 24-hour clock.)" is the zone of every row.
+	if got := m.Milestones["service_restored"]; got.Time != "2021-06-03 9:58" || got.At != "2021-06-03T09:58:00-07:00" {
+		t.Errorf("univaf: service restored = %+v, want 2021-06-03 9:58 in US/Pacific", got)
+	}
+	// "Date and Time in CET" names the zone in the column's header.
+	_, m, _ = importFixture(t, dir, "dfds-PM2019-009-ip-starvation.md")
+	if got := m.Milestones["service_restored"].At; got != "2019-12-05T07:00:00+01:00" {
+		t.Errorf("dfds 2019: service restored at %q, want 07:00 CET", got)
 	}
 	_, m, _ = importFixture(t, dir, "chia-2021-05-26-website-outage.md")
 	restored := m.Milestones["service_restored"]
