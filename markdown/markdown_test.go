@@ -660,3 +660,23 @@ func TestOtherLayoutSections(t *testing.T) {
 		t.Errorf("the detection note was lost:\n%s", out)
 	}
 }
+
+// TestTimelineDateLines: a line that is only a date dates the times below
+// it, in a list or in plain lines, with US month-first dates read.
+func TestTimelineDateLines(t *testing.T) {
+	for name, body := range map[string]string{
+		"list":  "All times CET.\n\n**01-10-2024**\n\n- 09:10 Alert fired for checkout errors\n- 23:30 Rolled back\n\n**01/11/2024**\n\n- 10:00 Incident closed\n",
+		"lines": "January 10, 2024:\n09:10 Alert fired for checkout errors\n23:30 Rolled back\n\n2024-01-11 (all times CET)\n10:00 Incident closed\n",
+	} {
+		src := "# Checkout errors\n\n## Timeline\n\n" + body
+		r := markdown.Parse("r.md", []byte(src)).Report
+		var got []string
+		for _, e := range r.Timeline {
+			got = append(got, e.Time.Text)
+		}
+		if want := []string{"2024-01-10 09:10", "2024-01-10 23:30", "2024-01-11 10:00"}; !slices.Equal(got, want) {
+			t.Errorf("%s: times %q, want %q", name, got, want)
+		}
+		checkRewrite(t, name, []byte(src), r)
+	}
+}

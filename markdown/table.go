@@ -1,7 +1,9 @@
 package markdown
 
 import (
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/debrief-oss/debrief"
@@ -186,11 +188,13 @@ func (p *parser) timeline(lines []line) {
 	} else {
 		list, _ := items(lines)
 		taken := map[int]bool{}
+		dateAt := dateLines(lines)
 		for _, it := range list {
 			tm, event, ok := leadingTime(it.text)
 			if !ok {
 				continue
 			}
+			tm = dateAt(it.line.num, tm)
 			for _, l := range it.lines {
 				taken[l.num] = true
 			}
@@ -214,12 +218,82 @@ func (p *parser) timeline(lines []line) {
 	p.extraText(key, rest, textRules{})
 }
 
+// dateLines finds the lines of a timeline that are only a date ("**01-10-2024**",
+// "2021-06-03 (all times UTC)", "June 3, 2021:"), and returns a function that
+// gives a time without a date, written on line num, the date of the last
+// such line above it. The date goes into the time's text, in ISO form, so
+// that the row reads back the same; the date line stays as a note.
+func dateLines(lines []line) func(num int, t debrief.EventTime) debrief.EventTime {
+	type dated struct {
+		num int
+		d   debrief.Date
+	}
+	var ds []dated
+	for _, l := range lines {
+		if d, ok := dateLine(l.text); ok {
+			ds = append(ds, dated{l.num, d})
+		}
+	}
+	return func(num int, t debrief.EventTime) debrief.EventTime {
+		if t.HasDate || t.Text == "" || t.Text[0] < '0' || t.Text[0] > '9' {
+			return t
+		}
+		for i := len(ds) - 1; i >= 0; i-- {
+			if ds[i].num < num {
+				nt := debrief.ParseEventTime(ds[i].d.ISO() + " " + t.Text)
+				if nt.Precision < t.Precision {
+					return t
+				}
+				return nt
+			}
+		}
+		return t
+	}
+}
+
+// dateLine reads a line that is only a date, with emphasis, a colon or a
+// remark in brackets around it. Besides the forms of debrief.ParseDate it
+// reads the month-first numeric dates of US reports, "01/16/2024" and
+// "01-16-2024" (day first when the first number cannot be a month).
+func dateLine(text string) (debrief.Date, bool) {
+	s := strings.Trim(strings.TrimSpace(text), "*_#>-: ")
+	if i := strings.IndexByte(s, '('); i > 0 {
+		s = strings.TrimSpace(s[:i])
+	}
+	s = strings.Trim(s, "*_:,. ")
+	if s == "" || len(s) > 30 {
+		return debrief.Date{}, false
+	}
+	if d := debrief.ParseDate(s); d.Valid() {
+		return d, true
+	}
+	parts := strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == '-' || r == '.' })
+	if len(parts) != 3 || len(parts[2]) != 4 {
+		return debrief.Date{}, false
+	}
+	var n [3]int
+	for i, p := range parts {
+		v, err := strconv.Atoi(p)
+		if err != nil {
+			return debrief.Date{}, false
+		}
+		n[i] = v
+	}
+	month, day := n[0], n[1]
+	if month > 12 {
+		month, day = day, month
+	}
+	d := debrief.ParseDate(fmt.Sprintf("%04d-%02d-%02d", n[2], month, day))
+	return d, d.Valid()
+}
+
 // timelineLines reads a timeline written as lines or paragraphs that begin
 // with a time ("**17:20 UTC:** The queue backed up", "09:10 Alert fired"):
 // each such line begins an entry, and the lines after it, up to a blank
 // line, continue it. Lines before any entry stay notes.
 func (p *parser) timelineLines(lines []line, taken map[int]bool) {
 	code, _ := codeBlocks(lines)
+	dateAt := dateLines(lines)
 	cur := -1
 	for i, l := range lines {
 		text := strings.TrimSpace(l.text)
@@ -228,6 +302,7 @@ func (p *parser) timelineLines(lines []line, taken map[int]bool) {
 			continue
 		}
 		if tm, event, ok := leadingTime(text); ok && strings.TrimSpace(event) != "" {
+			tm = dateAt(l.num, tm)
 			cur = len(p.r.Timeline)
 			p.doc.Fields[indexPath("timeline", cur, "")] = posOf(l, indentOf(l.text))
 			p.r.Timeline = append(p.r.Timeline, debrief.Event{Time: tm, Event: inline(event)})
