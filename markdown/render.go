@@ -80,8 +80,8 @@ func Render(r *debrief.Report) []byte {
 		w.text(debrief.KeySurprises, "Surprising Discoveries", l.Surprises, phSurprises)
 	})
 
-	if actionsAsList(r.ActionItems) {
-		w.fields(debrief.KeyActionItems, "Action Items", strings.Join(actionList(r.ActionItems), "\n"))
+	if actionsAsList(r.ActionItems) && !w.notesHaveTable(debrief.KeyActionItems) {
+		w.actionList(r.ActionItems)
 	} else {
 		w.fields(debrief.KeyActionItems, "Action Items", actionTable(r.ActionItems))
 	}
@@ -540,6 +540,39 @@ func actionBox(a debrief.ActionItem) (box string, ok bool) {
 		return "[ ]", true
 	}
 	return "", false
+}
+
+// notesHaveTable reports whether the notes of a section hold a table, which
+// the parser would take for the section's own.
+func (w *writer) notesHaveTable(key string) bool {
+	xs := w.extras[place{key, partNotes}]
+	if len(xs) == 0 {
+		return false
+	}
+	var ls []line
+	for i, t := range strings.Split(xs[0].Body, "\n") {
+		ls = append(ls, line{text: t, num: i + 1})
+	}
+	t, _ := findTable(ls)
+	return t != nil
+}
+
+// actionList writes the Action Items section with its items as a list. Its
+// notes are placed as a list's are (see list): escaped where they would
+// begin an item, and before the items when their first line is indented.
+func (w *writer) actionList(items []debrief.ActionItem) {
+	const key = debrief.KeyActionItems
+	w.block("## Action Items")
+	content := strings.Join(actionList(items), "\n")
+	if notes := w.notesText(key, textRules{items: true}); notes != "" {
+		if indentOf(notes) >= 2 {
+			content = notes + "\n\n" + content
+		} else {
+			content += "\n\n" + notes
+		}
+	}
+	w.block(content)
+	w.headed(place{key, partHeaded})
 }
 
 // actionList writes the action items as a list.

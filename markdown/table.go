@@ -529,7 +529,9 @@ func (p *parser) actionItems(lines []line) {
 			p.doc.Fields[indexPath("action_items", len(p.r.ActionItems), "")] = posOf(it.line, it.col)
 			p.r.ActionItems = append(p.r.ActionItems, a)
 		}
-		p.extraText(key, rest, textRules{})
+		// The notes of a list, as of any list: escaped where they would
+		// begin an item.
+		p.extraText(key, rest, textRules{items: true})
 		return
 	}
 	used := map[int]bool{}
