@@ -166,10 +166,9 @@ var vocab = buildVocabulary()
 // eventWord is one word of an event: lower-cased, with where it is in the
 // text and the clause it belongs to.
 type eventWord struct {
-	w          string
-	from, to   int
-	clause     int
-	emphasised bool
+	w        string
+	from, to int
+	clause   int
 }
 
 // eventWords splits an event into words, dropping Markdown emphasis.
