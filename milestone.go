@@ -175,27 +175,47 @@ type eventWord struct {
 // Punctuation that ends a clause (. , ; : ! ? dashes, parentheses) and the
 // word "but" start a new clause.
 func eventWords(s string) []eventWord {
-	var out []eventWord
+	// One allocation for a row of average words, and one to lower the
+	// case of a row in ASCII, whose words are then slices of it.
+	out := make([]eventWord, 0, len(s)/5+1)
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	low := s
+	if ascii {
+		low = strings.ToLower(s)
+	}
 	clause := 0
 	start := -1
 	flush := func(end int) {
 		if start < 0 {
 			return
 		}
-		w := strings.ToLower(strings.Trim(s[start:end], "-'’"))
-		if w != "" {
-			if w == "but" {
-				clause++
-			} else {
-				out = append(out, eventWord{w: strings.ReplaceAll(w, "’", "'"), from: start, to: end, clause: clause})
-			}
+		var w string
+		if ascii {
+			w = strings.Trim(low[start:end], "-'")
+		} else {
+			w = strings.ReplaceAll(strings.ToLower(strings.Trim(s[start:end], "-'’")), "’", "'")
+		}
+		if w == "but" {
+			clause++
+		} else if w != "" {
+			out = append(out, eventWord{w: w, from: start, to: end, clause: clause})
 		}
 		start = -1
 	}
 	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
+		r, n := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(s[i:])
+		}
 		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '\'' || r == '’':
+		case 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '-' || r == '\'' ||
+			r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '’'):
 			if start < 0 {
 				start = i
 			}
