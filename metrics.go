@@ -204,6 +204,18 @@ func (m TimelineMetrics) Problem(k MetricKey) string {
 	return m.problems[k]
 }
 
+// Implied reports whether a metric is measured from an Incident began that
+// no row names (MilestoneRow.Implied): a guess good enough to show, not to
+// write into a report.
+func (m TimelineMetrics) Implied(k MetricKey) bool {
+	for _, def := range MetricDefs {
+		if def.Key == k {
+			return m.Milestones[def.From].Implied || m.Milestones[def.To].Implied
+		}
+	}
+	return false
+}
+
 // Has reports whether the milestone is in the timeline.
 func (m TimelineMetrics) Has(ms Milestone) bool {
 	_, ok := m.Milestones[ms]
@@ -338,13 +350,13 @@ type MetricChange struct {
 
 // FillMetrics writes the metrics derived from the timeline into the report's
 // Metrics section and Incident Duration, as whole minutes, and returns what
-// it changed.
+// it changed. A metric measured from an implied beginning is never written.
 func (r *Report) FillMetrics(mode FillMode) []MetricChange {
 	m := r.ComputeMetrics()
 	var changes []MetricChange
 	for _, k := range StatedMetricKeys {
 		d, ok := m.Value(k)
-		if !ok {
+		if !ok || m.Implied(k) {
 			continue
 		}
 		old := r.StatedMetric(k)

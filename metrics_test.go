@@ -406,3 +406,21 @@ func TestTimelineZone(t *testing.T) {
 		}
 	}
 }
+
+// TestImpliedMetricsNotWritten: a metric measured from the first row,
+// because no row says when the incident began, is shown but never written
+// into the report.
+func TestImpliedMetricsNotWritten(t *testing.T) {
+	r := &Report{Timeline: []Event{row("09:00", "Deploy started"), row("09:05", "Alert fired"), row("09:40", "Incident resolved")}}
+	r.Metrics.TimeToResolution = ParseDuration("10 minutes")
+	m := r.ComputeMetrics()
+	if d, ok := m.Value(MetricTimeToResolution); !ok || d != 40*time.Minute || !m.Implied(MetricTimeToResolution) {
+		t.Fatalf("resolution = %v %v, implied %v; want 40m, implied", d, ok, m.Implied(MetricTimeToResolution))
+	}
+	if m.Implied(MetricTimeToNotify) {
+		t.Error("a metric between two named milestones is implied")
+	}
+	if ch := r.FillMetrics(FillOverwrite); len(ch) != 0 {
+		t.Errorf("FillMetrics wrote %+v from an implied beginning", ch)
+	}
+}
