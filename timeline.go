@@ -119,6 +119,15 @@ func ParseEventTime(text string) EventTime {
 	}
 	clock := fields[0]
 	fields = fields[1:]
+	// A 12-hour mark glued to the clock: "4:49pm", "11:05a.m.".
+	lower := strings.ToLower(clock)
+	for _, mark := range [...]string{"a.m.", "p.m.", "a.m", "p.m", "am", "pm"} {
+		if i := len(clock) - len(mark); i > 0 && strings.HasSuffix(lower, mark) && clock[i-1] >= '0' && clock[i-1] <= '9' {
+			fields = append([]string{clock[i:]}, fields...)
+			clock = clock[:i]
+			break
+		}
+	}
 	// A zone glued to the clock: "14:02Z", "14:02+02:00".
 	if i := strings.IndexAny(clock, "Z+"); i > 0 {
 		fields = append([]string{clock[i:]}, fields...)
