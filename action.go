@@ -91,6 +91,62 @@ func ParseStatus(text string) Status {
 	return Status{Text: text, Value: v}
 }
 
+// capitalStatuses are the status words that, written in capitals inside an
+// action's text, state its status: other capitals ("NEW API") are names.
+var capitalStatuses = map[string]bool{"done": true, "todo": true, "wip": true, "blocked": true, "completed": true, "complete": true, "wontfix": true, "pending": true}
+
+// StatusFromText reads a status that an action's own text states: a marker
+// in capitals ("**DONE**", "TODO:"), or a bracket that begins with a status
+// ("(Done as of 2021-06-30)", "(done during this incident)", "[WIP]"). The
+// status is the status word as the template spells it ("Done"), or as
+// written when the template has no such word ("TODO"); it is zero when the
+// text states none.
+func StatusFromText(text string) Status {
+	s := strings.Map(func(r rune) rune {
+		if r == '*' || r == '_' || r == '`' {
+			return -1
+		}
+		return r
+	}, text)
+	try := func(words []string) (Status, bool) {
+		for n := min(3, len(words)); n >= 1; n-- {
+			w := strings.Trim(strings.Join(words[:n], " "), ".,:;!-–— ")
+			if st := ParseStatus(w); st.Valid() {
+				return ParseStatus(st.Canonical()), true
+			}
+		}
+		return Status{}, false
+	}
+	// A bracket that begins with a status.
+	for _, pair := range [...]string{"()", "[]"} {
+		rest := s
+		for {
+			i := strings.IndexByte(rest, pair[0])
+			if i < 0 {
+				break
+			}
+			j := strings.IndexByte(rest[i:], pair[1])
+			if j < 0 {
+				break
+			}
+			if st, ok := try(strings.Fields(rest[i+1 : i+j])); ok {
+				return st
+			}
+			rest = rest[i+j:]
+		}
+	}
+	// A word in capitals that is a status ("DONE", "TODO", "WIP").
+	for _, w := range strings.Fields(s) {
+		w = strings.Trim(w, ".,:;!-–—()[]")
+		if len(w) >= 3 && strings.ToUpper(w) == w && capitalStatuses[strings.ToLower(w)] {
+			if st, ok := try([]string{w}); ok {
+				return st
+			}
+		}
+	}
+	return Status{}
+}
+
 // Canonical returns the template's spelling when the text is one of the
 // template's statuses in another case, and the text as written otherwise.
 func (s Status) Canonical() string { return canonical(s.Text, statusNames[1:]) }

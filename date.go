@@ -65,3 +65,20 @@ func (d Date) ISO() string {
 
 // String returns the text as written.
 func (d Date) String() string { return d.Text }
+
+// DateIn returns the first date written in a text ("2021-06-03: Database
+// full", "On June 30, 2021 the ..."), and false when it has none.
+func DateIn(text string) (Date, bool) {
+	words := strings.FieldsFunc(text, func(r rune) bool {
+		return r == ' ' || r == '\t' || r == '\n' || r == '(' || r == ')' || r == '*' || r == '_' || r == '`'
+	})
+	for i := range words {
+		for n := 1; n <= 3 && i+n <= len(words); n++ {
+			s := strings.TrimRight(strings.Join(words[i:i+n], " "), ".:;!?")
+			if d := ParseDate(s); d.Valid() {
+				return d, true
+			}
+		}
+	}
+	return Date{}, false
+}

@@ -2,151 +2,10 @@ package debrief
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
-	"unicode"
 )
-
-// Milestone is a step of an incident that a timeline row can mark: the
-// template's events ("Incident began", "First detection", ...) and their
-// common synonyms.
-type Milestone int
-
-// Milestones in the order the template lists them. MilestoneNone marks a row
-// that is not a milestone.
-const (
-	MilestoneNone Milestone = iota
-	MilestoneBegan
-	MilestoneDetected
-	MilestoneNotified
-	MilestoneInvestigating
-	MilestoneRootCause
-	MilestoneFixed
-	MilestoneRestored
-	MilestoneResolved
-	numMilestones
-)
-
-// Milestones lists every milestone in template order.
-var Milestones = []Milestone{
-	MilestoneBegan, MilestoneDetected, MilestoneNotified, MilestoneInvestigating,
-	MilestoneRootCause, MilestoneFixed, MilestoneRestored, MilestoneResolved,
-}
-
-var milestoneNames = [...]string{"", "Incident began", "First detection", "Team notified",
-	"Investigation started", "Root cause identified", "Fix implemented", "Service restored", "Incident resolved"}
-
-// String returns the template's event name of the milestone ("Incident
-// began"), or "" for MilestoneNone.
-func (m Milestone) String() string {
-	if m < 0 || m >= numMilestones {
-		return ""
-	}
-	return milestoneNames[m]
-}
-
-// MilestonePhrases maps each milestone to the phrases that mark it, in lower
-// case. A row's event marks a milestone when, once lower-cased and stripped
-// of Markdown emphasis, it is one of the phrases or starts with one followed
-// by a non-letter. When several phrases match, the longest wins, so that
-// "Incident declared resolved" is a resolution and not a notification.
-var MilestonePhrases = map[Milestone][]string{
-	MilestoneBegan: {
-		"incident began", "incident begins", "incident started", "incident starts", "incident start",
-		"start of incident", "start of the incident", "start of outage", "start of the outage",
-		"outage began", "outage started", "outage start", "issue began", "issue started",
-		"problem began", "problem started", "impact began", "impact started", "impact start",
-		"degradation began", "degradation started", "incident onset",
-	},
-	MilestoneDetected: {
-		"first detection", "detected", "detection", "incident detected", "issue detected",
-		"problem detected", "outage detected", "alert fired", "alert triggered", "alert received",
-		"alerts fired", "alerts triggered", "alarm fired", "alarm triggered", "alerted",
-		"first alert", "monitoring alert", "customer report", "customer reported", "first report",
-		"first reported", "issue reported", "problem reported",
-	},
-	MilestoneNotified: {
-		"team notified", "notified", "on-call paged", "on-call notified", "oncall paged", "paged",
-		"page sent", "engineer paged", "team paged", "team alerted", "escalated", "escalation",
-		"incident declared", "incident opened", "incident created",
-	},
-	MilestoneInvestigating: {
-		"investigation started", "investigation began", "investigation begun", "investigation begins",
-		"investigating", "investigation", "started investigating", "began investigating",
-		"started investigation", "began investigation", "triage started", "triage began", "triage",
-	},
-	MilestoneRootCause: {
-		"root cause identified", "root cause found", "root cause", "root cause determined",
-		"cause identified", "cause found", "identified root cause", "identified the root cause",
-		"found root cause", "found the root cause", "diagnosed", "diagnosis",
-	},
-	MilestoneFixed: {
-		"fix implemented", "fix deployed", "fix applied", "fix released", "fix rolled out",
-		"fix merged", "hotfix deployed", "hotfix applied", "patch deployed", "patch applied",
-		"mitigation applied", "mitigation deployed", "rollback", "rollback completed",
-		"rolled back", "change reverted", "reverted",
-	},
-	MilestoneRestored: {
-		"service restored", "services restored", "service is restored", "restored",
-		"service recovered", "services recovered", "recovered", "mitigated", "incident mitigated",
-		"impact mitigated", "service back online", "back online", "service back up",
-		"impact ended", "outage ended", "recovery complete", "recovery completed",
-	},
-	MilestoneResolved: {
-		"incident resolved", "resolved", "incident closed", "incident ended", "incident over",
-		"incident declared resolved", "incident marked resolved", "all clear", "closed",
-		"resolution", "incident complete", "incident completed",
-	},
-}
-
-// MilestoneOf returns the milestone a timeline event marks, or
-// MilestoneNone.
-func MilestoneOf(event string) Milestone {
-	s := normalizeEvent(event)
-	best, bestLen := MilestoneNone, 0
-	for _, m := range Milestones {
-		for _, p := range MilestonePhrases[m] {
-			if len(p) > bestLen && hasPhrasePrefix(s, p) {
-				best, bestLen = m, len(p)
-			}
-		}
-	}
-	return best
-}
-
-// normalizeEvent lower-cases an event and drops Markdown emphasis and
-// surrounding punctuation.
-func normalizeEvent(s string) string {
-	s = strings.Map(func(r rune) rune {
-		switch r {
-		case '*', '_', '`':
-			return -1
-		}
-		return unicode.ToLower(r)
-	}, s)
-	s = strings.Join(strings.Fields(s), " ")
-	s = strings.Trim(s, " .:;!-–—")
-	// "The incident began" is "incident began".
-	for _, article := range []string{"the ", "an ", "a "} {
-		if rest, ok := strings.CutPrefix(s, article); ok {
-			return rest
-		}
-	}
-	return s
-}
-
-// hasPhrasePrefix reports whether s is p or starts with p followed by a
-// character that is not a letter.
-func hasPhrasePrefix(s, p string) bool {
-	if !strings.HasPrefix(s, p) {
-		return false
-	}
-	if len(s) == len(p) {
-		return true
-	}
-	c := s[len(p)]
-	return !(c >= 'a' && c <= 'z')
-}
 
 // Instant is a timeline row placed on the calendar.
 type Instant struct {
@@ -177,6 +36,12 @@ var assumedDay = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 // A row with a zone uses it; a row without one uses the zone of the latest
 // row that had one, or UTC.
 func PlaceTimeline(events []Event, incident Date) []Instant {
+	return PlaceTimelineIn(events, incident, time.UTC)
+}
+
+// PlaceTimelineIn is PlaceTimeline for a timeline whose rows without a zone
+// are in zone until a row names another (see Report.TimelineZone).
+func PlaceTimelineIn(events []Event, incident Date, zone *time.Location) []Instant {
 	out := make([]Instant, len(events))
 	day, dated := assumedDay, false
 	if incident.Valid() {
@@ -184,7 +49,6 @@ func PlaceTimeline(events []Event, incident Date) []Instant {
 	}
 	// floor is the earliest day an undated row may fall on.
 	floor := day
-	zone := time.UTC
 	var prev time.Time
 	havePrev := false
 	for i, e := range events {
@@ -200,6 +64,11 @@ func PlaceTimeline(events []Event, incident Date) []Instant {
 			continue
 		}
 		y, m, d := day.Date()
+		if !t.HasDate && havePrev {
+			// The previous row's day as this row's zone sees it: zones are
+			// made one before the clock is compared.
+			y, m, d = prev.In(zone).Date()
+		}
 		at := time.Date(y, m, d, t.Hour, t.Minute, 0, 0, zone)
 		rolled := false
 		if !t.HasDate && havePrev {
@@ -207,7 +76,7 @@ func PlaceTimeline(events []Event, incident Date) []Instant {
 			case at.Before(prev.Add(-12 * time.Hour)):
 				at = at.AddDate(0, 0, 1)
 				rolled = true
-			case at.After(prev.Add(12*time.Hour)) && !day.AddDate(0, 0, -1).Before(floor):
+			case at.After(prev.Add(12*time.Hour)) && !time.Date(y, m, d-1, 0, 0, 0, 0, time.UTC).Before(floor):
 				at = at.AddDate(0, 0, -1)
 			}
 		}
@@ -218,6 +87,45 @@ func PlaceTimeline(events []Event, incident Date) []Instant {
 		day = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	}
 	return out
+}
+
+// TimelineZone returns the zone a report states once for its whole timeline,
+// in a note under it or in a column's name ("All times in UTC.", "*(All
+// times US/Pacific)*", "Date and Time in CET"), with the words it was read
+// from; UTC and "" when it states none. A zone name that this machine's
+// zone database does not know is not used.
+func (r *Report) TimelineZone() (*time.Location, string) {
+	for _, x := range r.Extra {
+		if x.Heading != "" || x.After != KeyTimeline {
+			continue
+		}
+		words := strings.FieldsFunc(x.Body, func(c rune) bool {
+			return c == ' ' || c == '\t' || c == '\n' || c == '(' || c == ')' || c == '*' || c == '_' || c == ',' || c == '|' || c == ';'
+		})
+		for i := 0; i+1 < len(words); i++ {
+			w := strings.ToLower(words[i])
+			if w != "times" && w != "time" {
+				continue
+			}
+			k := i + 1
+			for k < len(words) && (strings.EqualFold(words[k], "in") || strings.EqualFold(words[k], "are")) {
+				k++
+			}
+			if k >= len(words) {
+				continue
+			}
+			name := strings.TrimRight(words[k], ".:")
+			if z := parseZone(name); z != nil {
+				return z, words[i] + " " + strings.Join(words[i+1:k+1], " ")
+			}
+			if strings.Contains(name, "/") {
+				if z, err := time.LoadLocation(name); err == nil {
+					return z, words[i] + " " + strings.Join(words[i+1:k+1], " ")
+				}
+			}
+		}
+	}
+	return time.UTC, ""
 }
 
 // MetricKey names a metric derived from the timeline.
@@ -262,6 +170,14 @@ var MetricDefs = []MetricDef{
 type MilestoneRow struct {
 	Row     int // index in Report.Timeline; -1 when the milestone is absent
 	Instant Instant
+	// Phrase is the entry of MilestonePhrases that the row's event matched
+	// and Text the words as written ("OUTAGE BEGINS"); both are "" when the
+	// milestone is Implied.
+	Phrase, Text string
+	// Implied reports an Incident began that no row names: the first row
+	// with a known time stands for it, since a timeline starts where the
+	// incident does.
+	Implied bool
 }
 
 // TimelineMetrics are the milestones of a timeline and the durations derived
@@ -288,6 +204,18 @@ func (m TimelineMetrics) Problem(k MetricKey) string {
 	return m.problems[k]
 }
 
+// Implied reports whether a metric is measured from an Incident began that
+// no row names (MilestoneRow.Implied): a guess good enough to show, not to
+// write into a report.
+func (m TimelineMetrics) Implied(k MetricKey) bool {
+	for _, def := range MetricDefs {
+		if def.Key == k {
+			return m.Milestones[def.From].Implied || m.Milestones[def.To].Implied
+		}
+	}
+	return false
+}
+
 // Has reports whether the milestone is in the timeline.
 func (m TimelineMetrics) Has(ms Milestone) bool {
 	_, ok := m.Milestones[ms]
@@ -295,17 +223,31 @@ func (m TimelineMetrics) Has(ms Milestone) bool {
 }
 
 // ComputeMetrics finds the milestones of the report's timeline (the first row
-// marking each) and derives the metrics of MetricDefs from them.
+// marking each) and derives the metrics of MetricDefs from them. When no row
+// marks Incident began but some row marks another milestone, the first row
+// with a known time is taken as the beginning (MilestoneRow.Implied), unless
+// a milestone comes before it.
 func (r *Report) ComputeMetrics() TimelineMetrics {
-	inst := PlaceTimeline(r.Timeline, r.Overview.IncidentDate)
+	zone, _ := r.TimelineZone()
+	inst := PlaceTimelineIn(r.Timeline, r.Overview.IncidentDate, zone)
 	m := TimelineMetrics{Instants: inst, Milestones: map[Milestone]MilestoneRow{}, values: map[MetricKey]time.Duration{}, problems: map[MetricKey]string{}}
 	for i, e := range r.Timeline {
-		ms := MilestoneOf(e.Event)
-		if ms == MilestoneNone {
-			continue
+		for _, mm := range MatchMilestones(e.Event) {
+			if _, seen := m.Milestones[mm.Milestone]; !seen {
+				m.Milestones[mm.Milestone] = MilestoneRow{Row: i, Instant: inst[i], Phrase: mm.Phrase, Text: mm.Text}
+			}
 		}
-		if _, seen := m.Milestones[ms]; !seen {
-			m.Milestones[ms] = MilestoneRow{Row: i, Instant: inst[i]}
+	}
+	if _, ok := m.Milestones[MilestoneBegan]; !ok && len(m.Milestones) > 0 {
+		for i, in := range inst {
+			if !in.Known {
+				continue
+			}
+			// A row that comes after another milestone is no beginning.
+			if !slices.ContainsFunc(Milestones, func(ms Milestone) bool { row, ok := m.Milestones[ms]; return ok && row.Row < i }) {
+				m.Milestones[MilestoneBegan] = MilestoneRow{Row: i, Instant: in, Implied: true}
+			}
+			break
 		}
 	}
 	for _, def := range MetricDefs {
@@ -408,13 +350,13 @@ type MetricChange struct {
 
 // FillMetrics writes the metrics derived from the timeline into the report's
 // Metrics section and Incident Duration, as whole minutes, and returns what
-// it changed.
+// it changed. A metric measured from an implied beginning is never written.
 func (r *Report) FillMetrics(mode FillMode) []MetricChange {
 	m := r.ComputeMetrics()
 	var changes []MetricChange
 	for _, k := range StatedMetricKeys {
 		d, ok := m.Value(k)
-		if !ok {
+		if !ok || m.Implied(k) {
 			continue
 		}
 		old := r.StatedMetric(k)

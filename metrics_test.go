@@ -29,18 +29,99 @@ func TestMilestoneOf(t *testing.T) {
 		{"Fix implemented", MilestoneFixed},
 		{"Rolled back to v1.2", MilestoneFixed},
 		{"**Service is restored** by switching", MilestoneRestored},
-		{"Mitigated", MilestoneRestored},
+		{"Mitigated", MilestoneFixed},
 		{"Resolved", MilestoneResolved},
 		{"Incident resolved", MilestoneResolved},
 		{"Resolvedness", MilestoneNone},
 		{"Started working on a long-term solution", MilestoneNone},
 		{"Node rollover started", MilestoneNone},
 		{"", MilestoneNone},
+		// The Google SRE book's markers.
+		{"**OUTAGE BEGINS** Search backends overloaded", MilestoneBegan},
+		{"OUTAGE MITIGATED: traffic shed to the spare cluster", MilestoneFixed},
+		{"**OUTAGE ENDS**", MilestoneRestored},
+		{"INCIDENT ENDS, post-mortem scheduled", MilestoneResolved},
+		{"Service fully restored", MilestoneRestored},
+		{"All clear given by the incident commander", MilestoneResolved},
+		{"Back to normal after the cache warmed", MilestoneRestored},
+		{"Checkout is down for every user", MilestoneBegan},
+		// Incident tools' one-word milestone names.
+		{"Started", MilestoneBegan},
+		{"Detected", MilestoneDetected},
+		{"Acknowledged", MilestoneNotified},
+		{"Investigating", MilestoneInvestigating},
+		{"Identified", MilestoneRootCause},
+		{"Mitigated", MilestoneFixed},
+		{"Resolved", MilestoneResolved},
+		// A phrase inside a sentence.
+		{"Engineers rolled back the deploy", MilestoneFixed},
+		{"The on-call engineer was paged by the queue monitor", MilestoneNotified},
+		// Denied, failed or only tried: no milestone.
+		{"Rollback fails due to a held lock", MilestoneNone},
+		{"Root cause not found yet", MilestoneNone},
+		{"Closed ticket as duplicate", MilestoneNone},
+		{"Attempted to roll back the release", MilestoneNone},
+		{"Failed to roll back", MilestoneNone},
+		{"No alert fired", MilestoneNone},
+		{"Network traffic went down to normal levels", MilestoneNone},
+		{"Service was not restored by the restart", MilestoneNone},
+		// A negation far away, or of another clause, does not count.
+		{"Alert fired for failed health checks", MilestoneDetected},
+		{"Tried a restart, but rolled back in the end", MilestoneFixed},
+		{"End-users alerted us that the log shipping weren't working", MilestoneDetected},
 	}
 	for _, tt := range tests {
 		if got := MilestoneOf(tt.event); got != tt.want {
 			t.Errorf("MilestoneOf(%q) = %q, want %q", tt.event, got, tt.want)
 		}
+	}
+}
+
+func TestMatchMilestonesKeepsWords(t *testing.T) {
+	got := MatchMilestones("Site is **hard down**, engineers respond to alarms and start troubleshooting.")
+	want := []MilestoneMatch{
+		{MilestoneBegan, "hard down", "hard down"},
+		{MilestoneDetected, "alarms", "alarms"},
+		{MilestoneInvestigating, "troubleshooting", "troubleshooting"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("MatchMilestones = %+v, want %+v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("match %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	if got := MatchMilestones("OUTAGE  ENDS"); len(got) != 1 || got[0].Text != "OUTAGE  ENDS" || got[0].Phrase != "outage ends" {
+		t.Errorf("MatchMilestones(OUTAGE ENDS) = %+v, want the words as written", got)
+	}
+}
+
+// TestImpliedBeginning checks that a timeline with milestones but no
+// beginning starts at its first timed row, and only when no milestone
+// comes before that row.
+func TestImpliedBeginning(t *testing.T) {
+	r := &Report{Timeline: []Event{
+		row("HH:MM", "Template row"),
+		row("09:00", "Disk filled up"),
+		row("09:05", "Alert fired"),
+		row("09:40", "Service restored"),
+	}}
+	m := r.ComputeMetrics()
+	began := m.Milestones[MilestoneBegan]
+	if !began.Implied || began.Row != 1 {
+		t.Fatalf("began = %+v, want row 1, implied", began)
+	}
+	if d, ok := m.Value(MetricTotalDowntime); !ok || d != 40*time.Minute {
+		t.Errorf("downtime = %v %v, want 40m", d, ok)
+	}
+	r.Timeline[0] = row("2024-03-13 HH:MM", "Alert fired")
+	if m := r.ComputeMetrics(); m.Has(MilestoneBegan) {
+		t.Errorf("began = %+v, want none: a detection comes first", m.Milestones[MilestoneBegan])
+	}
+	r.Timeline = []Event{row("09:00", "Disk filled up"), row("09:40", "Lunch")}
+	if m := r.ComputeMetrics(); m.Has(MilestoneBegan) {
+		t.Error("a timeline without milestones got a beginning")
 	}
 }
 
@@ -274,5 +355,72 @@ func TestNegativeSpanIsNotAMetric(t *testing.T) {
 	st := ComputeStats([]*Report{r}, StatsOptions{By: ByMonth})
 	if st.Detection.Count != 1 || st.Detection.Mean != 5 {
 		t.Errorf("stats detection = %+v, want the stated 5 minutes", st.Detection)
+	}
+}
+
+// TestPlaceTimelineMixedZones: a row's day is the previous row's day in the
+// row's own zone, so that 00:30 +02:00 followed by 23:00 UTC is thirty
+// minutes later (22:30 UTC, then 23:00 UTC), not a day and a half.
+func TestPlaceTimelineMixedZones(t *testing.T) {
+	events := []Event{row("00:30 +02:00", "Incident began"), row("23:00 UTC", "Service restored")}
+	got := PlaceTimeline(events, ParseDate("2024-03-13"))
+	if d := got[1].Time.Sub(got[0].Time); d != 30*time.Minute {
+		t.Errorf("second row %v after the first (%v, %v), want 30m", d, got[0].Time, got[1].Time)
+	}
+	if got[1].RolledOver {
+		t.Error("the second row is marked as rolled over midnight")
+	}
+}
+
+// TestTimelineZone reads a zone stated once for the whole timeline and
+// places the rows that name none in it.
+func TestTimelineZone(t *testing.T) {
+	for _, tt := range []struct {
+		note   string
+		offset int  // seconds east of UTC in March
+		none   bool // no zone stated
+	}{
+		{"All times in CET.", 3600, false},
+		{"Table columns: Date and Time in CET | Event", 3600, false},
+		{"(all times PST) 01/16/2024 - 02/28/2024", -8 * 3600, false},
+		{"All times +05:30", 5*3600 + 1800, false},
+		{"(all times approximate)", 0, true},
+		{"Times are hard to pin down.", 0, true},
+	} {
+		r := &Report{Timeline: []Event{row("2024-03-13 10:00", "Incident began"), row("10:30 UTC", "Service restored")}}
+		r.Extra = []ExtraSection{{Body: tt.note, After: KeyTimeline}}
+		z, from := r.TimelineZone()
+		_, off := time.Date(2024, 3, 13, 0, 0, 0, 0, z).Zone()
+		if tt.none {
+			if z != time.UTC || from != "" {
+				t.Errorf("%q: zone %v from %q, want none", tt.note, z, from)
+			}
+			continue
+		}
+		if off != tt.offset || from == "" {
+			t.Errorf("%q: zone %v (%d) from %q, want offset %d", tt.note, z, off, from, tt.offset)
+		}
+		m := r.ComputeMetrics()
+		if got, want := m.Instants[0].Time.UTC(), time.Date(2024, 3, 13, 10, 0, 0, 0, time.UTC).Add(-time.Duration(tt.offset)*time.Second); !got.Equal(want) {
+			t.Errorf("%q: first row at %v, want %v", tt.note, got, want)
+		}
+	}
+}
+
+// TestImpliedMetricsNotWritten: a metric measured from the first row,
+// because no row says when the incident began, is shown but never written
+// into the report.
+func TestImpliedMetricsNotWritten(t *testing.T) {
+	r := &Report{Timeline: []Event{row("09:00", "Deploy started"), row("09:05", "Alert fired"), row("09:40", "Incident resolved")}}
+	r.Metrics.TimeToResolution = ParseDuration("10 minutes")
+	m := r.ComputeMetrics()
+	if d, ok := m.Value(MetricTimeToResolution); !ok || d != 40*time.Minute || !m.Implied(MetricTimeToResolution) {
+		t.Fatalf("resolution = %v %v, implied %v; want 40m, implied", d, ok, m.Implied(MetricTimeToResolution))
+	}
+	if m.Implied(MetricTimeToNotify) {
+		t.Error("a metric between two named milestones is implied")
+	}
+	if ch := r.FillMetrics(FillOverwrite); len(ch) != 0 {
+		t.Errorf("FillMetrics wrote %+v from an implied beginning", ch)
 	}
 }

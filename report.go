@@ -1,5 +1,10 @@
 package debrief
 
+import (
+	"fmt"
+	"strings"
+)
+
 // Report is one incident post-mortem, with every part of the template.
 type Report struct {
 	Title string // from the H1 ("Incident Post-Mortem Report: Title") or front matter
@@ -178,4 +183,23 @@ var SectionKeys = []string{
 var TopSections = []string{
 	KeyOverview, KeySummary, KeyTimeline, KeyRootCause, KeyResolution,
 	KeyLessons, KeyActionItems, KeyPrevention, KeyMetrics, KeyDocuments, KeySignOff,
+}
+
+// FillFromText fills what a report imported from another layout states only
+// in passing: the Incident Date, from a date in the title or in the first
+// paragraph of What Happened. It returns a line for each field it filled
+// ("Incident Date 2021-06-03, from the title").
+func (r *Report) FillFromText() []string {
+	var filled []string
+	if r.Overview.IncidentDate.IsZero() {
+		first, _, _ := strings.Cut(strings.TrimSpace(r.Summary.WhatHappened), "\n\n")
+		for _, src := range []struct{ name, text string }{{"the title", r.Title}, {"the first paragraph of the summary", first}} {
+			if d, ok := DateIn(src.text); ok {
+				r.Overview.IncidentDate = d
+				filled = append(filled, fmt.Sprintf("Incident Date %s, from %s", d.Text, src.name))
+				break
+			}
+		}
+	}
+	return filled
 }

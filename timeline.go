@@ -14,8 +14,9 @@ type Event struct {
 }
 
 // EventTime is a timeline time as written: "14:02", "2024-03-13 14:02",
-// "14:02 UTC", "2024-03-13 14:02 +02:00", "04:49 PM UTC", and partial times
-// such as "14:??" (minutes unknown).
+// "14:02 UTC", "2024-03-13 14:02 +02:00", "04:49 PM UTC", "± 17:20" or
+// "~09:00" (approximate), and partial times such as "14:??" (minutes
+// unknown).
 type EventTime struct {
 	Text string // as written; "" when not filled in
 
@@ -59,11 +60,45 @@ var zoneOffsets = map[string]int{
 	"IST": 5*3600 + 1800, "JST": 9 * 3600, "AEST": 10 * 3600, "AEDT": 11 * 3600,
 }
 
+// approximateMarks are written before a time to say it is approximate.
+var approximateMarks = map[string]bool{"~": true, "±": true, "≈": true, "approx.": true, "ca.": true, "circa": true}
+
+// ambiguousZones are the abbreviations that name several zones: Debrief
+// reads them as zoneOffsets says, and says so.
+var ambiguousZones = map[string]string{
+	"IST": "India +05:30, Irish +01:00 or Israel +02:00",
+	"CST": "US Central -06:00, China +08:00 or Cuba -05:00",
+	"BST": "British Summer +01:00 or Bangladesh +06:00",
+}
+
+// AmbiguousZone returns, when the time's zone is an abbreviation that names
+// several zones (IST, CST, BST), the abbreviation and the zones it may
+// mean; ok is false for any other time.
+func AmbiguousZone(t EventTime) (abbr, meanings string, ok bool) {
+	if t.Zone == nil {
+		return "", "", false
+	}
+	abbr = t.Zone.String()
+	meanings, ok = ambiguousZones[abbr]
+	return abbr, meanings, ok
+}
+
 // ParseEventTime reads a timeline time. The text is always kept; Precision
 // says what was understood.
 func ParseEventTime(text string) EventTime {
 	t := EventTime{Text: text}
 	fields := strings.Fields(strings.TrimSpace(text))
+	// A mark that the time is approximate: "± 17:20", "~ 09:00".
+	if len(fields) > 1 && approximateMarks[strings.ToLower(fields[0])] {
+		fields = fields[1:]
+	} else if len(fields) > 0 {
+		for m := range approximateMarks {
+			if len(m) < len(fields[0]) && strings.HasPrefix(fields[0], m) && !strings.HasSuffix(m, ".") {
+				fields[0] = fields[0][len(m):]
+				break
+			}
+		}
+	}
 	if len(fields) == 0 {
 		return t
 	}
@@ -84,6 +119,15 @@ func ParseEventTime(text string) EventTime {
 	}
 	clock := fields[0]
 	fields = fields[1:]
+	// A 12-hour mark glued to the clock: "4:49pm", "11:05a.m.".
+	lower := strings.ToLower(clock)
+	for _, mark := range [...]string{"a.m.", "p.m.", "a.m", "p.m", "am", "pm"} {
+		if i := len(clock) - len(mark); i > 0 && strings.HasSuffix(lower, mark) && clock[i-1] >= '0' && clock[i-1] <= '9' {
+			fields = append([]string{clock[i:]}, fields...)
+			clock = clock[:i]
+			break
+		}
+	}
 	// A zone glued to the clock: "14:02Z", "14:02+02:00".
 	if i := strings.IndexAny(clock, "Z+"); i > 0 {
 		fields = append([]string{clock[i:]}, fields...)

@@ -340,3 +340,50 @@ func TestMissingSubsection(t *testing.T) {
 		t.Errorf("findings %v", got)
 	}
 }
+
+// TestActionListReportedOnce: actions written as a list have no owner or due
+// date cells, so lint says so once for the list, not once per item and cell.
+func TestActionListReportedOnce(t *testing.T) {
+	src := "# Incident Post-Mortem Report: X\n\n## Action Items\n\n- Add disk alarms\n- Page on the error rate\n- [x] Delete old rows\n"
+	l := &Linter{Now: testNow}
+	var got []string
+	for _, f := range l.LintFile("r.md", []byte(src), &Config{}).Findings {
+		if strings.HasPrefix(f.Rule, "action-") {
+			got = append(got, f.Rule+": "+f.Message)
+		}
+	}
+	if len(got) != 1 || !strings.Contains(got[0], "action-owner: action items have no owner or due date") {
+		t.Errorf("action findings = %q, want one action-owner finding for the list", got)
+	}
+	done := strings.ReplaceAll(src, "- Add", "- [x] Add")
+	done = strings.ReplaceAll(done, "- Page", "- [x] Page")
+	for _, f := range l.LintFile("r.md", []byte(done), &Config{}).Findings {
+		if strings.HasPrefix(f.Rule, "action-") {
+			t.Errorf("a list of done actions: %s", f)
+		}
+	}
+}
+
+// TestPlaceholdersOncePerSection: the placeholders of one section are one
+// finding, at the first of them, that says how many are left.
+func TestPlaceholdersOncePerSection(t *testing.T) {
+	src := "# Incident Post-Mortem Report: X\n\n## Incident Overview\n\n**Incident Date**: [YYYY-MM-DD]  \n**Report Date**: 2024-03-14  \n" +
+		"**Incident Duration**: [XX minutes/hours]  \n**Report Author**: [Your Name]  \n**Severity**: High\n\n" +
+		"## Metrics\n\n- **Time to Detection**: [XX minutes]\n- **Time to Resolution**: 30 minutes\n"
+	l := &Linter{Now: testNow}
+	var got []Finding
+	for _, f := range l.LintFile("r.md", []byte(src), &Config{}).Findings {
+		if f.Rule == "placeholder" {
+			got = append(got, f)
+		}
+	}
+	if len(got) != 2 {
+		t.Fatalf("placeholder findings = %v, want one for the overview and one for the metrics", got)
+	}
+	if got[0].Line != 5 || !strings.Contains(got[0].Message, `"Incident Overview" has 3 template placeholders left in ([YYYY-MM-DD], [XX minutes/hours], [Your Name])`) {
+		t.Errorf("overview finding = %s", got[0])
+	}
+	if got[1].Line != 13 || !strings.Contains(got[1].Message, "template placeholder [XX minutes] left in") {
+		t.Errorf("metrics finding = %s", got[1])
+	}
+}

@@ -14,7 +14,15 @@ func metricMismatchRule() *Rule {
 func runMetricMismatch(p *Pass) {
 	for _, k := range []debrief.MetricKey{debrief.MetricTimeToDetection, debrief.MetricTimeToResolution, debrief.MetricTotalDowntime} {
 		stated := p.Report.StatedMetric(k)
-		if d, bad := p.Metrics.Check(k, stated); bad {
+		d, bad := p.Metrics.Check(k, stated)
+		switch {
+		case !bad:
+		case p.Metrics.Implied(k):
+			// No row says when the incident began: the timeline's first row
+			// stands for it, which --fix does not write over a stated value.
+			p.Reportf("metrics."+string(k), "%s is %q but the timeline gives %s, counted from its first row (no row says when the incident began)",
+				metricName(k), stated.Text, debrief.FormatMinutes(d))
+		default:
 			p.Reportf("metrics."+string(k), "%s is %q but the timeline gives %s (debrief lint --fix writes it)",
 				metricName(k), stated.Text, debrief.FormatMinutes(d))
 		}

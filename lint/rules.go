@@ -80,3 +80,12 @@ var sectionTitles = map[string]string{
 	debrief.KeyDocuments:        "Supporting Documents",
 	debrief.KeySignOff:          "Sign-off",
 }
+
+// SectionTitle returns the template's heading of a section key ("Why
+// Wasn't It Caught Earlier?"), or the key when it is not one.
+func SectionTitle(key string) string {
+	if t, ok := sectionTitles[key]; ok {
+		return t
+	}
+	return key
+}

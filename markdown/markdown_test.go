@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/debrief-oss/debrief"
 	"github.com/debrief-oss/debrief/internal/testenv"
@@ -383,7 +384,7 @@ func TestLooksLikeReport(t *testing.T) {
 		"# X\n\n## Summary\n\ntext\n\n## Timeline\n":                     false,
 		"# X\n\n## Summary\n\n## Timeline\n\n## Action Items\n":          true,
 		"# X\n\n## Summary\n\n```\n## Timeline\n```\n":                   false,
-		"### Root Causes\r\n\r\n### Trigger\r\n### Detection\r\n":        true,
+		"### Root Causes\r\n\r\n### Trigger\r\n### Resolution\r\n":       true,
 		"# Lint rules\n\n## placeholder\n\n## Timeline\n\n## Timeline\n": false,
 		"# Incident Post-Mortem Report: DNS\n":                           true,
 	} {
@@ -540,4 +541,142 @@ func checkRewrite(t *testing.T, name string, src []byte, r *debrief.Report) []by
 		t.Errorf("%s: canonical form not stable:\n%s", name, lineDiff(out, again))
 	}
 	return out
+}
+
+// TestActionListStaysAList: actions written as a list, with no owner, due
+// date or priority, stay a list, and the statuses their boxes or words state
+// are read.
+func TestActionListStaysAList(t *testing.T) {
+	src := "# Incident Post-Mortem Report: X\n\n## Action Items\n\n" +
+		"- Add disk alarms to the database. **(Done during this incident)**\n" +
+		"- [x] Page on the error rate\n" +
+		"- [ ] \\[x] is how the old tracker marked a task\n" +
+		"- Delete old rows nightly\n"
+	r := markdown.Parse("r.md", []byte(src)).Report
+	var got []string
+	for _, a := range r.ActionItems {
+		got = append(got, a.Status.Canonical()+": "+a.Action)
+	}
+	want := []string{
+		"Done: Add disk alarms to the database. **(Done during this incident)**",
+		"Done: Page on the error rate",
+		"Pending: [x] is how the old tracker marked a task",
+		": Delete old rows nightly",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("actions = %q, want %q", got, want)
+	}
+	out := checkRewrite(t, "r.md", []byte(src), r)
+	if !strings.Contains(string(out), "## Action Items\n\n- Add disk alarms") || strings.Contains(string(out), "| Owner |") {
+		t.Errorf("the list became a table:\n%s", out)
+	}
+	// One owner makes it a table: the other rows then have cells to fill.
+	r.ActionItems[3].Owner = "Priya"
+	if out := string(markdown.Render(r)); !strings.Contains(out, "| Delete old rows nightly | Priya |") {
+		t.Errorf("an action with an owner was not written as a table:\n%s", out)
+	}
+}
+
+// TestTimelineLayouts reads timelines written as bullets with bold or plain
+// times and as paragraphs led by a bold time, under a heading that carries
+// the zone and the dates.
+func TestTimelineLayouts(t *testing.T) {
+	tests := []struct {
+		name, body string
+	}{
+		{"bold bullets", "- **16:58 UTC** - Deploy started\n- **17:20 UTC:** the engineer rolled back\n- 17:40 UTC: Service restored\n"},
+		{"bold paragraphs", "**± 16:58 UTC:** Deploy started\n\n**17:20 UTC:** the engineer rolled back\nthe release\n\n**17:40 UTC:** Service restored\n"},
+	}
+	wantTimes := []string{"16:58 UTC", "17:20 UTC", "17:40 UTC"}
+	for _, tt := range tests {
+		src := "# Broken deploy\n\n## Timeline (all times UTC) 01/16/2024 - 01/17/2024\n\n" + tt.body
+		doc := markdown.Parse("r.md", []byte(src))
+		r := doc.Report
+		if len(r.Timeline) != 3 {
+			t.Errorf("%s: %d rows, want 3: %+v (extra sections %+v)", tt.name, len(r.Timeline), r.Timeline, r.Extra)
+			continue
+		}
+		for i, e := range r.Timeline {
+			want := wantTimes[i]
+			if i == 0 && tt.name == "bold paragraphs" {
+				want = "± 16:58 UTC"
+			}
+			if e.Time.Text != want || !e.Time.Valid() || e.Time.Zone == nil {
+				t.Errorf("%s: row %d time %+v, want %q read to the minute with its zone", tt.name, i, e.Time, want)
+			}
+		}
+		if got := r.Timeline[1].Event; !strings.HasPrefix(got, "the engineer rolled back") {
+			t.Errorf("%s: row 1 event %q", tt.name, got)
+		}
+		m := r.ComputeMetrics()
+		if d, ok := m.Value(debrief.MetricTotalDowntime); !ok || d != 42*time.Minute {
+			t.Errorf("%s: downtime %v %v, want 42m", tt.name, d, ok)
+		}
+		out := checkRewrite(t, tt.name, []byte(src), r)
+		if !strings.Contains(string(out), "(all times UTC) 01/16/2024 - 01/17/2024") {
+			t.Errorf("%s: the heading's remark was lost:\n%s", tt.name, out)
+		}
+	}
+}
+
+// TestAmbiguousZoneWarned: IST, CST and BST each name several zones, so a
+// time written with one is read as documented and warned about.
+func TestAmbiguousZoneWarned(t *testing.T) {
+	src := "# X\n\n## Timeline\n\n| Time | Event |\n|---|---|\n| 14:02 IST | Incident began |\n| 14:30 UTC | Service restored |\n"
+	doc := markdown.Parse("r.md", []byte(src))
+	var warned []string
+	for _, d := range doc.Diagnostics {
+		warned = append(warned, d.Error())
+	}
+	if len(warned) != 1 || !strings.Contains(warned[0], "r.md:7:") || !strings.Contains(warned[0], `zone IST may mean India +05:30`) || !strings.Contains(warned[0], "read as +05:30") {
+		t.Errorf("diagnostics = %q, want one warning about IST on line 7", warned)
+	}
+}
+
+// TestOtherLayoutSections maps the sections other layouts name their own
+// way: a list of authors, improvements by term, remediation, data loss, and
+// a Detection section kept as a note rather than read as a gap in testing.
+func TestOtherLayoutSections(t *testing.T) {
+	src := "# Queue stall\n\n## Authors\n\n- ines\n- @oskar\n\n## Detection\n\nThe error-ratio page fired after four minutes.\n\n" +
+		"## Data Loss Impact\n\nNo\n\n## Short-term improvements\n\n- Cap retries\n\n## Long-term improvements\n\n- Split the index\n\n" +
+		"## Remediation\n\n### Medium-term\n\n- [x] Add a load test\n"
+	doc := markdown.Parse("r.md", []byte(src))
+	r := doc.Report
+	if r.Overview.Author != "ines, @oskar" {
+		t.Errorf("author = %q", r.Overview.Author)
+	}
+	if r.RootCause.WhyNotCaught != "" {
+		t.Errorf("Detection read as Why Wasn't It Caught Earlier: %q", r.RootCause.WhyNotCaught)
+	}
+	if r.Summary.Impact.DataLoss.Value == nil || *r.Summary.Impact.DataLoss.Value {
+		t.Errorf("data loss = %+v, want No", r.Summary.Impact.DataLoss)
+	}
+	pv := r.Prevention
+	if len(pv.ShortTerm) != 1 || len(pv.LongTerm) != 1 || len(pv.MediumTerm) != 1 || !pv.MediumTerm[0].Done {
+		t.Errorf("prevention = %+v", pv)
+	}
+	out := checkRewrite(t, "r.md", []byte(src), r)
+	if !strings.Contains(string(out), "The error-ratio page fired after four minutes.") {
+		t.Errorf("the detection note was lost:\n%s", out)
+	}
+}
+
+// TestTimelineDateLines: a line that is only a date dates the times below
+// it, in a list or in plain lines, with US month-first dates read.
+func TestTimelineDateLines(t *testing.T) {
+	for name, body := range map[string]string{
+		"list":  "All times CET.\n\n**01-10-2024**\n\n- 09:10 Alert fired for checkout errors\n- 23:30 Rolled back\n\n**01/11/2024**\n\n- 10:00 Incident closed\n",
+		"lines": "January 10, 2024:\n09:10 Alert fired for checkout errors\n23:30 Rolled back\n\n2024-01-11 (all times CET)\n10:00 Incident closed\n",
+	} {
+		src := "# Checkout errors\n\n## Timeline\n\n" + body
+		r := markdown.Parse("r.md", []byte(src)).Report
+		var got []string
+		for _, e := range r.Timeline {
+			got = append(got, e.Time.Text)
+		}
+		if want := []string{"2024-01-10 09:10", "2024-01-10 23:30", "2024-01-11 10:00"}; !slices.Equal(got, want) {
+			t.Errorf("%s: times %q, want %q", name, got, want)
+		}
+		checkRewrite(t, name, []byte(src), r)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/debrief-oss/debrief"
@@ -58,7 +59,35 @@ func Parse(file string, src []byte) *Document {
 	p.sections(splitSections(lines, p))
 	p.resolveDirect()
 	p.arrangeExtras()
+	p.ambiguousZones()
 	return doc
+}
+
+// ambiguousZones warns about timeline times whose zone abbreviation names
+// several zones ("14:02 IST"): the metrics are right only if Debrief's
+// reading is the one meant.
+func (p *parser) ambiguousZones() {
+	for i, e := range p.r.Timeline {
+		abbr, meanings, ok := debrief.AmbiguousZone(e.Time)
+		if !ok {
+			continue
+		}
+		_, off := time.Date(2000, 1, 1, 0, 0, 0, 0, e.Time.Zone).Zone()
+		pos, found := p.doc.Fields[indexPath("timeline", i, "time")]
+		if !found {
+			pos = p.doc.Fields[indexPath("timeline", i, "")]
+		}
+		p.warn(pos, "time %q: zone %s may mean %s; read as %s, write the offset to be sure", e.Time.Text, abbr, meanings, formatOffset(off))
+	}
+}
+
+// formatOffset writes a zone offset in seconds as "+05:30".
+func formatOffset(off int) string {
+	sign := '+'
+	if off < 0 {
+		sign, off = '-', -off
+	}
+	return fmt.Sprintf("%c%02d:%02d", sign, off/3600, off/60%60)
 }
 
 // splitLines splits src into lines, dropping a UTF-8 BOM. A line ends with
@@ -349,6 +378,17 @@ func (p *parser) sections(secs []section) {
 				deepest = 3
 			}
 			level = min(level, deepest)
+			if f, ok := fieldHeadings[normalize(h.Text)]; ok && f == fieldAuthor && !strings.HasPrefix(h.Text, `\`) && p.fieldEmpty(f) {
+				// "## Authors" over a list of names: the report's authors.
+				if names, items, ok := nameList(s.lines); ok {
+					p.doc.markStructure(h.Pos.Line, 0, -1)
+					for _, it := range items {
+						p.doc.markStructure(it.line.num, 0, it.col)
+					}
+					p.setField(f, strings.Join(names, ", "), posOf(items[0].line, items[0].col))
+					continue
+				}
+			}
 			if f, ok := fieldHeadings[normalize(h.Text)]; ok && !strings.HasPrefix(h.Text, `\`) && p.fieldEmpty(f) && singleParagraph(s.lines) {
 				p.doc.markStructure(h.Pos.Line, 0, -1)
 				if body := trimBlank(s.lines); len(body) > 0 {
@@ -496,6 +536,23 @@ func (p *parser) resolveDirect() {
 		}
 		p.extraText(key, lines, textRules{})
 	}
+}
+
+// nameList reads a section that is only a list of names, one short line
+// each ("- ines", "- @astonm"): the items' texts, and the items.
+func nameList(lines []line) ([]string, []listItem, bool) {
+	list, rest := items(lines)
+	if len(list) == 0 || len(trimBlank(rest)) > 0 {
+		return nil, nil, false
+	}
+	names := make([]string, len(list))
+	for i, it := range list {
+		if it.box != "" || strings.ContainsAny(it.text, ",\n") || len(strings.Fields(it.text)) > 4 {
+			return nil, nil, false
+		}
+		names[i] = it.text
+	}
+	return names, list, true
 }
 
 // trimBlank drops blank lines at both ends.

@@ -80,7 +80,11 @@ func Render(r *debrief.Report) []byte {
 		w.text(debrief.KeySurprises, "Surprising Discoveries", l.Surprises, phSurprises)
 	})
 
-	w.fields(debrief.KeyActionItems, "Action Items", actionTable(r.ActionItems))
+	if actionsAsList(r.ActionItems) && !w.notesHaveTable(debrief.KeyActionItems) {
+		w.actionList(r.ActionItems)
+	} else {
+		w.fields(debrief.KeyActionItems, "Action Items", actionTable(r.ActionItems))
+	}
 
 	p := r.Prevention
 	w.top(debrief.KeyPrevention, "Prevention Measures", func() {
@@ -499,6 +503,91 @@ func isTimePlaceholder(s string) bool { return s == phTime }
 // isActionTakenPlaceholder reports whether an action cell of the timeline
 // is not filled in: "-" or one of the template's hints.
 func isActionTakenPlaceholder(s string) bool { return s == "-" || isTemplatePlaceholder(s) }
+
+// actionsAsList reports whether the action items are written as a list, as
+// they came: none has a priority, owner or due date, each is one line of
+// text, and each status is what its task box or its own text says. A list
+// keeps a report from growing a table of empty cells that the linter would
+// then count one by one.
+func actionsAsList(items []debrief.ActionItem) bool {
+	if len(items) == 0 {
+		return false
+	}
+	for _, a := range items {
+		action := inline(a.Action)
+		if a.Priority.Text != "" || a.Owner != "" || a.Due.Text != "" || action == "" || itemText(action) != action {
+			return false
+		}
+		if _, ok := actionBox(a); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// actionBox returns the task box that states an action's status in a list:
+// "" when its text states it or there is none, "[x]" or "[ ]" otherwise; ok
+// is false when neither can state it.
+func actionBox(a debrief.ActionItem) (box string, ok bool) {
+	st := debrief.ParseStatus(inline(a.Status.Canonical()))
+	fromText := debrief.StatusFromText(inline(a.Action))
+	switch {
+	case st == fromText:
+		return "", true
+	case st == debrief.ParseStatus("Done"):
+		return "[x]", true
+	case st == debrief.ParseStatus("Pending"):
+		return "[ ]", true
+	}
+	return "", false
+}
+
+// notesHaveTable reports whether the notes of a section hold a table, which
+// the parser would take for the section's own.
+func (w *writer) notesHaveTable(key string) bool {
+	xs := w.extras[place{key, partNotes}]
+	if len(xs) == 0 {
+		return false
+	}
+	var ls []line
+	for i, t := range strings.Split(xs[0].Body, "\n") {
+		ls = append(ls, line{text: t, num: i + 1})
+	}
+	t, _ := findTable(ls)
+	return t != nil
+}
+
+// actionList writes the Action Items section with its items as a list. Its
+// notes are placed as a list's are (see list): escaped where they would
+// begin an item, and before the items when their first line is indented.
+func (w *writer) actionList(items []debrief.ActionItem) {
+	const key = debrief.KeyActionItems
+	w.block("## Action Items")
+	content := strings.Join(actionList(items), "\n")
+	if notes := w.notesText(key, textRules{items: true}); notes != "" {
+		if indentOf(notes) >= 2 {
+			content = notes + "\n\n" + content
+		} else {
+			content += "\n\n" + notes
+		}
+	}
+	w.block(content)
+	w.headed(place{key, partHeaded})
+}
+
+// actionList writes the action items as a list.
+func actionList(items []debrief.ActionItem) []string {
+	texts := make([]string, len(items))
+	for i, a := range items {
+		texts[i] = inline(a.Action)
+	}
+	return listItems(texts, nil, func(i int) (string, int) {
+		if box, _ := actionBox(items[i]); box != "" {
+			return "- " + box + " ", 2
+		}
+		return "- ", 2
+	}, true)
+}
 
 func actionTable(items []debrief.ActionItem) string {
 	var b strings.Builder

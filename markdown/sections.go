@@ -30,11 +30,9 @@ var sectionNames = map[string]string{
 	"contributing conditions": debrief.KeyRootCauseWhy, "contributing conditions analysis": debrief.KeyRootCauseWhy,
 	"underlying factors":          debrief.KeyRootCauseWhy,
 	"why wasnt it caught earlier": debrief.KeyWhyNotCaught, "why was it not caught earlier": debrief.KeyWhyNotCaught,
-	"detection": debrief.KeyWhyNotCaught,
 
 	"resolution": debrief.KeyResolution, "resolution and recovery": debrief.KeyResolution,
 	"mitigation and resolution": debrief.KeyResolution, "mitigation": debrief.KeyResolution, "recovery": debrief.KeyResolution,
-	"remediation":       debrief.KeyResolution,
 	"immediate actions": debrief.KeyImmediateActions, "immediate actions taken": debrief.KeyImmediateActions,
 	"how was it fixed": debrief.KeyHowFixed, "the fix": debrief.KeyHowFixed,
 	"verification steps": debrief.KeyVerification, "verification": debrief.KeyVerification,
@@ -52,7 +50,10 @@ var sectionNames = map[string]string{
 
 	"prevention measures": debrief.KeyPrevention, "prevention": debrief.KeyPrevention,
 	"preventive measures": debrief.KeyPrevention, "preventative measures": debrief.KeyPrevention,
+	"remediation": debrief.KeyPrevention, "remediations": debrief.KeyPrevention,
 	"short term": debrief.KeyShortTerm, "medium term": debrief.KeyMediumTerm, "long term": debrief.KeyLongTerm,
+	"short term improvements": debrief.KeyShortTerm, "medium term improvements": debrief.KeyMediumTerm,
+	"long term improvements": debrief.KeyLongTerm,
 
 	"metrics": debrief.KeyMetrics, "stats": debrief.KeyMetrics, "statistics": debrief.KeyMetrics,
 	"key metrics": debrief.KeyMetrics, "incident metrics": debrief.KeyMetrics,
@@ -157,6 +158,7 @@ var fieldHeadings = map[string]field{
 	"date": fieldIncidentDate, "incident date": fieldIncidentDate,
 	"author": fieldAuthor, "authors": fieldAuthor,
 	"duration": fieldDuration, "incident duration": fieldDuration,
+	"data loss": fieldDataLoss, "data loss impact": fieldDataLoss,
 	"severity":       fieldSeverity,
 	"affected users": fieldUsersAffected, "users affected": fieldUsersAffected,
 }
@@ -217,11 +219,19 @@ func normalize(s string) string {
 }
 
 // splitParenthetical splits "Timeline (all times approximate)" into
-// "Timeline" and "(all times approximate)". "Root Cause(s)" keeps no remark.
+// "Timeline" and "(all times approximate)", and "Timeline (all times PST)
+// 01/16/2024" into "Timeline" and the rest. "Root Cause(s)" keeps no remark.
 func splitParenthetical(s string) (string, string) {
 	s = strings.TrimSpace(s)
 	if !strings.HasSuffix(s, ")") {
-		return s, ""
+		// "Timeline (all times PST) 01/16/2024 - 02/28/2024": a remark
+		// followed by dates, which are part of it.
+		j := strings.LastIndexByte(s, ')')
+		i := strings.LastIndexByte(s[:max(j, 0)], '(')
+		if j < 0 || i <= 0 || strings.IndexFunc(s[j:], unicode.IsLetter) >= 0 {
+			return s, ""
+		}
+		return strings.TrimSpace(s[:i]), s[i:]
 	}
 	i := strings.LastIndexByte(s, '(')
 	if i <= 0 {

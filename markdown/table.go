@@ -1,7 +1,9 @@
 package markdown
 
 import (
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/debrief-oss/debrief"
@@ -186,11 +188,13 @@ func (p *parser) timeline(lines []line) {
 	} else {
 		list, _ := items(lines)
 		taken := map[int]bool{}
+		dateAt := dateLines(lines)
 		for _, it := range list {
 			tm, event, ok := leadingTime(it.text)
 			if !ok {
 				continue
 			}
+			tm = dateAt(it.line.num, tm)
 			for _, l := range it.lines {
 				taken[l.num] = true
 			}
@@ -198,6 +202,9 @@ func (p *parser) timeline(lines []line) {
 			p.doc.Fields[indexPath("timeline", len(p.r.Timeline), "")] = posOf(it.line, it.col)
 			// An event is written in a table cell, on one line.
 			p.r.Timeline = append(p.r.Timeline, debrief.Event{Time: tm, Event: inline(event)})
+		}
+		if len(taken) == 0 {
+			p.timelineLines(lines, taken)
 		}
 		// What is not an entry stays as it was written, in its order and
 		// with its blank lines.
@@ -209,6 +216,104 @@ func (p *parser) timeline(lines []line) {
 		}
 	}
 	p.extraText(key, rest, textRules{})
+}
+
+// dateLines finds the lines of a timeline that are only a date ("**01-10-2024**",
+// "2021-06-03 (all times UTC)", "June 3, 2021:"), and returns a function that
+// gives a time without a date, written on line num, the date of the last
+// such line above it. The date goes into the time's text, in ISO form, so
+// that the row reads back the same; the date line stays as a note.
+func dateLines(lines []line) func(num int, t debrief.EventTime) debrief.EventTime {
+	type dated struct {
+		num int
+		d   debrief.Date
+	}
+	var ds []dated
+	for _, l := range lines {
+		if d, ok := dateLine(l.text); ok {
+			ds = append(ds, dated{l.num, d})
+		}
+	}
+	return func(num int, t debrief.EventTime) debrief.EventTime {
+		if t.HasDate || t.Text == "" || t.Text[0] < '0' || t.Text[0] > '9' {
+			return t
+		}
+		for i := len(ds) - 1; i >= 0; i-- {
+			if ds[i].num < num {
+				nt := debrief.ParseEventTime(ds[i].d.ISO() + " " + t.Text)
+				if nt.Precision < t.Precision {
+					return t
+				}
+				return nt
+			}
+		}
+		return t
+	}
+}
+
+// dateLine reads a line that is only a date, with emphasis, a colon or a
+// remark in brackets around it. Besides the forms of debrief.ParseDate it
+// reads the month-first numeric dates of US reports, "01/16/2024" and
+// "01-16-2024" (day first when the first number cannot be a month).
+func dateLine(text string) (debrief.Date, bool) {
+	s := strings.Trim(strings.TrimSpace(text), "*_#>-: ")
+	if i := strings.IndexByte(s, '('); i > 0 {
+		s = strings.TrimSpace(s[:i])
+	}
+	s = strings.Trim(s, "*_:,. ")
+	if s == "" || len(s) > 30 {
+		return debrief.Date{}, false
+	}
+	if d := debrief.ParseDate(s); d.Valid() {
+		return d, true
+	}
+	parts := strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == '-' || r == '.' })
+	if len(parts) != 3 || len(parts[2]) != 4 {
+		return debrief.Date{}, false
+	}
+	var n [3]int
+	for i, p := range parts {
+		v, err := strconv.Atoi(p)
+		if err != nil {
+			return debrief.Date{}, false
+		}
+		n[i] = v
+	}
+	month, day := n[0], n[1]
+	if month > 12 {
+		month, day = day, month
+	}
+	d := debrief.ParseDate(fmt.Sprintf("%04d-%02d-%02d", n[2], month, day))
+	return d, d.Valid()
+}
+
+// timelineLines reads a timeline written as lines or paragraphs that begin
+// with a time ("**17:20 UTC:** The queue backed up", "09:10 Alert fired"):
+// each such line begins an entry, and the lines after it, up to a blank
+// line, continue it. Lines before any entry stay notes.
+func (p *parser) timelineLines(lines []line, taken map[int]bool) {
+	code, _ := codeBlocks(lines)
+	dateAt := dateLines(lines)
+	cur := -1
+	for i, l := range lines {
+		text := strings.TrimSpace(l.text)
+		if text == "" || code[i] {
+			cur = -1
+			continue
+		}
+		if tm, event, ok := leadingTime(text); ok && strings.TrimSpace(event) != "" {
+			tm = dateAt(l.num, tm)
+			cur = len(p.r.Timeline)
+			p.doc.Fields[indexPath("timeline", cur, "")] = posOf(l, indentOf(l.text))
+			p.r.Timeline = append(p.r.Timeline, debrief.Event{Time: tm, Event: inline(event)})
+			taken[l.num] = true
+			continue
+		}
+		if cur >= 0 {
+			p.r.Timeline[cur].Event += " " + inline(text)
+			taken[l.num] = true
+		}
+	}
 }
 
 // timelineTable reads a timeline table, mapping its columns by their
@@ -354,6 +459,11 @@ func (p *parser) timelineEntry(h *Heading, t debrief.EventTime, lines []line) {
 func leadingTime(text string) (debrief.EventTime, string, bool) {
 	s := strings.TrimLeft(text, "*_ ")
 	fields := strings.Fields(s)
+	for i, f := range fields {
+		if i > 0 {
+			fields[i] = strings.TrimRight(f, "*_")
+		}
+	}
 	best := -1
 	var bestT debrief.EventTime
 	for n := 1; n <= min(4, len(fields)); n++ {
@@ -365,8 +475,11 @@ func leadingTime(text string) (debrief.EventTime, string, bool) {
 			}
 			break
 		}
-		if best >= 0 && t.Hour == bestT.Hour && t.Minute == bestT.Minute && (t.Zone != nil) == (bestT.Zone != nil) && t.HasDate == bestT.HasDate {
-			break // the word added nothing to the time
+		if best >= 0 && (t.Hour == bestT.Hour && t.Minute == bestT.Minute && (t.Zone != nil) == (bestT.Zone != nil) && t.HasDate == bestT.HasDate ||
+			t.Precision < bestT.Precision || t.Zone == nil && bestT.Zone != nil || !t.HasDate && bestT.HasDate) {
+			// The word added nothing to the time, or is not part of it
+			// ("17:40 UTC: Service" is no zone).
+			break
 		}
 		best, bestT = n, t
 	}
@@ -385,6 +498,11 @@ func leadingTime(text string) (debrief.EventTime, string, bool) {
 	return bestT, event, true
 }
 
+// isActionListReserved reports whether an action written as a list item
+// would read as something else at the start of the item: a placeholder or
+// a task box.
+func isActionListReserved(s string) bool { return isTemplatePlaceholder(s) || taskBox(s) > 0 }
+
 // actionItems reads the action items: a table mapped by its headers, or a
 // list whose items are the actions.
 func (p *parser) actionItems(lines []line) {
@@ -395,8 +513,13 @@ func (p *parser) actionItems(lines []line) {
 		rest = other
 		for _, it := range list {
 			p.doc.markStructure(it.line.num, 0, it.col) // the marker, and a task's box
-			// An action is written in a table cell, on one line.
-			a := debrief.ActionItem{Action: inline(it.text)}
+			text, ok := p.itemValue(key, it, it.text, isActionListReserved)
+			if !ok {
+				continue
+			}
+			// An action is written in a table cell, on one line. Its status
+			// is its task box, or what its text says ("(Done as of ...)").
+			a := debrief.ActionItem{Action: inline(text), Status: debrief.StatusFromText(text)}
 			switch it.box {
 			case "[x]":
 				a.Status = debrief.ParseStatus("Done")
@@ -406,7 +529,9 @@ func (p *parser) actionItems(lines []line) {
 			p.doc.Fields[indexPath("action_items", len(p.r.ActionItems), "")] = posOf(it.line, it.col)
 			p.r.ActionItems = append(p.r.ActionItems, a)
 		}
-		p.extraText(key, rest, textRules{})
+		// The notes of a list, as of any list: escaped where they would
+		// begin an item.
+		p.extraText(key, rest, textRules{items: true})
 		return
 	}
 	used := map[int]bool{}
@@ -455,6 +580,11 @@ func (p *parser) actionItems(lines []line) {
 		}
 		if isActionPlaceholder(a.Action, n) {
 			a.Action = "" // only template text, from another column
+		}
+		if sc < 0 {
+			// No Status column: the status is what the row's words say
+			// ("7101 **DONE**" in a Bug column).
+			a.Status = debrief.StatusFromText(a.Action)
 		}
 		if owner == phOwner {
 			a.Owner = ""

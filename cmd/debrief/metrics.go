@@ -142,6 +142,11 @@ func metricsJSON(file string, doc *markdown.Document, m debrief.TimelineMetrics)
 		if row.Instant.Known && row.Instant.Dated {
 			entry["at"] = row.Instant.Time.Format(time.RFC3339)
 		}
+		if row.Implied {
+			entry["implied"] = true
+		} else {
+			entry["phrase"], entry["words"] = row.Phrase, row.Text
+		}
 		milestones[milestoneKey(ms)] = entry
 	}
 	o["milestones"] = milestones
@@ -202,11 +207,26 @@ func printMetrics(e *env, file string, r *debrief.Report, m debrief.TimelineMetr
 	for _, ms := range debrief.Milestones {
 		if !m.Has(ms) {
 			missing = append(missing, ms.String())
+			continue
 		}
+		row := m.Milestones[ms]
+		fmt.Fprintf(out, "  %s at %s: %s\n", ms, or(r.Timeline[row.Row].Time.Text, "?"), milestoneSource(row))
 	}
 	if len(missing) > 0 {
 		fmt.Fprintf(out, "  no row for: %s\n", joinQuoted(missing))
 	}
+}
+
+// milestoneSource says why a row marks a milestone: the words it was read
+// from, and the template's phrase they stand for when it differs.
+func milestoneSource(row debrief.MilestoneRow) string {
+	switch {
+	case row.Implied:
+		return "the first row with a time (no row says when it began)"
+	case strings.EqualFold(row.Text, row.Phrase):
+		return fmt.Sprintf("from %q", row.Text)
+	}
+	return fmt.Sprintf("from %q (%s)", row.Text, row.Phrase)
 }
 
 // joinQuoted writes "a", "b".

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/debrief-oss/debrief"
+	"github.com/debrief-oss/debrief/lint"
 	"github.com/debrief-oss/debrief/markdown"
 )
 
@@ -260,10 +261,20 @@ func showText(w io.Writer, r *debrief.Report) {
 	}
 	if len(r.Timeline) > 0 {
 		fmt.Fprintln(w, "\nTimeline:")
-		for _, ev := range r.Timeline {
+		marks := map[int][]string{}
+		m := r.ComputeMetrics()
+		for _, ms := range debrief.Milestones {
+			if row, ok := m.Milestones[ms]; ok {
+				marks[row.Row] = append(marks[row.Row], milestoneMark(ms, row))
+			}
+		}
+		for i, ev := range r.Timeline {
 			fmt.Fprintf(w, "  %-17s %s", ev.Time.Text, ev.Event)
 			if ev.Action != "" {
 				fmt.Fprintf(w, " — %s", ev.Action)
+			}
+			if len(marks[i]) > 0 {
+				fmt.Fprintf(w, "  [%s]", strings.Join(marks[i], "; "))
 			}
 			fmt.Fprintln(w)
 		}
@@ -279,6 +290,18 @@ func showText(w io.Writer, r *debrief.Report) {
 	}
 }
 
+// milestoneMark names the milestone a timeline row marks for show, with the
+// words it was read from when they are not the template's own.
+func milestoneMark(ms debrief.Milestone, row debrief.MilestoneRow) string {
+	switch {
+	case row.Implied:
+		return ms.String() + ": first timed row"
+	case strings.EqualFold(row.Text, ms.String()):
+		return ms.String()
+	}
+	return fmt.Sprintf("%s: from %q", ms, row.Text)
+}
+
 func or(s, alt string) string {
 	if s == "" {
 		return alt
@@ -291,8 +314,10 @@ func runImport(_ context.Context, e *env) error {
 (the default) reads any layout: other teams' post-mortems are mapped into the
 template's sections as well as they can be, and what does not map is kept as
 extra sections. --from json reads Debrief's JSON format. "-" reads standard
-input.`, e)
+input. --explain prints, instead of the report, where each section went and
+the milestone each timeline row marks, with the words it was read from.`, e)
 	from := fs.String("from", "markdown", "input format: markdown or json")
+	explain := fs.Bool("explain", false, "print where each section of the source went and the milestone of each timeline row, instead of the report")
 	maxSize := maxSizeFlag(fs)
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
@@ -320,10 +345,75 @@ input.`, e)
 	}
 	doc := markdown.Parse(f.name(), src)
 	printDiagnostics(e.stderr, doc.Diagnostics, markdown.SeverityWarning)
+	filled := doc.Report.FillFromText()
 	out := markdown.Render(doc.Report)
 	if lost := markdown.Lost(src, out); len(lost) > 0 {
 		return fmt.Errorf("%s: import would drop text (%s)", f.name(), quoteWords(lost))
 	}
+	if *explain {
+		explainImport(e.textOutput(), doc, filled)
+		return nil
+	}
 	_, err = e.stdout.Write(out)
 	return err
+}
+
+// explainImport says where each section of the source went, what import
+// filled in from the text, and which milestone each timeline row marks and
+// from which words, so that a user can check the mapping and correct it.
+func explainImport(w io.Writer, doc *markdown.Document, filled []string) {
+	r := doc.Report
+	fmt.Fprintln(w, "Sections:")
+	for _, h := range doc.Headings {
+		if h.Level == 1 {
+			fmt.Fprintf(w, "  line %-4d %q -> the title\n", h.Pos.Line, h.Text)
+			continue
+		}
+		dest := ""
+		switch {
+		case h.Key != "":
+			dest = lint.SectionTitle(h.Key)
+		case slices.ContainsFunc(r.Extra, func(x debrief.ExtraSection) bool { return x.Heading == h.Text }):
+			i := slices.IndexFunc(r.Extra, func(x debrief.ExtraSection) bool { return x.Heading == h.Text })
+			dest = fmt.Sprintf("kept as an extra section after %q", lint.SectionTitle(r.Extra[i].After))
+		case debrief.ParseEventTime(strings.Trim(h.Text, "*_ ")).Precision >= debrief.PrecisionHour:
+			dest = "a timeline row"
+		default:
+			dest = "a value of the Incident Overview"
+		}
+		fmt.Fprintf(w, "  line %-4d %q -> %s\n", h.Pos.Line, h.Text, dest)
+	}
+	if len(filled) > 0 {
+		fmt.Fprintln(w, "Filled from the text:")
+		for _, f := range filled {
+			fmt.Fprintf(w, "  %s\n", f)
+		}
+	}
+	if len(r.Timeline) == 0 {
+		fmt.Fprintln(w, "Timeline: no rows read")
+		return
+	}
+	fmt.Fprintln(w, "Timeline:")
+	m := r.ComputeMetrics()
+	for i, ev := range r.Timeline {
+		var marks []string
+		for _, ms := range debrief.Milestones {
+			if row, ok := m.Milestones[ms]; ok && row.Row == i {
+				marks = append(marks, milestoneMark(ms, row))
+			}
+		}
+		for _, mm := range debrief.MatchMilestones(ev.Event) {
+			if row := m.Milestones[mm.Milestone]; row.Row != i {
+				marks = append(marks, fmt.Sprintf("%s again (from %q; an earlier row counts)", mm.Milestone, mm.Text))
+			}
+		}
+		when := ev.Time.Text
+		if !ev.Time.Valid() {
+			when += " (not a time to the minute)"
+		}
+		if len(marks) == 0 {
+			marks = []string{"no milestone"}
+		}
+		fmt.Fprintf(w, "  line %-4d %s: %s\n", doc.Pos(fmt.Sprintf("timeline[%d]", i)).Line, when, strings.Join(marks, "; "))
+	}
 }
