@@ -56,7 +56,56 @@ type logsFlags struct {
 	userBudget                   int
 	timeKey, levelKey, statusKey string
 	userKey, msgKey, latencyKey  string
+	fields                       logsFields
 	noProgress                   bool
+}
+
+// logsFields is the repeatable --field ROLE=PATH flag.
+type logsFields []string
+
+func (f *logsFields) String() string { return strings.Join(*f, " ") }
+
+func (f *logsFields) Set(s string) error {
+	role, path, ok := strings.Cut(s, "=")
+	if !ok || path == "" {
+		return fmt.Errorf("want ROLE=PATH, such as status=http.response.status_code")
+	}
+	var k logscan.Keys
+	if err := setLogsField(&k, role, path); err != nil {
+		return err
+	}
+	*f = append(*f, s)
+	return nil
+}
+
+// logsFieldRoles are the roles --field names, in the order --help lists
+// them.
+const logsFieldRoles = "time, level, status, user, ip, message, duration"
+
+// setLogsField sets the path of one role in k.
+func setLogsField(k *logscan.Keys, role, path string) error {
+	if strings.ContainsAny(path, " \t\n\"") || strings.HasPrefix(path, ".") || strings.HasSuffix(path, ".") || strings.Contains(path, "..") {
+		return fmt.Errorf("bad field path %q: want names joined by dots, such as http.response.status_code", path)
+	}
+	switch role {
+	case "time":
+		k.Time = path
+	case "level":
+		k.Level = path
+	case "status":
+		k.Status = path
+	case "user":
+		k.User = path
+	case "ip":
+		k.IP = path
+	case "message", "msg":
+		k.Message = path
+	case "duration", "latency":
+		k.Latency = path
+	default:
+		return fmt.Errorf("unknown field role %q (want one of %s)", role, logsFieldRoles)
+	}
+	return nil
 }
 
 func (f *logsFlags) register(fs *flagSet) {
@@ -75,6 +124,7 @@ func (f *logsFlags) register(fs *flagSet) {
 	fs.StringVar(&f.userKey, "user-key", "", "JSON/logfmt field with the user id")
 	fs.StringVar(&f.msgKey, "msg-key", "", "JSON/logfmt field with the message")
 	fs.StringVar(&f.latencyKey, "latency-key", "", "JSON/logfmt field with the latency")
+	fs.Var(&f.fields, "field", "ROLE=PATH: the JSON/logfmt field, by its path, that gives a role ("+logsFieldRoles+"), e.g. status=http.response.status_code; repeatable")
 	fs.BoolVar(&f.noProgress, "no-progress", false, "never show the progress bar")
 }
 
@@ -82,6 +132,12 @@ func (f *logsFlags) register(fs *flagSet) {
 func (f *logsFlags) options() (logscan.Options, error) {
 	o := logscan.Options{Format: f.format, Year: f.year, TopErrors: f.top, Workers: f.workers, MaxLine: f.maxLine, UserBudget: f.userBudget,
 		Keys: logscan.Keys{Time: f.timeKey, Level: f.levelKey, Status: f.statusKey, User: f.userKey, Message: f.msgKey, Latency: f.latencyKey}}
+	for _, fl := range f.fields {
+		role, path, _ := strings.Cut(fl, "=")
+		if err := setLogsField(&o.Keys, role, path); err != nil {
+			return o, usageErrorf("logs: --field %s: %v", fl, err)
+		}
+	}
 	for _, c := range []struct {
 		name string
 		n    int
