@@ -247,6 +247,9 @@ func (w *worker) block(b *block) {
 		dec = b.fmt.newDecoder()
 		w.decs[b.fmt] = dec
 	}
+	if s, ok := dec.(blockStarter); ok {
+		s.startBlock()
+	}
 	g := w.g
 	maxLine := w.a.maxLine
 	data := b.data

@@ -23,12 +23,21 @@ const (
 	FormatSyslog   = "syslog"
 	FormatRFC5424  = "rfc5424"
 	FormatHAProxy  = "haproxy"
-	FormatGeneric  = "generic"
+	// FormatApacheError is the error log of the Apache HTTP Server.
+	FormatApacheError = "apache-error"
+	// FormatNginxError is the error log of nginx.
+	FormatNginxError = "nginx-error"
+	// FormatJava is log4j, logback and Spring Boot output.
+	FormatJava = "java"
+	// FormatPython is Python logging's "time - name - LEVEL - message".
+	FormatPython  = "python"
+	FormatGeneric = "generic"
 )
 
 // Formats lists the format names in the order detection prefers them.
 func Formats() []string {
-	return []string{FormatCombined, FormatCommon, FormatDocker, FormatJSON, FormatLogfmt, FormatRFC5424, FormatHAProxy, FormatSyslog, FormatGeneric}
+	return []string{FormatCombined, FormatCommon, FormatDocker, FormatJSON, FormatLogfmt, FormatRFC5424, FormatHAProxy, FormatSyslog,
+		FormatApacheError, FormatNginxError, FormatJava, FormatPython, FormatGeneric}
 }
 
 // format is a detected format: what is needed to make a decoder for each
@@ -78,6 +87,14 @@ func (f *format) newDecoder() decoder {
 		d = &logfmtDecoder{tc: tc, keys: f.keys}
 	case FormatSyslog, FormatRFC5424, FormatHAProxy:
 		d = &syslogDecoder{tc: tc, firstYear: f.year, firstMonth: f.month, haproxy: f.name == FormatHAProxy}
+	case FormatApacheError:
+		d = &apacheErrorDecoder{tc: tc}
+	case FormatNginxError:
+		d = &nginxErrorDecoder{tc: tc}
+	case FormatJava:
+		d = &javaDecoder{tc: tc}
+	case FormatPython:
+		d = &pythonDecoder{tc: tc}
 	default:
 		d = &genericDecoder{tc: tc, timeOnly: f.timeOnly}
 	}
@@ -92,6 +109,12 @@ func (f *format) newDecoder() decoder {
 type prefixDecoder struct {
 	prefix []byte
 	next   decoder
+}
+
+func (d *prefixDecoder) startBlock() {
+	if s, ok := d.next.(blockStarter); ok {
+		s.startBlock()
+	}
 }
 
 func (d *prefixDecoder) decode(line []byte, r *record) bool {
@@ -227,6 +250,17 @@ func detect(sample []byte, o detectOptions) (*format, error) {
 		}
 	}
 	if best == nil || bestScore*2 < len(lines) {
+		timeless := 0
+		for _, l := range lines {
+			if timelessPython(l) {
+				timeless++
+			}
+		}
+		if timeless*2 >= len(lines) && (o.format == "" || o.format == FormatPython) {
+			return nil, fmt.Errorf("%s:1: these lines are in the default layout of Python's logging (LEVEL:logger:message), which has no time: "+
+				"without one, no event can be placed in time, so neither the incident nor its start and end can be found; "+
+				"log with a time, e.g. logging.basicConfig(format=\"%%(asctime)s - %%(name)s - %%(levelname)s - %%(message)s\")", o.fileName)
+		}
 		if o.format != "" {
 			return nil, fmt.Errorf("%s:1: the lines are not in the %s format", o.fileName, o.format)
 		}
@@ -309,7 +343,7 @@ func tryFormat(name string, lines [][]byte, o detectOptions) (*format, int) {
 		}
 	}
 	d := f.newDecoder()
-	n := 0
+	n, events := 0, 0
 	for _, l := range lines {
 		var r record
 		if d.decode(l, &r) {
@@ -317,29 +351,18 @@ func tryFormat(name string, lines [][]byte, o detectOptions) (*format, int) {
 				n++
 			} else {
 				n += 2
+				events++
 			}
 		}
+	}
+	if events == 0 {
+		// Only continuation lines: text without times.
+		return nil, 0
 	}
 	// Prefer the more specific formats when they read as much.
 	score := n * 2
 	switch name {
-	case FormatGeneric:
-		score = n*2 - 1
-		if n == len(lines) { // only continuation lines
-			allCont := true
-			for _, l := range lines {
-				var r record
-				d.decode(l, &r)
-				if !r.cont {
-					allCont = false
-					break
-				}
-			}
-			if allCont {
-				return nil, 0
-			}
-		}
-	case FormatSyslog:
+	case FormatGeneric, FormatSyslog:
 		score = n*2 - 1
 	}
 	return f, score

@@ -342,3 +342,76 @@ func FuzzParseRule(f *testing.F) {
 		}
 	})
 }
+
+func FuzzApacheError(f *testing.F) {
+	seedFixtures(f, 50, "apache_error", "apache-error", "error_log")
+	seedTestdata(f, "apache-error-2.2.log", "apache-error-2.4.log")
+	f.Fuzz(func(t *testing.T, line string) {
+		checkDecoder(t, &format{name: FormatApacheError}, line, mutate(line)...)
+	})
+}
+
+func FuzzNginxError(f *testing.F) {
+	seedFixtures(f, 50, "nginx_error", "nginx-error")
+	seedTestdata(f, "nginx-error.log")
+	f.Fuzz(func(t *testing.T, line string) {
+		checkDecoder(t, &format{name: FormatNginxError}, line, mutate(line)...)
+	})
+}
+
+func FuzzJava(f *testing.F) {
+	seedFixtures(f, 50, "java", "log4j", "logback", "spring")
+	seedTestdata(f, "java.log")
+	f.Fuzz(func(t *testing.T, line string) {
+		checkDecoder(t, &format{name: FormatJava}, line, mutate(line)...)
+	})
+}
+
+func FuzzPython(f *testing.F) {
+	seedFixtures(f, 50, "python")
+	seedTestdata(f, "python.log", "python-basic.log")
+	f.Fuzz(func(t *testing.T, line string) {
+		checkDecoder(t, &format{name: FormatPython}, line, mutate(line)...)
+	})
+}
+
+// FuzzTextRoundTrip writes one event in each text layout from fields and
+// checks that decoding gives them back.
+func FuzzTextRoundTrip(f *testing.F) {
+	f.Add(int64(1718316224), 3, "203.0.113.17", "AH01114: HTTP: failed to make connection")
+	f.Add(int64(0), 0, "10.0.0.1", "x")
+	f.Fuzz(func(t *testing.T, sec int64, lv int, ip, msg string) {
+		levels := []string{"debug", "info", "notice", "warn", "error", "crit"}
+		if sec < 0 || sec > 1e11 || lv < 0 || lv >= len(levels) || strings.ContainsAny(msg, "\n\r") || strings.TrimSpace(msg) != msg || msg == "" {
+			return
+		}
+		want := levelWord([]byte(levels[lv]))
+		tm := time.Unix(sec, 0).UTC()
+		ipOK := strings.Count(ip, ".") == 3 && strings.Trim(ip, "0123456789.") == ""
+		bracket := strings.HasPrefix(msg, "[")
+		for _, tc := range []struct {
+			name, line string
+			ip, msg    bool // whether the client and message must come back
+		}{
+			{FormatApacheError, fmt.Sprintf("[%s] [core:%s] [pid 7:tid 9] [client %s:443] %s", tm.Format("Mon Jan 02 15:04:05.000000 2006"), levels[lv], ip, msg), ipOK, !bracket},
+			{FormatApacheError, fmt.Sprintf("[%s] [%s] %s", tm.Format("Mon Jan 02 15:04:05 2006"), levels[lv], msg), false, !bracket},
+			{FormatNginxError, fmt.Sprintf("%s [%s] 12#12: *3 %s, client: %s, server: s", tm.Format("2006/01/02 15:04:05"), levels[lv], msg, ip), ipOK && !strings.Contains(msg, ", client: "), !strings.Contains(msg, ", client: ")},
+			{FormatJava, fmt.Sprintf("%s %-5s [main] org.shop.X - %s", tm.Format("2006-01-02 15:04:05,000"), strings.ToUpper(levels[lv]), msg), false, true},
+			{FormatPython, fmt.Sprintf("%s - shop.x - %s - %s", tm.Format("2006-01-02 15:04:05,000"), strings.ToUpper(levels[lv]), msg), false, true},
+		} {
+			var r record
+			if !(&format{name: tc.name}).newDecoder().decode([]byte(tc.line), &r) {
+				t.Fatalf("%s: cannot decode %q", tc.name, tc.line)
+			}
+			if r.sec != sec || r.level != want || r.cont {
+				t.Fatalf("%s: %q: got sec %d level %v cont %v", tc.name, tc.line, r.sec, r.level, r.cont)
+			}
+			if tc.ip && string(r.ip) != ip {
+				t.Fatalf("%s: %q: got client %q", tc.name, tc.line, r.ip)
+			}
+			if tc.msg && string(r.msg) != msg {
+				t.Fatalf("%s: %q: got message %q", tc.name, tc.line, r.msg)
+			}
+		}
+	})
+}

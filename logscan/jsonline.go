@@ -395,6 +395,13 @@ func (d *jsonDecoder) role(n int, key []byte, comma bool) (int, float64) {
 	return m.role, m.unit
 }
 
+// startBlock starts the inner decoder of Docker records at a block.
+func (d *jsonDecoder) startBlock() {
+	if s, ok := d.inner.(blockStarter); ok {
+		s.startBlock()
+	}
+}
+
 func (d *jsonDecoder) decode(line []byte, r *record) bool {
 	// Every 64th line is read to its end, so that keys the first lines
 	// of the file did not have (a user id only on some requests, say)
