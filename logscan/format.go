@@ -51,6 +51,7 @@ type format struct {
 	inner    *format // the line inside Docker records
 	year     int     // RFC 3164: the first line's year
 	month    int     // RFC 3164: the first line's month
+	yearFrom string  // RFC 3164: where the year comes from, for the output
 	loc      *time.Location
 	keys     *Keys
 	timeOnly bool
@@ -316,7 +317,7 @@ func tryFormat(name string, lines [][]byte, o detectOptions) (*format, int) {
 			}
 		}
 	case FormatSyslog, FormatHAProxy, FormatRFC5424:
-		f.year, f.month = syslogYear(first, o)
+		f.year, f.month, f.yearFrom = syslogYear(first, o)
 		if (name == FormatRFC5424) != is5424(first) {
 			return nil, 0
 		}
@@ -336,6 +337,7 @@ func tryFormat(name string, lines [][]byte, o detectOptions) (*format, int) {
 					}
 					if r.status != 0 && r.sec != 0 {
 						f.year = time.Unix(r.sec, 0).UTC().Year()
+						f.yearFrom = "the date of its first HTTP request"
 						break
 					}
 				}
@@ -416,10 +418,11 @@ func (rawDecoder) decode(line []byte, r *record) bool {
 	return true
 }
 
-// syslogYear returns the year and month of an RFC 3164 file's first line:
-// the year is the one given, or the one that puts the line at or before the
-// file's modification time.
-func syslogYear(first []byte, o detectOptions) (int, int) {
+// syslogYear returns the year and month of an RFC 3164 file's first line,
+// and where the year comes from, as the output says it: the year is the
+// one given, or the one that puts the line at or before the file's
+// modification time (today, for an input that has none).
+func syslogYear(first []byte, o detectOptions) (int, int, string) {
 	if len(first) > 0 && first[0] == '<' {
 		if e := bytes.IndexByte(first, '>'); e > 0 {
 			first = first[e+1:]
@@ -427,17 +430,20 @@ func syslogYear(first []byte, o detectOptions) (int, int) {
 	}
 	mo := monthIndex(first)
 	if o.year != 0 {
-		return o.year, mo
+		return o.year, mo, "--year"
 	}
 	ref := o.refTime
+	from := "the file's modification time (" + ref.Format("2006-01-02") + ")"
 	if ref.IsZero() {
 		ref = time.Now()
+		from = "today's date (" + ref.Format("2006-01-02") + "), as the input has no modification time"
 	}
 	y := ref.Year()
 	if mo > int(ref.Month()) {
 		y--
+		from += fmt.Sprintf("; its first line, in %s, is from the year before", time.Month(mo))
 	}
-	return y, mo
+	return y, mo, from
 }
 
 // is5424 reports whether a line starts like RFC 5424: "<PRI>VERSION ".

@@ -393,7 +393,7 @@ func FuzzTextRoundTrip(f *testing.F) {
 			name, line string
 			ip, msg    bool // whether the client and message must come back
 		}{
-			{FormatApacheError, fmt.Sprintf("[%s] [core:%s] [pid 7:tid 9] [client %s:443] %s", tm.Format("Mon Jan 02 15:04:05.000000 2006"), levels[lv], ip, msg), ipOK, !bracket},
+			{FormatApacheError, fmt.Sprintf("[%s] [core:%s] [pid 7:tid 9] [client %s:443] %s", tm.Format("Mon Jan 02 15:04:05.000000 2006"), levels[lv], ip, msg), ipOK, ipOK && !bracket},
 			{FormatApacheError, fmt.Sprintf("[%s] [%s] %s", tm.Format("Mon Jan 02 15:04:05 2006"), levels[lv], msg), false, !bracket},
 			{FormatNginxError, fmt.Sprintf("%s [%s] 12#12: *3 %s, client: %s, server: s", tm.Format("2006/01/02 15:04:05"), levels[lv], msg, ip), ipOK && !strings.Contains(msg, ", client: "), !strings.Contains(msg, ", client: ")},
 			{FormatJava, fmt.Sprintf("%s %-5s [main] org.shop.X - %s", tm.Format("2006-01-02 15:04:05,000"), strings.ToUpper(levels[lv]), msg), false, true},

@@ -420,6 +420,10 @@ func logsSummary(w io.Writer, res *logscan.Result, loc *time.Location) {
 	tf := func(t time.Time) string { return t.In(loc).Format("2006-01-02 15:04:05 MST") }
 	for _, f := range res.Files {
 		fmt.Fprintf(w, "File:      %s (%s)\n", f.Name, f.Format)
+		if f.Year != 0 {
+			// Syslog times have no year: say which was used, and why.
+			fmt.Fprintf(w, "           year %d, from %s\n", f.Year, f.YearFrom)
+		}
 	}
 	fmt.Fprintf(w, "Lines:     %d (%d events, %d bad, %d over-long, %d continuation)\n", res.Lines, res.Events, res.BadLines, res.LongLines, res.ContinuationLines)
 	if res.First == nil {
