@@ -3,6 +3,8 @@ package logscan
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
+	"strings"
 	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -43,6 +45,36 @@ const (
 // written with its dots, as Elastic Common Schema writers do both.
 type Keys struct {
 	Time, Level, Status, User, IP, Message, Latency string
+}
+
+// FieldRoles lists the roles Keys.Set takes.
+const FieldRoles = "time, level, status, user, ip, message, duration"
+
+// Set names the field of one role by its path: role is one of FieldRoles
+// ("msg" and "latency" are taken for message and duration).
+func (c *Keys) Set(role, path string) error {
+	if path == "" || strings.ContainsAny(path, " \t\r\n\"\\") || strings.HasPrefix(path, ".") || strings.HasSuffix(path, ".") || strings.Contains(path, "..") {
+		return fmt.Errorf("bad field path %q: want names joined by dots, such as http.response.status_code", path)
+	}
+	switch role {
+	case "time":
+		c.Time = path
+	case "level":
+		c.Level = path
+	case "status":
+		c.Status = path
+	case "user":
+		c.User = path
+	case "ip":
+		c.IP = path
+	case "message", "msg":
+		c.Message = path
+	case "duration", "latency":
+		c.Latency = path
+	default:
+		return fmt.Errorf("unknown field role %q (want one of %s)", role, FieldRoles)
+	}
+	return nil
 }
 
 // under reports whether k is a path a custom key lies below, so that an

@@ -138,11 +138,34 @@ type evidenceQuery struct {
 }
 
 // evidenceQueryOf reads the query of a log upload: format, error (a rule
-// as --error takes it), tz, name and dry_run.
+// as --error takes it), tz, year, field (ROLE=PATH, repeated as --field
+// is), name and dry_run.
 func evidenceQueryOf(q url.Values) (evidenceQuery, error) {
 	e := evidenceQuery{name: uploadName}
-	if err := textParams(q, "format", "error", "tz", "name", "dry_run"); err != nil {
+	if err := textParams(q, "format", "error", "tz", "year", "name", "dry_run"); err != nil {
 		return e, err
+	}
+	if v := q.Get("year"); v != "" {
+		y, err := strconv.Atoi(v)
+		if err != nil || y < 1 || y > 9999 {
+			return e, debrief.FieldErrorf(debrief.EINVALID, "year", "%q is not a year such as 2024", v)
+		}
+		e.opt.Year = y
+	}
+	if len(q["field"]) > 16 {
+		return e, debrief.FieldErrorf(debrief.EINVALID, "field", "at most 16 field parameters")
+	}
+	for _, v := range q["field"] {
+		if err := debrief.ValidateText("field", v); err != nil {
+			return e, err
+		}
+		role, path, ok := strings.Cut(v, "=")
+		if !ok {
+			return e, debrief.FieldErrorf(debrief.EINVALID, "field", "%q is not ROLE=PATH, such as status=http.response.status_code", v)
+		}
+		if err := e.opt.Keys.Set(role, path); err != nil {
+			return e, debrief.FieldErrorf(debrief.EINVALID, "field", "%v", err)
+		}
 	}
 	if v := q.Get("format"); v != "" {
 		if !slices.Contains(logscan.Formats(), v) {

@@ -67,44 +67,14 @@ func (f *logsFields) String() string { return strings.Join(*f, " ") }
 
 func (f *logsFields) Set(s string) error {
 	role, path, ok := strings.Cut(s, "=")
-	if !ok || path == "" {
+	if !ok {
 		return fmt.Errorf("want ROLE=PATH, such as status=http.response.status_code")
 	}
 	var k logscan.Keys
-	if err := setLogsField(&k, role, path); err != nil {
+	if err := k.Set(role, path); err != nil {
 		return err
 	}
 	*f = append(*f, s)
-	return nil
-}
-
-// logsFieldRoles are the roles --field names, in the order --help lists
-// them.
-const logsFieldRoles = "time, level, status, user, ip, message, duration"
-
-// setLogsField sets the path of one role in k.
-func setLogsField(k *logscan.Keys, role, path string) error {
-	if strings.ContainsAny(path, " \t\n\"") || strings.HasPrefix(path, ".") || strings.HasSuffix(path, ".") || strings.Contains(path, "..") {
-		return fmt.Errorf("bad field path %q: want names joined by dots, such as http.response.status_code", path)
-	}
-	switch role {
-	case "time":
-		k.Time = path
-	case "level":
-		k.Level = path
-	case "status":
-		k.Status = path
-	case "user":
-		k.User = path
-	case "ip":
-		k.IP = path
-	case "message", "msg":
-		k.Message = path
-	case "duration", "latency":
-		k.Latency = path
-	default:
-		return fmt.Errorf("unknown field role %q (want one of %s)", role, logsFieldRoles)
-	}
 	return nil
 }
 
@@ -124,7 +94,7 @@ func (f *logsFlags) register(fs *flagSet) {
 	fs.StringVar(&f.userKey, "user-key", "", "JSON/logfmt field with the user id")
 	fs.StringVar(&f.msgKey, "msg-key", "", "JSON/logfmt field with the message")
 	fs.StringVar(&f.latencyKey, "latency-key", "", "JSON/logfmt field with the latency")
-	fs.Var(&f.fields, "field", "ROLE=PATH: the JSON/logfmt field, by its path, that gives a role ("+logsFieldRoles+"), e.g. status=http.response.status_code; repeatable")
+	fs.Var(&f.fields, "field", "ROLE=PATH: the JSON/logfmt field, by its path, that gives a role ("+logscan.FieldRoles+"), e.g. status=http.response.status_code; repeatable")
 	fs.BoolVar(&f.noProgress, "no-progress", false, "never show the progress bar")
 }
 
@@ -134,7 +104,7 @@ func (f *logsFlags) options() (logscan.Options, error) {
 		Keys: logscan.Keys{Time: f.timeKey, Level: f.levelKey, Status: f.statusKey, User: f.userKey, Message: f.msgKey, Latency: f.latencyKey}}
 	for _, fl := range f.fields {
 		role, path, _ := strings.Cut(fl, "=")
-		if err := setLogsField(&o.Keys, role, path); err != nil {
+		if err := o.Keys.Set(role, path); err != nil {
 			return o, usageErrorf("logs: --field %s: %v", fl, err)
 		}
 	}
