@@ -189,3 +189,22 @@ func TestECSAccessBurst(t *testing.T) {
 		t.Errorf("latency %+v, want 100000 event.duration values up to 401 ms", res.Latency)
 	}
 }
+
+// BenchmarkDecodeECS decodes ECS access-log lines (nested objects, one in
+// ten with dotted keys), to compare with BenchmarkDecodeJSON's flat lines.
+func BenchmarkDecodeECS(b *testing.B) {
+	var buf bytes.Buffer
+	writeECSAccess(&buf, 20000)
+	d := (&format{name: FormatJSON}).newDecoder()
+	lines := bytes.Split(bytes.TrimSuffix(buf.Bytes(), []byte("\n")), []byte("\n"))
+	b.SetBytes(int64(buf.Len()))
+	var r record
+	for b.Loop() {
+		for _, l := range lines {
+			r = record{}
+			if !d.decode(l, &r) {
+				b.Fatalf("cannot decode %q", l)
+			}
+		}
+	}
+}
