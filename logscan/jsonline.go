@@ -37,6 +37,7 @@ const (
 const (
 	unitOTelSeverity = -1 // a level given as OpenTelemetry's SeverityNumber, 1-24
 	unitUnixNano     = -2 // a time in nanoseconds, where 0 means "not set" (OpenTelemetry)
+	unitFallback     = -3 // a message used only when the line has no other
 )
 
 // Keys names the fields to use besides the common names; an empty string
@@ -138,8 +139,10 @@ func keyRole(k []byte, custom *Keys) (role int, unit float64) {
 		return roleIP, 0
 	case "client":
 		return roleIP | roleNest, 0
-	case "msg", "message", "@message", "err", "body", "Body", "error.message":
+	case "msg", "message", "@message", "err", "body", "Body":
 		return roleMsg, 0
+	case "error.message":
+		return roleMsg, unitFallback
 	case "error":
 		return roleMsg | roleNest, 0
 	case "latency_ms", "duration_ms", "elapsed_ms", "response_time_ms", "took_ms", "time_ms":
@@ -346,6 +349,10 @@ type jsonDecoder struct {
 	want int
 	// path holds the path of a key inside objects ("http.response").
 	path [128]byte
+	// fallback is the message to use when the line has no other
+	// (error.message), and fallbackEsc whether it may hold escapes.
+	fallback    []byte
+	fallbackEsc bool
 	// inner decodes the "log" field of Docker json-file records; nil for
 	// plain JSON lines.
 	inner   decoder
@@ -640,6 +647,12 @@ loop:
 		if found&stop == stop {
 			break
 		}
+	}
+	if d.fallback != nil {
+		if found&roleMsg == 0 && d.apply(roleMsg, 0, d.fallback, -2, true, d.fallbackEsc, r) {
+			found |= roleMsg
+		}
+		d.fallback = nil
 	}
 	d.seen = found
 	if full {
@@ -977,6 +990,12 @@ func (d *jsonDecoder) object(line []byte, i, plen, depth int, r *record, found *
 				}
 			}
 		case role != 0 && *found&role == 0:
+			if unit == unitFallback {
+				if vk == '"' && d.fallback == nil {
+					d.fallback, d.fallbackEsc = val, esc
+				}
+				break
+			}
 			if d.apply(role, unit, val, -2, vk == '"', esc, r) {
 				*found |= role
 			}
