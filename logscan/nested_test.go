@@ -215,8 +215,8 @@ func TestErrorMessageFallback(t *testing.T) {
 	for line, want := range map[string]string{
 		`{"@timestamp":"2025-01-02T03:04:05Z","error":{"message":"i/o timeout"},"message":"cannot reach inventory"}`: "cannot reach inventory",
 		`{"@timestamp":"2025-01-02T03:04:05Z","message":"cannot reach inventory","error":{"message":"i/o timeout"}}`: "cannot reach inventory",
-		`{"@timestamp":"2025-01-02T03:04:05Z","error":{"type":"x","message":"i/o \"timeout\""}}`:                      `i/o "timeout"`,
-		`{"@timestamp":"2025-01-02T03:04:05Z","error.message":"i/o timeout","log.level":"error"}`:                      "i/o timeout",
+		`{"@timestamp":"2025-01-02T03:04:05Z","error":{"type":"x","message":"i/o \"timeout\""}}`:                     `i/o "timeout"`,
+		`{"@timestamp":"2025-01-02T03:04:05Z","error.message":"i/o timeout","log.level":"error"}`:                    "i/o timeout",
 	} {
 		d := (&format{name: FormatJSON}).newDecoder()
 		for range 2 { // the second time with the key memo warm
