@@ -257,6 +257,17 @@ func detect(sample []byte, o detectOptions) (*format, error) {
 				timeless++
 			}
 		}
+		clockOnly := 0
+		for _, l := range lines {
+			if _, n, ok := parseClock(l); ok && n < len(l) && l[n] == ' ' {
+				clockOnly++
+			}
+		}
+		if clockOnly*2 >= len(lines) {
+			return nil, fmt.Errorf("%s:1: these lines start with a time of day and no date (as logback's default pattern writes them), "+
+				"so they cannot be placed in time across days; log the date too, e.g. %%d{yyyy-MM-dd HH:mm:ss.SSS} in logback, "+
+				"or add it in front of each line", o.fileName)
+		}
 		if timeless*2 >= len(lines) && (o.format == "" || o.format == FormatPython) {
 			return nil, fmt.Errorf("%s:1: these lines are in the default layout of Python's logging (LEVEL:logger:message), which has no time: "+
 				"without one, no event can be placed in time, so neither the incident nor its start and end can be found; "+

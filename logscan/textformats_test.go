@@ -177,3 +177,13 @@ func mustZone(tb testing.TB, name string) *time.Location {
 	}
 	return loc
 }
+
+// TestTimeOfDayOnly: lines with a time of day and no date (logback's
+// default pattern) are refused with the reason and the fix.
+func TestTimeOfDayOnly(t *testing.T) {
+	log := "13:45:01.123 [main] INFO  org.shop.App - started\n13:45:02.456 [main] ERROR org.shop.Db - failed\n"
+	_, err := Analyze(context.Background(), []Input{{Name: "shop.log", Reader: strings.NewReader(log)}}, Options{})
+	if err == nil || !strings.Contains(err.Error(), "shop.log:1: ") || !strings.Contains(err.Error(), "no date") || !strings.Contains(err.Error(), "%d{yyyy-MM-dd") {
+		t.Errorf("error %v; want one naming the file, the missing date and the fix", err)
+	}
+}
