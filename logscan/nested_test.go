@@ -227,3 +227,17 @@ func TestErrorMessageFallback(t *testing.T) {
 		}
 	}
 }
+
+// TestLogfmtObjectNames: in logfmt, names that start JSON paths ("user",
+// "client", "error") are plain keys with plain values.
+func TestLogfmtObjectNames(t *testing.T) {
+	d := (&format{name: FormatLogfmt}).newDecoder()
+	var r record
+	line := `time=2025-01-02T03:04:05Z level=error user=ana client=192.0.2.8 error="disk full"`
+	if !d.decode([]byte(line), &r) {
+		t.Fatalf("%s: not decoded", line)
+	}
+	if got, want := decodedOf(&r), (decoded{time: "2025-01-02T03:04:05Z", level: LevelError, user: "ana", ip: "192.0.2.8", msg: "disk full"}); got != want {
+		t.Errorf("%s:\n got %+v\nwant %+v", line, got, want)
+	}
+}
