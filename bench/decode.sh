@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Decoder speed against an earlier revision: runs the decoder benchmarks of
-# logscan (BenchmarkDecode*) of REV and of the working tree in turns (A B A B
-# ...), so that both see the same machine conditions, and prints each
-# benchmark's median time per op and the ratio working tree ÷ REV (below 1
-# is faster).
+# logscan (BenchmarkDecode*) of REV and of the working tree in turns (A B,
+# then B A, ...), so that both see the same machine conditions, and prints
+# each benchmark's median time per op and the median of the rounds' ratios
+# working tree ÷ REV (below 1 is faster), with their range.
 #
 # Usage: bench/decode.sh [REV] [PATTERN]   (REV defaults to main; PATTERN to
 #                                           Decode, a -bench expression)
@@ -21,26 +21,30 @@ git archive --format=tar "$REV" | tar -x -C "$WORK"
 go test -c -o "$WORK/new.test" ./logscan
 : > "$WORK/runs.txt"
 for r in $(seq "$ROUNDS"); do
-  for side in base new; do
+  order="base new"
+  [ $((r % 2)) = 0 ] && order="new base"
+  for side in $order; do
     (cd logscan && "$WORK/$side.test" -test.run '^$' -test.bench "$PATTERN" -test.benchtime "$BENCHTIME") |
-      awk -v side=$side '/^Benchmark/ { sub(/-[0-9]+$/, "", $1); print side, $1, $3 }' >> "$WORK/runs.txt"
+      awk -v side=$side -v r=$r '/^Benchmark/ { sub(/-[0-9]+$/, "", $1); print side, $1, $3, r }' >> "$WORK/runs.txt"
   done
   echo "round $r done" >&2
 done
 python3 - "$WORK/runs.txt" "$REV" <<'PY'
 import sys, statistics, collections
-runs = collections.defaultdict(list)
+runs = collections.defaultdict(dict)
 for line in open(sys.argv[1]):
-    side, name, ns = line.split()
-    runs[(side, name)].append(float(ns))
+    side, name, ns, r = line.split()
+    runs[(side, name)][r] = float(ns)
 names = sorted({n for _, n in runs})
-print(f"| benchmark | {sys.argv[2]} ns/op | working tree ns/op | ratio |")
-print("|---|---|---|---|")
+print(f"| benchmark | {sys.argv[2]} ns/op | working tree ns/op | ratio (median of rounds) | range |")
+print("|---|---|---|---|---|")
 for n in names:
-    b, w = runs.get(("base", n)), runs.get(("new", n))
-    if not b or not w:
-        print(f"| {n} | {statistics.median(b) if b else '—'} | {statistics.median(w) if w else '—'} | — |")
+    b, w = runs.get(("base", n), {}), runs.get(("new", n), {})
+    mb = f"{statistics.median(b.values()):,.0f}" if b else "—"
+    mw = f"{statistics.median(w.values()):,.0f}" if w else "—"
+    ratios = sorted(w[r] / b[r] for r in b if r in w)
+    if not ratios:
+        print(f"| {n} | {mb} | {mw} | — | — |")
         continue
-    mb, mw = statistics.median(b), statistics.median(w)
-    print(f"| {n} | {mb:,.0f} | {mw:,.0f} | {mw / mb:.3f} |")
+    print(f"| {n} | {mb} | {mw} | {statistics.median(ratios):.3f} | {ratios[0]:.3f}–{ratios[-1]:.3f} |")
 PY
