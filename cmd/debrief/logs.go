@@ -296,8 +296,10 @@ time bucket, the baseline error rate, the incident window (start, peak, end)
 with its error rate, the distinct users who saw a failure in it, the top
 error messages grouped by template, latency percentiles and the change in
 volume. Formats are detected per file: combined/common access logs, JSON
-lines (also bunyan, Caddy), Docker/Kubernetes json-file, logfmt, syslog
-(RFC 3164 and 5424), HAProxy, and "timestamp level message" lines.`, e)
+lines (also bunyan, Caddy, Elastic Common Schema and OpenTelemetry fields),
+Docker/Kubernetes json-file, logfmt, syslog (RFC 3164 and 5424), HAProxy,
+Apache and nginx error logs, Java (log4j, logback, Spring Boot) and Python
+logging with their stack traces, and "timestamp level message" lines.`, e)
 	var f logsFlags
 	f.register(fs)
 	asJSON := fs.Bool("json", false, "print the result as JSON")
