@@ -978,17 +978,19 @@ func (d *jsonDecoder) object(line []byte, i, plen, depth int, r *record, found *
 		}
 		kind := role &^ roleMask
 		role &= roleMask
+		if c := line[i]; (c == '{' || c == '[') && (kind != 0 || role != 0 && c == '{') {
+			// Read for fields, in one pass.
+			if i = d.nested(line, i, d.path[:n+m], role, unit, kind, depth+1, r, found); i < 0 {
+				return -1
+			}
+			continue
+		}
 		val, vk, esc, e := jsonValue(line, i)
 		if e < 0 {
 			return -1
 		}
 		switch {
 		case vk == '{' || vk == '[':
-			if kind != 0 || role != 0 && vk == '{' {
-				if e = d.nested(line, i, d.path[:n+m], role, unit, kind, depth+1, r, found); e < 0 {
-					return -1
-				}
-			}
 		case role != 0 && *found&role == 0:
 			if unit == unitFallback {
 				if vk == '"' && d.fallback == nil {
