@@ -257,7 +257,16 @@ func detect(sample []byte, o detectOptions) (*format, error) {
 				timeless++
 			}
 		}
-		clockOnly := 0
+		clockOnly, batches := 0, 0
+		for _, l := range lines {
+			if bytes.HasPrefix(l, []byte(`{"resourceLogs":`)) {
+				batches++
+			}
+		}
+		if batches*2 >= len(lines) {
+			return nil, fmt.Errorf("%s:1: these lines are OpenTelemetry export batches ({\"resourceLogs\": ...}), each holding many log records, "+
+				"which Debrief does not read; write one log record per line (timeUnixNano, severityText, body, attributes)", o.fileName)
+		}
 		for _, l := range lines {
 			if _, n, ok := parseClock(l); ok && n < len(l) && l[n] == ' ' {
 				clockOnly++

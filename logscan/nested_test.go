@@ -241,3 +241,13 @@ func TestLogfmtObjectNames(t *testing.T) {
 		t.Errorf("%s:\n got %+v\nwant %+v", line, got, want)
 	}
 }
+
+// TestOTLPBatches: the OpenTelemetry Collector's export batches are
+// refused with what Debrief reads instead.
+func TestOTLPBatches(t *testing.T) {
+	line := `{"resourceLogs":[{"resource":{"attributes":[]},"scopeLogs":[{"logRecords":[{"timeUnixNano":"1762071243512000000","body":{"stringValue":"x"}}]}]}]}`
+	_, err := Analyze(t.Context(), []Input{{Name: "otlp.json", Reader: strings.NewReader(line + "\n" + line + "\n")}}, Options{})
+	if err == nil || !strings.Contains(err.Error(), "otlp.json:1: ") || !strings.Contains(err.Error(), "one log record per line") {
+		t.Errorf("error %v; want one naming the file and saying what is read", err)
+	}
+}
