@@ -132,6 +132,7 @@ type detectOptions struct {
 	keys     *Keys
 	year     int       // RFC 3164 year of the first line; 0 for refTime
 	refTime  time.Time // the file's modification time
+	refIs    string    // what refTime is, for the output; "" for the file's modification time
 	fileName string
 	// maxLine is the longest line decoded: longer lines are left out of
 	// the sample, as the workers skip them (0: no bound).
@@ -453,7 +454,11 @@ func syslogYear(first []byte, o detectOptions) (int, int, string) {
 		return o.year, mo, "--year"
 	}
 	ref := o.refTime
-	from := "the file's modification time (" + ref.Format("2006-01-02") + ")"
+	is := o.refIs
+	if is == "" {
+		is = "the file's modification time"
+	}
+	from := is + " (" + ref.Format("2006-01-02") + ")"
 	if ref.IsZero() {
 		ref = time.Now()
 		from = "today's date (" + ref.Format("2006-01-02") + "), as the input has no modification time"

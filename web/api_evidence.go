@@ -60,6 +60,8 @@ type evidenceJSON struct {
 // (0.125 for 12.5%); times are UTC.
 type analysisJSON struct {
 	Format            string         `json:"format"`
+	Year              int            `json:"year,omitempty"`
+	YearFrom          string         `json:"year_from,omitempty"`
 	Lines             int64          `json:"lines"`
 	Events            int64          `json:"events"`
 	BadLines          int64          `json:"bad_lines"`
@@ -104,6 +106,10 @@ func newAnalysisJSON(res *logscan.Result, warnings []string) analysisJSON {
 	}
 	if a.Warnings == nil {
 		a.Warnings = []string{}
+	}
+	if len(res.Files) > 0 && res.Files[0].Year != 0 {
+		// Syslog lines have no year: say which was used, and why.
+		a.Year, a.YearFrom = res.Files[0].Year, res.Files[0].YearFrom
 	}
 	if res.First != nil && res.Last != nil {
 		first, last := timeJSON(*res.First), timeJSON(*res.Last)
@@ -367,7 +373,7 @@ func (s *Server) reportEvidence(w http.ResponseWriter, r *http.Request) error {
 	opt.Workers = analysisWorkers
 	// logscan calls Warn from the goroutine that called Analyze.
 	opt.Warn = func(err error) { warnings = append(warnings, err.Error()) }
-	res, err := logscan.Analyze(ctx, []logscan.Input{{Name: q.name, Reader: body, ModTime: s.cfg.Now()}}, opt)
+	res, err := logscan.Analyze(ctx, []logscan.Input{{Name: q.name, Reader: body, ModTime: s.cfg.Now(), ModTimeIs: "the time of the upload"}}, opt)
 	if err := analysisError(ctx, body, limit, err); err != nil {
 		return err
 	}
