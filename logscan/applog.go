@@ -90,8 +90,14 @@ func (d *javaDecoder) decode(line []byte, r *record) bool {
 			break
 		}
 		start := i
-		if header[i] == '[' {
-			e := bytes.IndexByte(header[i:], ']')
+		if c := header[i]; c == '[' || c == '(' {
+			// The thread, as log4j and logback write it, or as JBoss
+			// does: "(MSC service thread 1-2)".
+			end := byte(']')
+			if c == '(' {
+				end = ')'
+			}
+			e := bytes.IndexByte(header[i:], end)
 			if e < 0 {
 				return false
 			}

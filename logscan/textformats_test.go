@@ -25,7 +25,7 @@ func TestTextFormats(t *testing.T) {
 		{"apache-error-2.4.log", FormatApacheError, 5, 2, 0, "2024-06-13T22:01:09Z", "203.0.113.17", "(<n>)Connection refused: [client <ip>] <id>: HTTP: failed to make connection to backend: <ip>"},
 		{"nginx-error.log", FormatNginxError, 5, 3, 0, "2024-01-07T13:45:01Z", "192.0.2.10", "connect() failed (<n>: Connection refused) while connecting to upstream"},
 		// The Spring Boot line at +01:00 is the earliest.
-		{"java.log", FormatJava, 5, 2, 9, "2024-03-02T15:21:43Z", "", "Order <n> could not be saved"},
+		{"java.log", FormatJava, 7, 2, 9, "2024-03-02T15:21:43Z", "", "Order <n> could not be saved"},
 		{"python.log", FormatPython, 4, 2, 6, "2025-07-19T04:10:55Z", "", "job <n> failed"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
