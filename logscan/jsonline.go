@@ -139,9 +139,11 @@ func keyRole(k []byte, custom *Keys) (role int, unit float64) {
 		return roleIP, 0
 	case "client":
 		return roleIP | roleNest, 0
-	case "msg", "message", "@message", "err", "body", "Body":
+	case "msg", "message", "@message", "err":
 		return roleMsg, 0
-	case "error.message":
+	case "error.message", "body", "Body":
+		// The message of a line that has no other: an HTTP log may have
+		// a "body" beside its message.
 		return roleMsg, unitFallback
 	case "error":
 		return roleMsg | roleNest, 0
@@ -638,6 +640,10 @@ loop:
 		if role == 0 || found&role != 0 {
 			continue
 		}
+		if unit == unitFallback {
+			d.keepFallback(val, str, esc)
+			continue
+		}
 		if d.apply(role, unit, val, num, str, esc, r) {
 			found |= role
 			if role == roleLog {
@@ -892,6 +898,14 @@ func parseDecimal(b []byte) (float64, bool) {
 	return float64(whole) + float64(frac)/scale, true
 }
 
+// keepFallback keeps the first string given for a message that is used
+// only when the line has no other (error.message, an OpenTelemetry body).
+func (d *jsonDecoder) keepFallback(val []byte, str, esc bool) {
+	if str && d.fallback == nil {
+		d.fallback, d.fallbackEsc = val, esc
+	}
+}
+
 // maxDepth bounds how deep objects are read for fields.
 const maxDepth = 8
 
@@ -904,7 +918,9 @@ func (d *jsonDecoder) nested(line []byte, i int, path []byte, role int, unit flo
 		// An OpenTelemetry AnyValue, {"stringValue": "..."}, stands for
 		// its value (a log record's body, say).
 		if val, str, esc, ok := anyValue(line, i); ok {
-			if d.apply(role, unit, val, -2, str, esc, r) {
+			if unit == unitFallback {
+				d.keepFallback(val, str, esc)
+			} else if d.apply(role, unit, val, -2, str, esc, r) {
 				*found |= role
 			}
 			return skipNested(line, i)
@@ -993,9 +1009,7 @@ func (d *jsonDecoder) object(line []byte, i, plen, depth int, r *record, found *
 		case vk == '{' || vk == '[':
 		case role != 0 && *found&role == 0:
 			if unit == unitFallback {
-				if vk == '"' && d.fallback == nil {
-					d.fallback, d.fallbackEsc = val, esc
-				}
+				d.keepFallback(val, vk == '"', esc)
 				break
 			}
 			if d.apply(role, unit, val, -2, vk == '"', esc, r) {
@@ -1094,7 +1108,9 @@ func (d *jsonDecoder) attrList(line []byte, i int, r *record, found *int) int {
 		case '[':
 			continue
 		}
-		if d.apply(role, unit, v, -2, str, vesc, r) {
+		if unit == unitFallback {
+			d.keepFallback(v, str, vesc)
+		} else if d.apply(role, unit, v, -2, str, vesc, r) {
 			*found |= role
 		}
 	}

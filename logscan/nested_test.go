@@ -209,14 +209,17 @@ func BenchmarkDecodeECS(b *testing.B) {
 	}
 }
 
-// TestErrorMessageFallback: error.message is the message only of a line
-// without one, wherever it stands in the line.
+// TestErrorMessageFallback: error.message and body are the message only of
+// a line without one, wherever they stand in the line.
 func TestErrorMessageFallback(t *testing.T) {
 	for line, want := range map[string]string{
-		`{"@timestamp":"2025-01-02T03:04:05Z","error":{"message":"i/o timeout"},"message":"cannot reach inventory"}`: "cannot reach inventory",
-		`{"@timestamp":"2025-01-02T03:04:05Z","message":"cannot reach inventory","error":{"message":"i/o timeout"}}`: "cannot reach inventory",
-		`{"@timestamp":"2025-01-02T03:04:05Z","error":{"type":"x","message":"i/o \"timeout\""}}`:                     `i/o "timeout"`,
-		`{"@timestamp":"2025-01-02T03:04:05Z","error.message":"i/o timeout","log.level":"error"}`:                    "i/o timeout",
+		`{"@timestamp":"2025-01-02T03:04:05Z","error":{"message":"i/o timeout"},"message":"cannot reach inventory"}`:     "cannot reach inventory",
+		`{"@timestamp":"2025-01-02T03:04:05Z","message":"cannot reach inventory","error":{"message":"i/o timeout"}}`:     "cannot reach inventory",
+		`{"@timestamp":"2025-01-02T03:04:05Z","error":{"type":"x","message":"i/o \"timeout\""}}`:                         `i/o "timeout"`,
+		`{"@timestamp":"2025-01-02T03:04:05Z","error.message":"i/o timeout","log.level":"error"}`:                        "i/o timeout",
+		`{"time":"2025-01-02T03:04:05Z","body":"{\"sku\":1}","msg":"order rejected"}`:                                    "order rejected",
+		`{"timeUnixNano":"1735787045000000000","body":{"stringValue":"disk full"},"severityText":"ERROR"}`:               "disk full",
+		`{"timeUnixNano":"1735787045000000000","attributes":[{"key":"body","value":{"stringValue":"b"}}],"message":"m"}`: "m",
 	} {
 		d := (&format{name: FormatJSON}).newDecoder()
 		for range 2 { // the second time with the key memo warm
