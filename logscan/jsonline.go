@@ -31,13 +31,16 @@ const (
 	// [{"key": ..., "value": {"stringValue": ...}}], or a map of
 	// attributes; their names are paths of their own.
 	roleAttrs
+	// roleFallback: the key's value is the message of a line that has no
+	// other (error.message, an OpenTelemetry body). The key has no role of
+	// its own, so that the lines that never have one do not pay for it.
+	roleFallback
 )
 
 // Units of a role other than latency: how a number is read.
 const (
 	unitOTelSeverity = -1 // a level given as OpenTelemetry's SeverityNumber, 1-24
 	unitUnixNano     = -2 // a time in nanoseconds, where 0 means "not set" (OpenTelemetry)
-	unitFallback     = -3 // a message used only when the line has no other
 )
 
 // Keys names the fields to use besides the common names; an empty string
@@ -144,7 +147,7 @@ func keyRole(k []byte, custom *Keys) (role int, unit float64) {
 	case "error.message", "body", "Body":
 		// The message of a line that has no other: an HTTP log may have
 		// a "body" beside its message.
-		return roleMsg, unitFallback
+		return roleFallback, 0
 	case "error":
 		return roleMsg | roleNest, 0
 	case "latency_ms", "duration_ms", "elapsed_ms", "response_time_ms", "took_ms", "time_ms":
@@ -349,8 +352,6 @@ type jsonDecoder struct {
 	tc   timeCache
 	keys *Keys
 	want int
-	// path holds the path of a key inside objects ("http.response").
-	path [128]byte
 	// fallback is the message to use when the line has no other
 	// (error.message), and fallbackEsc whether it may hold escapes.
 	fallback    []byte
@@ -365,6 +366,9 @@ type jsonDecoder struct {
 	// of one file usually list the same keys in the same order, and one
 	// comparison is cheaper than looking a key up among all names.
 	memo [16]keyMemo
+	// path holds the path of a key inside objects ("http.response"),
+	// after the fields every line uses.
+	path [128]byte
 	_    cachePad
 }
 
@@ -638,10 +642,9 @@ loop:
 		}
 		nkey++
 		if role == 0 || found&role != 0 {
-			continue
-		}
-		if unit == unitFallback {
-			d.keepFallback(val, str, esc)
+			if kind&roleFallback != 0 {
+				d.keepFallback(val, str, esc)
+			}
 			continue
 		}
 		if d.apply(role, unit, val, num, str, esc, r) {
@@ -914,11 +917,11 @@ const maxDepth = 8
 // after the value, or -1 when the value is cut short.
 func (d *jsonDecoder) nested(line []byte, i int, path []byte, role int, unit float64, kind, depth int, r *record, found *int) int {
 	c := line[i]
-	if role != 0 && c == '{' && *found&role == 0 {
+	if c == '{' && (role != 0 && *found&role == 0 || kind&roleFallback != 0) {
 		// An OpenTelemetry AnyValue, {"stringValue": "..."}, stands for
 		// its value (a log record's body, say).
 		if val, str, esc, ok := anyValue(line, i); ok {
-			if unit == unitFallback {
+			if kind&roleFallback != 0 {
 				d.keepFallback(val, str, esc)
 			} else if d.apply(role, unit, val, -2, str, esc, r) {
 				*found |= role
@@ -1007,11 +1010,9 @@ func (d *jsonDecoder) object(line []byte, i, plen, depth int, r *record, found *
 		}
 		switch {
 		case vk == '{' || vk == '[':
+		case kind&roleFallback != 0:
+			d.keepFallback(val, vk == '"', esc)
 		case role != 0 && *found&role == 0:
-			if unit == unitFallback {
-				d.keepFallback(val, vk == '"', esc)
-				break
-			}
 			if d.apply(role, unit, val, -2, vk == '"', esc, r) {
 				*found |= role
 			}
@@ -1094,8 +1095,9 @@ func (d *jsonDecoder) attrList(line []byte, i int, r *record, found *int) int {
 			continue
 		}
 		role, unit := keyRole(name, d.keys)
+		fallback := role&roleFallback != 0
 		role &= roleMask
-		if role == 0 || *found&role != 0 {
+		if (role == 0 || *found&role != 0) && !fallback {
 			continue
 		}
 		str := vk == '"'
@@ -1108,7 +1110,7 @@ func (d *jsonDecoder) attrList(line []byte, i int, r *record, found *int) int {
 		case '[':
 			continue
 		}
-		if unit == unitFallback {
+		if fallback {
 			d.keepFallback(v, str, vesc)
 		} else if d.apply(role, unit, v, -2, str, vesc, r) {
 			*found |= role
