@@ -17,6 +17,9 @@ type Input struct {
 	Name    string    // shown in messages and evidence ("-" for standard input)
 	Reader  io.Reader // plain text or gzip, told apart by its first bytes
 	ModTime time.Time // gives RFC 3164 syslog its year; zero means now
+	// ModTimeIs says what ModTime is, as the output names it when it gives
+	// a year ("the file's modification time" when empty).
+	ModTimeIs string
 }
 
 // Options tune an analysis. The zero value detects formats, sizes buckets
@@ -247,6 +250,9 @@ func (w *worker) block(b *block) {
 		dec = b.fmt.newDecoder()
 		w.decs[b.fmt] = dec
 	}
+	if s, ok := dec.(blockStarter); ok {
+		s.startBlock()
+	}
 	g := w.g
 	maxLine := w.a.maxLine
 	data := b.data
@@ -443,7 +449,7 @@ func (a *analysis) detectOpts(in Input) detectOptions {
 	if a.opt.Keys != (Keys{}) {
 		keys = &a.opt.Keys
 	}
-	return detectOptions{format: a.opt.Format, loc: a.opt.Location, keys: keys, year: a.opt.Year, refTime: in.ModTime, fileName: in.Name,
+	return detectOptions{format: a.opt.Format, loc: a.opt.Location, keys: keys, year: a.opt.Year, refTime: in.ModTime, refIs: in.ModTimeIs, fileName: in.Name,
 		maxLine: a.maxLine, maxRead: a.opt.BlockSize}
 }
 

@@ -23,12 +23,21 @@ const (
 	FormatSyslog   = "syslog"
 	FormatRFC5424  = "rfc5424"
 	FormatHAProxy  = "haproxy"
-	FormatGeneric  = "generic"
+	// FormatApacheError is the error log of the Apache HTTP Server.
+	FormatApacheError = "apache-error"
+	// FormatNginxError is the error log of nginx.
+	FormatNginxError = "nginx-error"
+	// FormatJava is log4j, logback and Spring Boot output.
+	FormatJava = "java"
+	// FormatPython is Python logging's "time - name - LEVEL - message".
+	FormatPython  = "python"
+	FormatGeneric = "generic"
 )
 
 // Formats lists the format names in the order detection prefers them.
 func Formats() []string {
-	return []string{FormatCombined, FormatCommon, FormatDocker, FormatJSON, FormatLogfmt, FormatRFC5424, FormatHAProxy, FormatSyslog, FormatGeneric}
+	return []string{FormatCombined, FormatCommon, FormatDocker, FormatJSON, FormatLogfmt, FormatRFC5424, FormatHAProxy, FormatSyslog,
+		FormatApacheError, FormatNginxError, FormatJava, FormatPython, FormatGeneric}
 }
 
 // format is a detected format: what is needed to make a decoder for each
@@ -42,6 +51,7 @@ type format struct {
 	inner    *format // the line inside Docker records
 	year     int     // RFC 3164: the first line's year
 	month    int     // RFC 3164: the first line's month
+	yearFrom string  // RFC 3164: where the year comes from, for the output
 	loc      *time.Location
 	keys     *Keys
 	timeOnly bool
@@ -78,6 +88,14 @@ func (f *format) newDecoder() decoder {
 		d = &logfmtDecoder{tc: tc, keys: f.keys}
 	case FormatSyslog, FormatRFC5424, FormatHAProxy:
 		d = &syslogDecoder{tc: tc, firstYear: f.year, firstMonth: f.month, haproxy: f.name == FormatHAProxy}
+	case FormatApacheError:
+		d = &apacheErrorDecoder{tc: tc}
+	case FormatNginxError:
+		d = &nginxErrorDecoder{tc: tc}
+	case FormatJava:
+		d = &javaDecoder{tc: tc}
+	case FormatPython:
+		d = &pythonDecoder{tc: tc}
 	default:
 		d = &genericDecoder{tc: tc, timeOnly: f.timeOnly}
 	}
@@ -94,6 +112,12 @@ type prefixDecoder struct {
 	next   decoder
 }
 
+func (d *prefixDecoder) startBlock() {
+	if s, ok := d.next.(blockStarter); ok {
+		s.startBlock()
+	}
+}
+
 func (d *prefixDecoder) decode(line []byte, r *record) bool {
 	if !bytes.HasPrefix(line, d.prefix) {
 		return false
@@ -108,6 +132,7 @@ type detectOptions struct {
 	keys     *Keys
 	year     int       // RFC 3164 year of the first line; 0 for refTime
 	refTime  time.Time // the file's modification time
+	refIs    string    // what refTime is, for the output; "" for the file's modification time
 	fileName string
 	// maxLine is the longest line decoded: longer lines are left out of
 	// the sample, as the workers skip them (0: no bound).
@@ -227,6 +252,37 @@ func detect(sample []byte, o detectOptions) (*format, error) {
 		}
 	}
 	if best == nil || bestScore*2 < len(lines) {
+		timeless := 0
+		for _, l := range lines {
+			if timelessPython(l) {
+				timeless++
+			}
+		}
+		clockOnly, batches := 0, 0
+		for _, l := range lines {
+			if bytes.HasPrefix(l, []byte(`{"resourceLogs":`)) {
+				batches++
+			}
+		}
+		if batches*2 >= len(lines) {
+			return nil, fmt.Errorf("%s:1: these lines are OpenTelemetry export batches ({\"resourceLogs\": ...}), each holding many log records, "+
+				"which Debrief does not read; write one log record per line (timeUnixNano, severityText, body, attributes)", o.fileName)
+		}
+		for _, l := range lines {
+			if _, n, ok := parseClock(l); ok && n < len(l) && l[n] == ' ' {
+				clockOnly++
+			}
+		}
+		if clockOnly*2 >= len(lines) {
+			return nil, fmt.Errorf("%s:1: these lines start with a time of day and no date (as logback's default pattern writes them), "+
+				"so they cannot be placed in time across days; log the date too, e.g. %%d{yyyy-MM-dd HH:mm:ss.SSS} in logback, "+
+				"or add it in front of each line", o.fileName)
+		}
+		if timeless*2 >= len(lines) && (o.format == "" || o.format == FormatPython) {
+			return nil, fmt.Errorf("%s:1: these lines are in the default layout of Python's logging (LEVEL:logger:message), which has no time: "+
+				"without one, no event can be placed in time, so neither the incident nor its start and end can be found; "+
+				"log with a time, e.g. logging.basicConfig(format=\"%%(asctime)s - %%(name)s - %%(levelname)s - %%(message)s\")", o.fileName)
+		}
 		if o.format != "" {
 			return nil, fmt.Errorf("%s:1: the lines are not in the %s format", o.fileName, o.format)
 		}
@@ -282,7 +338,7 @@ func tryFormat(name string, lines [][]byte, o detectOptions) (*format, int) {
 			}
 		}
 	case FormatSyslog, FormatHAProxy, FormatRFC5424:
-		f.year, f.month = syslogYear(first, o)
+		f.year, f.month, f.yearFrom = syslogYear(first, o)
 		if (name == FormatRFC5424) != is5424(first) {
 			return nil, 0
 		}
@@ -302,6 +358,7 @@ func tryFormat(name string, lines [][]byte, o detectOptions) (*format, int) {
 					}
 					if r.status != 0 && r.sec != 0 {
 						f.year = time.Unix(r.sec, 0).UTC().Year()
+						f.yearFrom = "the date of its first HTTP request"
 						break
 					}
 				}
@@ -309,7 +366,7 @@ func tryFormat(name string, lines [][]byte, o detectOptions) (*format, int) {
 		}
 	}
 	d := f.newDecoder()
-	n := 0
+	n, events := 0, 0
 	for _, l := range lines {
 		var r record
 		if d.decode(l, &r) {
@@ -317,29 +374,18 @@ func tryFormat(name string, lines [][]byte, o detectOptions) (*format, int) {
 				n++
 			} else {
 				n += 2
+				events++
 			}
 		}
+	}
+	if events == 0 {
+		// Only continuation lines: text without times.
+		return nil, 0
 	}
 	// Prefer the more specific formats when they read as much.
 	score := n * 2
 	switch name {
-	case FormatGeneric:
-		score = n*2 - 1
-		if n == len(lines) { // only continuation lines
-			allCont := true
-			for _, l := range lines {
-				var r record
-				d.decode(l, &r)
-				if !r.cont {
-					allCont = false
-					break
-				}
-			}
-			if allCont {
-				return nil, 0
-			}
-		}
-	case FormatSyslog:
+	case FormatGeneric, FormatSyslog:
 		score = n*2 - 1
 	}
 	return f, score
@@ -393,10 +439,11 @@ func (rawDecoder) decode(line []byte, r *record) bool {
 	return true
 }
 
-// syslogYear returns the year and month of an RFC 3164 file's first line:
-// the year is the one given, or the one that puts the line at or before the
-// file's modification time.
-func syslogYear(first []byte, o detectOptions) (int, int) {
+// syslogYear returns the year and month of an RFC 3164 file's first line,
+// and where the year comes from, as the output says it: the year is the
+// one given, or the one that puts the line at or before the file's
+// modification time (today, for an input that has none).
+func syslogYear(first []byte, o detectOptions) (int, int, string) {
 	if len(first) > 0 && first[0] == '<' {
 		if e := bytes.IndexByte(first, '>'); e > 0 {
 			first = first[e+1:]
@@ -404,17 +451,24 @@ func syslogYear(first []byte, o detectOptions) (int, int) {
 	}
 	mo := monthIndex(first)
 	if o.year != 0 {
-		return o.year, mo
+		return o.year, mo, "--year"
 	}
 	ref := o.refTime
+	is := o.refIs
+	if is == "" {
+		is = "the file's modification time"
+	}
+	from := is + " (" + ref.Format("2006-01-02") + ")"
 	if ref.IsZero() {
 		ref = time.Now()
+		from = "today's date (" + ref.Format("2006-01-02") + "), as the input has no modification time"
 	}
 	y := ref.Year()
 	if mo > int(ref.Month()) {
 		y--
+		from += fmt.Sprintf("; its first line, in %s, is from the year before", time.Month(mo))
 	}
-	return y, mo
+	return y, mo, from
 }
 
 // is5424 reports whether a line starts like RFC 5424: "<PRI>VERSION ".

@@ -40,6 +40,17 @@ func seedFixtures(f *testing.F, n int, words ...string) {
 	}
 }
 
+// seedTestdata adds the lines of files under testdata/logs (written in the
+// layouts of real logs) to the fuzz corpus.
+func seedTestdata(f *testing.F, names ...string) {
+	f.Helper()
+	for _, name := range names {
+		for _, l := range testdataLines(f, name) {
+			f.Add(l)
+		}
+	}
+}
+
 // checkDecoder decodes line with a fresh decoder and with one that has
 // decoded other lines first: the time cache and key memo must not change
 // the result, and nothing may panic.
@@ -125,6 +136,7 @@ func FuzzAccessRoundTrip(f *testing.F) {
 
 func FuzzJSON(f *testing.F) {
 	seedFixtures(f, 50, "bunyan", "caddy")
+	seedTestdata(f, "ecs.log", "otel.log")
 	f.Add(`{"ts":1761019822.3152757,"level":"error","msg":"x","status":503,"user_id":"u1","duration":0.25}`)
 	f.Fuzz(func(t *testing.T, line string) {
 		fm := &format{name: FormatJSON, want: roleTime | roleLevel | roleMsg}
@@ -178,6 +190,66 @@ func FuzzJSONRoundTrip(f *testing.F) {
 		}
 		if !r.hasLat || r.latency < latency*0.999-1e-9 || r.latency > latency*1.001+1e-9 {
 			t.Fatalf("%s: latency %v, want %v", line, r.latency, latency)
+		}
+	})
+}
+
+// FuzzNestedRoundTrip encodes a record with encoding/json as an Elastic
+// Common Schema writer (nested objects) and as an OpenTelemetry log record
+// (attributes as a key/value list) would, and checks that the decoder reads
+// the same fields back.
+func FuzzNestedRoundTrip(f *testing.F) {
+	f.Add(int64(1762071243), "error", 503, "inventory \"down\"", "c-1", int64(48211000))
+	f.Add(int64(1), "INFO", 200, "", "", int64(0))
+	f.Fuzz(func(t *testing.T, sec int64, level string, status int, msg, user string, durNs int64) {
+		if sec <= 0 || sec > 1e11 || durNs < 0 || durNs > 1e15 || status < 100 || status > 999 || user == "" || user == "null" || user == "-" {
+			return
+		}
+		if level != strings.TrimSpace(level) || rawJSON(level) != level {
+			return
+		}
+		lv := ParseLevel(level)
+		if n := atoiDigits([]byte(level)); lv == LevelNone && n >= 0 {
+			lv = bunyanLevel(n) // a number written as a string
+		}
+		// The message as JSON gives it back (invalid UTF-8 is replaced).
+		var back string
+		if b, err := json.Marshal(msg); err != nil || json.Unmarshal(b, &back) != nil {
+			return
+		}
+		ecs := map[string]any{
+			"@timestamp": time.Unix(sec, 0).UTC().Format(time.RFC3339Nano),
+			"log":        map[string]any{"level": level, "logger": "x"},
+			"message":    msg,
+			"http":       map[string]any{"request": map[string]any{"method": "GET"}, "response": map[string]any{"status_code": status}},
+			"user":       map[string]any{"id": user},
+			"event":      map[string]any{"duration": durNs, "dataset": "a.b"},
+		}
+		attr := func(k string, v map[string]any) map[string]any { return map[string]any{"key": k, "value": v} }
+		otel := map[string]any{
+			"timeUnixNano":   fmt.Sprint(sec * 1e9),
+			"severityText":   level,
+			"body":           map[string]any{"stringValue": msg},
+			"attributes":     []any{attr("http.response.status_code", map[string]any{"intValue": fmt.Sprint(status)}), attr("enduser.id", map[string]any{"stringValue": user})},
+			"resource":       map[string]any{"attributes": []any{attr("service.name", map[string]any{"stringValue": "s"})}},
+			"droppedAttrsCt": 0,
+		}
+		for _, m := range []map[string]any{ecs, otel} {
+			line, err := json.Marshal(m)
+			if err != nil {
+				return
+			}
+			var r record
+			d := (&format{name: FormatJSON}).newDecoder()
+			if !d.decode(line, &r) {
+				t.Fatalf("cannot decode %s", line)
+			}
+			if r.sec != sec || r.level != lv || string(r.msg) != back && len(msg) > 0 || r.status != status || string(r.user) != rawJSON(user) {
+				t.Fatalf("%s: got sec %d level %v status %d msg %q user %q", line, r.sec, r.level, r.status, r.msg, r.user)
+			}
+			if m["event"] != nil && (!r.hasLat || r.latency < float64(durNs)/1e6*0.999-1e-9 || r.latency > float64(durNs)/1e6*1.001+1e-9) {
+				t.Fatalf("%s: latency %v ms, want %v", line, r.latency, float64(durNs)/1e6)
+			}
 		}
 	})
 }
@@ -266,6 +338,79 @@ func FuzzParseRule(f *testing.F) {
 			rec := record{status: status, level: lv, msg: []byte(msg)}
 			if r.isError(&rec) != again.isError(&rec) {
 				t.Fatalf("%q and its printed form %q disagree on %+v", rule, r.String(), rec)
+			}
+		}
+	})
+}
+
+func FuzzApacheError(f *testing.F) {
+	seedFixtures(f, 50, "apache_error", "apache-error", "error_log")
+	seedTestdata(f, "apache-error-2.2.log", "apache-error-2.4.log")
+	f.Fuzz(func(t *testing.T, line string) {
+		checkDecoder(t, &format{name: FormatApacheError}, line, mutate(line)...)
+	})
+}
+
+func FuzzNginxError(f *testing.F) {
+	seedFixtures(f, 50, "nginx_error", "nginx-error")
+	seedTestdata(f, "nginx-error.log")
+	f.Fuzz(func(t *testing.T, line string) {
+		checkDecoder(t, &format{name: FormatNginxError}, line, mutate(line)...)
+	})
+}
+
+func FuzzJava(f *testing.F) {
+	seedFixtures(f, 50, "java", "log4j", "logback", "spring")
+	seedTestdata(f, "java.log")
+	f.Fuzz(func(t *testing.T, line string) {
+		checkDecoder(t, &format{name: FormatJava}, line, mutate(line)...)
+	})
+}
+
+func FuzzPython(f *testing.F) {
+	seedFixtures(f, 50, "python")
+	seedTestdata(f, "python.log", "python-basic.log")
+	f.Fuzz(func(t *testing.T, line string) {
+		checkDecoder(t, &format{name: FormatPython}, line, mutate(line)...)
+	})
+}
+
+// FuzzTextRoundTrip writes one event in each text layout from fields and
+// checks that decoding gives them back.
+func FuzzTextRoundTrip(f *testing.F) {
+	f.Add(int64(1718316224), 3, "203.0.113.17", "AH01114: HTTP: failed to make connection")
+	f.Add(int64(0), 0, "10.0.0.1", "x")
+	f.Fuzz(func(t *testing.T, sec int64, lv int, ip, msg string) {
+		levels := []string{"debug", "info", "notice", "warn", "error", "crit"}
+		if sec < 0 || sec > 1e11 || lv < 0 || lv >= len(levels) || strings.ContainsAny(msg, "\n\r") || strings.TrimSpace(msg) != msg || msg == "" {
+			return
+		}
+		want := levelWord([]byte(levels[lv]))
+		tm := time.Unix(sec, 0).UTC()
+		ipOK := strings.Count(ip, ".") == 3 && strings.Trim(ip, "0123456789.") == ""
+		bracket := strings.HasPrefix(msg, "[")
+		for _, tc := range []struct {
+			name, line string
+			ip, msg    bool // whether the client and message must come back
+		}{
+			{FormatApacheError, fmt.Sprintf("[%s] [core:%s] [pid 7:tid 9] [client %s:443] %s", tm.Format("Mon Jan 02 15:04:05.000000 2006"), levels[lv], ip, msg), ipOK, ipOK && !bracket},
+			{FormatApacheError, fmt.Sprintf("[%s] [%s] %s", tm.Format("Mon Jan 02 15:04:05 2006"), levels[lv], msg), false, !bracket},
+			{FormatNginxError, fmt.Sprintf("%s [%s] 12#12: *3 %s, client: %s, server: s", tm.Format("2006/01/02 15:04:05"), levels[lv], msg, ip), ipOK && !strings.Contains(msg, ", client: "), !strings.Contains(msg, ", client: ")},
+			{FormatJava, fmt.Sprintf("%s %-5s [main] org.shop.X - %s", tm.Format("2006-01-02 15:04:05,000"), strings.ToUpper(levels[lv]), msg), false, true},
+			{FormatPython, fmt.Sprintf("%s - shop.x - %s - %s", tm.Format("2006-01-02 15:04:05,000"), strings.ToUpper(levels[lv]), msg), false, true},
+		} {
+			var r record
+			if !(&format{name: tc.name}).newDecoder().decode([]byte(tc.line), &r) {
+				t.Fatalf("%s: cannot decode %q", tc.name, tc.line)
+			}
+			if r.sec != sec || r.level != want || r.cont {
+				t.Fatalf("%s: %q: got sec %d level %v cont %v", tc.name, tc.line, r.sec, r.level, r.cont)
+			}
+			if tc.ip && string(r.ip) != ip {
+				t.Fatalf("%s: %q: got client %q", tc.name, tc.line, r.ip)
+			}
+			if tc.msg && string(r.msg) != msg {
+				t.Fatalf("%s: %q: got message %q", tc.name, tc.line, r.msg)
 			}
 		}
 	})

@@ -12,8 +12,11 @@ type genericDecoder struct {
 	// timeOnly accepts lines that start with a time of day only; used
 	// inside Docker records, whose own time gives the date.
 	timeOnly bool
+	conts    continuations
 	_        cachePad
 }
+
+func (d *genericDecoder) startBlock() { d.conts.startBlock() }
 
 func (d *genericDecoder) decode(line []byte, r *record) bool {
 	i := 0
@@ -62,12 +65,12 @@ func (d *genericDecoder) decode(line []byte, r *record) bool {
 		rest = rest[1:]
 	}
 	r.msg = rest
+	d.conts.event()
 	return r.level != LevelNone || r.hasTime
 }
 
 // continuation accepts a line without a timestamp as part of the event
-// above it, unless it looks like a new event with an unknown layout.
+// above it, up to maxContinuation lines.
 func (d *genericDecoder) continuation(line []byte, r *record) bool {
-	r.cont = true
-	return true
+	return d.conts.line(r)
 }

@@ -3,7 +3,9 @@ package logscan
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"math/bits"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -18,17 +20,82 @@ const (
 	roleMsg
 	roleLatency
 	roleLog // the inner line of a Docker json-file record
+
+	// roleMask keeps the roles above, which a record is filled with; the
+	// kinds below only say how to read a key's object or array value.
+	roleMask = 1<<iota - 1
+	// roleNest: the key's object value holds fields, named by paths
+	// under the key ("http" for http.response.status_code).
+	roleNest = 1 << (iota - 1)
+	// roleAttrs: the key's value is an OpenTelemetry attribute list,
+	// [{"key": ..., "value": {"stringValue": ...}}], or a map of
+	// attributes; their names are paths of their own.
+	roleAttrs
+	// roleFallback: the key's value is the message of a line that has no
+	// other (error.message, an OpenTelemetry body). The key has no role of
+	// its own, so that the lines that never have one do not pay for it.
+	roleFallback
 )
 
-// Keys names the fields to use instead of the common names; an empty
-// string keeps the defaults.
+// Units of a role other than latency: how a number is read.
+const (
+	unitOTelSeverity = -1 // a level given as OpenTelemetry's SeverityNumber, 1-24
+	unitUnixNano     = -2 // a time in nanoseconds, where 0 means "not set" (OpenTelemetry)
+)
+
+// Keys names the fields to use besides the common names; an empty string
+// keeps the defaults. A name is a path: "http.response.status_code" is the
+// field status_code of the object response of the object http, or a key
+// written with its dots, as Elastic Common Schema writers do both.
 type Keys struct {
-	Time, Level, Status, User, Message, Latency string
+	Time, Level, Status, User, IP, Message, Latency string
 }
 
-// keyRole returns the role of a key and, for latency keys, the factor from
-// the key's unit to milliseconds (0 when the unit is guessed from the
-// value).
+// FieldRoles lists the roles Keys.Set takes.
+const FieldRoles = "time, level, status, user, ip, message, duration"
+
+// Set names the field of one role by its path: role is one of FieldRoles
+// ("msg" and "latency" are taken for message and duration).
+func (c *Keys) Set(role, path string) error {
+	if path == "" || strings.ContainsAny(path, " \t\r\n\"\\") || strings.HasPrefix(path, ".") || strings.HasSuffix(path, ".") || strings.Contains(path, "..") {
+		return fmt.Errorf("bad field path %q: want names joined by dots, such as http.response.status_code", path)
+	}
+	switch role {
+	case "time":
+		c.Time = path
+	case "level":
+		c.Level = path
+	case "status":
+		c.Status = path
+	case "user":
+		c.User = path
+	case "ip":
+		c.IP = path
+	case "message", "msg":
+		c.Message = path
+	case "duration", "latency":
+		c.Latency = path
+	default:
+		return fmt.Errorf("unknown field role %q (want one of %s)", role, FieldRoles)
+	}
+	return nil
+}
+
+// under reports whether k is a path a custom key lies below, so that an
+// object under k is read.
+func (c *Keys) under(k []byte) bool {
+	for _, p := range [...]string{c.Time, c.Level, c.Status, c.User, c.IP, c.Message, c.Latency} {
+		if len(p) > len(k) && p[len(k)] == '.' && p[:len(k)] == string(k) {
+			return true
+		}
+	}
+	return false
+}
+
+// keyRole returns the role of a key (a path, for keys inside objects) and,
+// for latency keys, the factor from the key's unit to milliseconds (0 when
+// the unit is guessed from the value). The role may carry roleNest or
+// roleAttrs, when the key's value is to be read as an object of fields.
 func keyRole(k []byte, custom *Keys) (role int, unit float64) {
 	if custom != nil {
 		switch {
@@ -40,35 +107,68 @@ func keyRole(k []byte, custom *Keys) (role int, unit float64) {
 			return roleStatus, 0
 		case custom.User != "" && string(k) == custom.User:
 			return roleUser, 0
+		case custom.IP != "" && string(k) == custom.IP:
+			return roleIP, 0
 		case custom.Message != "" && string(k) == custom.Message:
 			return roleMsg, 0
 		case custom.Latency != "" && string(k) == custom.Latency:
 			return roleLatency, 0
 		}
+		if custom.under(k) {
+			role, unit = keyRole(k, nil)
+			return role | roleNest, unit
+		}
 	}
 	switch string(k) {
-	case "ts", "time", "timestamp", "@timestamp", "t", "date", "datetime", "eventTime":
+	case "ts", "time", "timestamp", "@timestamp", "t", "date", "datetime", "eventTime", "Timestamp":
 		return roleTime, 0
-	case "level", "severity", "lvl", "loglevel", "log.level", "levelname", "@level":
+	case "timeUnixNano", "observedTimeUnixNano", "ObservedTimestamp":
+		// OpenTelemetry: the observed time stands in for a time not set.
+		return roleTime, unitUnixNano
+	case "level", "severity", "lvl", "loglevel", "log.level", "levelname", "@level", "severityText", "SeverityText":
 		return roleLevel, 0
-	case "status", "status_code", "statusCode", "http_status", "response_status", "http.status_code", "code":
+	case "severityNumber", "SeverityNumber":
+		return roleLevel, unitOTelSeverity
+	case "status", "status_code", "statusCode", "http_status", "response_status", "http.status_code", "code",
+		"http.response.status_code":
 		return roleStatus, 0
-	case "user", "user_id", "userId", "userid", "uid", "username", "account_id", "customer_id", "usr.id":
+	case "user_id", "userId", "userid", "uid", "username", "account_id", "customer_id", "usr.id",
+		"user.id", "user.name", "enduser.id":
 		return roleUser, 0
-	case "client_ip", "remote_addr", "remote_ip", "clientip", "client", "ip", "remote", "src_ip", "http.client_ip":
+	case "user":
+		return roleUser | roleNest, 0
+	case "client_ip", "remote_addr", "remote_ip", "clientip", "ip", "remote", "src_ip", "http.client_ip",
+		"client.ip", "client.address", "source.ip", "source.address":
 		return roleIP, 0
-	case "msg", "message", "@message", "error", "err":
+	case "client":
+		return roleIP | roleNest, 0
+	case "msg", "message", "@message", "err":
 		return roleMsg, 0
+	case "error.message", "body", "Body":
+		// The message of a line that has no other: an HTTP log may have
+		// a "body" beside its message.
+		return roleFallback, 0
+	case "error":
+		return roleMsg | roleNest, 0
 	case "latency_ms", "duration_ms", "elapsed_ms", "response_time_ms", "took_ms", "time_ms":
 		return roleLatency, 1
 	case "latency_us", "duration_us":
 		return roleLatency, 0.001
+	case "event.duration":
+		// The Elastic Common Schema gives durations in nanoseconds.
+		return roleLatency, 1e-6
 	case "request_time", "upstream_response_time", "duration_s", "latency_s", "elapsed_s":
 		return roleLatency, 1000
 	case "latency", "duration", "elapsed", "response_time", "took", "rt":
 		return roleLatency, 0
 	case "log":
-		return roleLog, 0
+		// Docker's inner line; in the Elastic Common Schema, the object
+		// that holds log.level.
+		return roleLog | roleNest, 0
+	case "http", "http.response", "event", "source", "enduser", "resource":
+		return roleNest, 0
+	case "attributes", "Attributes", "resource.attributes", "Resource":
+		return roleAttrs, 0
 	}
 	return 0, 0
 }
@@ -252,6 +352,10 @@ type jsonDecoder struct {
 	tc   timeCache
 	keys *Keys
 	want int
+	// fallback is the message to use when the line has no other
+	// (error.message), and fallbackEsc whether it may hold escapes.
+	fallback    []byte
+	fallbackEsc bool
 	// inner decodes the "log" field of Docker json-file records; nil for
 	// plain JSON lines.
 	inner   decoder
@@ -262,6 +366,9 @@ type jsonDecoder struct {
 	// of one file usually list the same keys in the same order, and one
 	// comparison is cheaper than looking a key up among all names.
 	memo [16]keyMemo
+	// path holds the path of a key inside objects ("http.response"),
+	// after the fields every line uses.
+	path [128]byte
 	_    cachePad
 }
 
@@ -333,6 +440,13 @@ func (d *jsonDecoder) role(n int, key []byte, comma bool) (int, float64) {
 	return m.role, m.unit
 }
 
+// startBlock starts the inner decoder of Docker records at a block.
+func (d *jsonDecoder) startBlock() {
+	if s, ok := d.inner.(blockStarter); ok {
+		s.startBlock()
+	}
+}
+
 func (d *jsonDecoder) decode(line []byte, r *record) bool {
 	// Every 64th line is read to its end, so that keys the first lines
 	// of the file did not have (a user id only on some requests, say)
@@ -376,11 +490,13 @@ loop:
 		// `,"key":` is recognised where the previous value ended.
 		// colon says that the pattern matched took the colon too.
 		role, unit, known, colon := 0, 0.0, false, false
+		var key []byte // the key, when its value may be an object to read
 		if nkey < len(d.memo) {
 			if m := &d.memo[nkey]; m.comma && i+16 <= len(line) {
 				w := line[i : i+16]
 				if binary.LittleEndian.Uint64(w)&m.m0 == m.w0 && binary.LittleEndian.Uint64(w[8:])&m.m1 == m.w1 {
 					role, unit, known, colon = m.role, m.unit, true, true
+					key = m.key[:m.n]
 					i += m.plen
 				}
 			}
@@ -411,10 +527,12 @@ loop:
 					w := line[i : i+16]
 					if binary.LittleEndian.Uint64(w)&m.m0 == m.w0 && binary.LittleEndian.Uint64(w[8:])&m.m1 == m.w1 {
 						role, unit, known, colon = m.role, m.unit, true, true
+						key = m.key[:m.n]
 						i += m.plen
 					}
 				} else if e := i + 1 + m.n; m.n > 0 && e < len(line) && line[e] == '"' && string(line[i+1:e]) == string(m.key[:m.n]) && line[e-1] != '\\' {
 					role, unit, known = m.role, m.unit, true
+					key = m.key[:m.n]
 					i = e + 1
 				}
 			}
@@ -427,9 +545,13 @@ loop:
 				}
 				break loop
 			}
-			role, unit = d.role(nkey, line[i+1:ke], nkey > 0 && line[i-1] == ',')
+			key = line[i+1 : ke]
+			role, unit = d.role(nkey, key, nkey > 0 && line[i-1] == ',')
 			i = ke + 1
 		}
+		// kind says how an object or array value is read.
+		kind := role &^ roleMask
+		role &= roleMask
 		if !colon {
 			for i < len(line) && isSpace(line[i]) {
 				i++
@@ -484,7 +606,12 @@ loop:
 			val, str, esc = line[i+1:e], true, bs
 			i = e + 1
 		case '{', '[':
-			e := skipNested(line, i)
+			var e int
+			if kind != 0 || role != 0 && c == '{' {
+				e = d.nested(line, i, key, role, unit, kind, 1, r, &found)
+			} else {
+				e = skipNested(line, i)
+			}
 			if e < 0 {
 				if found&roleTime == 0 {
 					return false
@@ -492,6 +619,10 @@ loop:
 				break loop
 			}
 			i = e
+			nkey++
+			if found&stop == stop {
+				break loop
+			}
 			continue
 		default:
 			s, n := i, 0
@@ -511,6 +642,9 @@ loop:
 		}
 		nkey++
 		if role == 0 || found&role != 0 {
+			if kind&roleFallback != 0 {
+				d.keepFallback(val, str, esc)
+			}
 			continue
 		}
 		if d.apply(role, unit, val, num, str, esc, r) {
@@ -522,6 +656,12 @@ loop:
 		if found&stop == stop {
 			break
 		}
+	}
+	if d.fallback != nil {
+		if found&roleMsg == 0 && d.apply(roleMsg, 0, d.fallback, -2, true, d.fallbackEsc, r) {
+			found |= roleMsg
+		}
+		d.fallback = nil
 	}
 	d.seen = found
 	if full {
@@ -577,11 +717,25 @@ func (d *jsonDecoder) apply(role int, unit float64, val []byte, num int, str, es
 	switch role {
 	case roleTime:
 		if str {
-			sec, _, ok := d.tc.parseISO(val)
-			if !ok {
+			if sec, _, ok := d.tc.parseISO(val); ok {
+				r.sec, r.hasTime = sec, true
+				return true
+			}
+			// Else an epoch in a string, as OpenTelemetry writes
+			// timeUnixNano.
+		}
+		if unit == unitUnixNano {
+			var ns int64
+			for i, c := range val {
+				if c < '0' || c > '9' || i >= 19 {
+					return false
+				}
+				ns = ns*10 + int64(c-'0')
+			}
+			if ns == 0 {
 				return false
 			}
-			r.sec, r.hasTime = sec, true
+			r.sec, r.hasTime = ns/1e9, true
 			return true
 		}
 		sec, ok := parseEpoch(val)
@@ -591,6 +745,10 @@ func (d *jsonDecoder) apply(role int, unit float64, val []byte, num int, str, es
 		r.sec, r.hasTime = sec, true
 		return true
 	case roleLevel:
+		if unit == unitOTelSeverity {
+			r.level = otelLevel(atoiDigits(val))
+			return r.level != LevelNone
+		}
 		if str {
 			r.level = levelWord(val)
 		}
@@ -741,4 +899,312 @@ func parseDecimal(b []byte) (float64, bool) {
 		return float64(whole), true
 	}
 	return float64(whole) + float64(frac)/scale, true
+}
+
+// keepFallback keeps the first string given for a message that is used
+// only when the line has no other (error.message, an OpenTelemetry body).
+func (d *jsonDecoder) keepFallback(val []byte, str, esc bool) {
+	if str && d.fallback == nil {
+		d.fallback, d.fallbackEsc = val, esc
+	}
+}
+
+// maxDepth bounds how deep objects are read for fields.
+const maxDepth = 8
+
+// nested reads the object or array value that starts at line[i], of the
+// key with the given path, role and kind, for fields; it returns the index
+// after the value, or -1 when the value is cut short.
+func (d *jsonDecoder) nested(line []byte, i int, path []byte, role int, unit float64, kind, depth int, r *record, found *int) int {
+	c := line[i]
+	if c == '{' && (role != 0 && *found&role == 0 || kind&roleFallback != 0) {
+		// An OpenTelemetry AnyValue, {"stringValue": "..."}, stands for
+		// its value (a log record's body, say).
+		if val, str, esc, ok := anyValue(line, i); ok {
+			if kind&roleFallback != 0 {
+				d.keepFallback(val, str, esc)
+			} else if d.apply(role, unit, val, -2, str, esc, r) {
+				*found |= role
+			}
+			return skipNested(line, i)
+		}
+	}
+	if depth > maxDepth {
+		return skipNested(line, i)
+	}
+	switch {
+	case kind&roleAttrs != 0 && c == '[':
+		return d.attrList(line, i, r, found)
+	case kind&roleAttrs != 0 && c == '{':
+		// Attribute names are paths of their own (http.response.status_code).
+		return d.object(line, i, 0, depth, r, found)
+	case kind&roleNest != 0 && c == '{':
+		n := copy(d.path[:], path)
+		if n < len(path) {
+			return skipNested(line, i)
+		}
+		return d.object(line, i, n, depth, r, found)
+	}
+	return skipNested(line, i)
+}
+
+// object reads the members of the object at line[i] whose keys are under
+// the path d.path[:plen] (a key at the top when plen is 0).
+func (d *jsonDecoder) object(line []byte, i, plen, depth int, r *record, found *int) int {
+	start := i
+	i++
+	for {
+		for i < len(line) && (isSpace(line[i]) || line[i] == ',') {
+			i++
+		}
+		if i >= len(line) {
+			return -1
+		}
+		if line[i] == '}' {
+			return i + 1
+		}
+		if line[i] != '"' {
+			return skipNested(line, start)
+		}
+		ke := jsonString(line, i+1)
+		if ke < 0 {
+			return -1
+		}
+		k := line[i+1 : ke]
+		i = ke + 1
+		for i < len(line) && isSpace(line[i]) {
+			i++
+		}
+		if i >= len(line) || line[i] != ':' {
+			return skipNested(line, start)
+		}
+		i++
+		for i < len(line) && isSpace(line[i]) {
+			i++
+		}
+		if i >= len(line) {
+			return -1
+		}
+		n := plen
+		if n > 0 && n < len(d.path) {
+			d.path[n] = '.'
+			n++
+		}
+		m := copy(d.path[n:], k)
+		role, unit := 0, 0.0
+		if m == len(k) {
+			role, unit = keyRole(d.path[:n+m], d.keys)
+		}
+		kind := role &^ roleMask
+		role &= roleMask
+		if c := line[i]; (c == '{' || c == '[') && (kind != 0 || role != 0 && c == '{') {
+			// Read for fields, in one pass.
+			if i = d.nested(line, i, d.path[:n+m], role, unit, kind, depth+1, r, found); i < 0 {
+				return -1
+			}
+			continue
+		}
+		val, vk, esc, e := jsonValue(line, i)
+		if e < 0 {
+			return -1
+		}
+		switch {
+		case vk == '{' || vk == '[':
+		case kind&roleFallback != 0:
+			d.keepFallback(val, vk == '"', esc)
+		case role != 0 && *found&role == 0:
+			if d.apply(role, unit, val, -2, vk == '"', esc, r) {
+				*found |= role
+			}
+		}
+		i = e
+	}
+}
+
+// attrList reads an OpenTelemetry attribute list at line[i]:
+// [{"key": "http.response.status_code", "value": {"intValue": "503"}}, ...].
+func (d *jsonDecoder) attrList(line []byte, i int, r *record, found *int) int {
+	start := i
+	i++
+	for {
+		for i < len(line) && (isSpace(line[i]) || line[i] == ',') {
+			i++
+		}
+		if i >= len(line) {
+			return -1
+		}
+		switch line[i] {
+		case ']':
+			return i + 1
+		case '{':
+		default:
+			return skipNested(line, start)
+		}
+		var name, v []byte
+		var vk byte
+		var vesc bool
+		i++
+		for {
+			for i < len(line) && (isSpace(line[i]) || line[i] == ',') {
+				i++
+			}
+			if i >= len(line) {
+				return -1
+			}
+			if line[i] == '}' {
+				i++
+				break
+			}
+			if line[i] != '"' {
+				return skipNested(line, start)
+			}
+			ke := jsonString(line, i+1)
+			if ke < 0 {
+				return -1
+			}
+			k := line[i+1 : ke]
+			i = ke + 1
+			for i < len(line) && isSpace(line[i]) {
+				i++
+			}
+			if i >= len(line) || line[i] != ':' {
+				return skipNested(line, start)
+			}
+			i++
+			for i < len(line) && isSpace(line[i]) {
+				i++
+			}
+			if i >= len(line) {
+				return -1
+			}
+			val, kind, esc, e := jsonValue(line, i)
+			if e < 0 {
+				return -1
+			}
+			switch string(k) {
+			case "key":
+				if kind == '"' {
+					name = val
+				}
+			case "value":
+				v, vk, vesc = val, kind, esc
+			}
+			i = e
+		}
+		if name == nil || v == nil {
+			continue
+		}
+		role, unit := keyRole(name, d.keys)
+		fallback := role&roleFallback != 0
+		role &= roleMask
+		if (role == 0 || *found&role != 0) && !fallback {
+			continue
+		}
+		str := vk == '"'
+		switch vk {
+		case '{':
+			var ok bool
+			if v, str, vesc, ok = anyValue(v, 0); !ok {
+				continue
+			}
+		case '[':
+			continue
+		}
+		if fallback {
+			d.keepFallback(v, str, vesc)
+		} else if d.apply(role, unit, v, -2, str, vesc, r) {
+			*found |= role
+		}
+	}
+}
+
+// jsonValue reads the value at line[i]: the content of a string (kind '"'),
+// a whole object or array (kind '{' or '['), or a bare word such as a
+// number (kind '0'). esc says that a string may hold escapes; end is the
+// index after the value, -1 when it is cut short.
+func jsonValue(line []byte, i int) (val []byte, kind byte, esc bool, end int) {
+	switch c := line[i]; c {
+	case '"':
+		e, bs := stringEnd(line, i+1)
+		if e < 0 {
+			return nil, 0, false, -1
+		}
+		return line[i+1 : e], '"', bs, e + 1
+	case '{', '[':
+		e := skipNested(line, i)
+		if e < 0 {
+			return nil, 0, false, -1
+		}
+		return line[i:e], c, false, e
+	}
+	s := i
+	for i < len(line) && line[i] != ',' && line[i] != '}' && line[i] != ']' && !isSpace(line[i]) {
+		i++
+	}
+	if i == s {
+		return nil, 0, false, -1
+	}
+	return line[s:i], '0', false, i
+}
+
+// anyValue reads an OpenTelemetry AnyValue holding a scalar at b[i]:
+// {"stringValue": "x"}, {"intValue": "503"} (int64 is written as a
+// string), {"doubleValue": 0.25} or {"boolValue": true}.
+func anyValue(b []byte, i int) (val []byte, str, esc, ok bool) {
+	j := i + 1
+	for j < len(b) && isSpace(b[j]) {
+		j++
+	}
+	if j >= len(b) || b[j] != '"' {
+		return nil, false, false, false
+	}
+	ke := jsonString(b, j+1)
+	if ke < 0 || !bytes.HasSuffix(b[j+1:ke], []byte("Value")) {
+		return nil, false, false, false
+	}
+	j = ke + 1
+	for j < len(b) && isSpace(b[j]) {
+		j++
+	}
+	if j >= len(b) || b[j] != ':' {
+		return nil, false, false, false
+	}
+	j++
+	for j < len(b) && isSpace(b[j]) {
+		j++
+	}
+	if j >= len(b) {
+		return nil, false, false, false
+	}
+	val, kind, esc, e := jsonValue(b, j)
+	if e < 0 || kind == '{' || kind == '[' {
+		return nil, false, false, false
+	}
+	for e < len(b) && isSpace(b[e]) {
+		e++
+	}
+	if e >= len(b) || b[e] != '}' {
+		return nil, false, false, false
+	}
+	return val, kind == '"', esc, true
+}
+
+// otelLevel maps an OpenTelemetry SeverityNumber (1-4 trace, 5-8 debug,
+// 9-12 info, 13-16 warn, 17-20 error, 21-24 fatal) to a Level.
+func otelLevel(n int) Level {
+	switch {
+	case n < 1 || n > 24:
+		return LevelNone
+	case n <= 4:
+		return LevelTrace
+	case n <= 8:
+		return LevelDebug
+	case n <= 12:
+		return LevelInfo
+	case n <= 16:
+		return LevelWarn
+	case n <= 20:
+		return LevelError
+	}
+	return LevelFatal
 }

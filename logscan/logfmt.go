@@ -52,6 +52,7 @@ func (d *logfmtDecoder) decode(line []byte, r *record) bool {
 		}
 		pairs++
 		role, unit := keyRole(key, d.keys)
+		role &= roleMask // logfmt values are never objects
 		if role == 0 || role == roleLog || found&role != 0 {
 			continue
 		}

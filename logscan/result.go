@@ -38,6 +38,11 @@ type Result struct {
 type File struct {
 	Name   string `json:"name"`
 	Format string `json:"format"`
+	// Year is the year of the first line of a file whose times have none
+	// (RFC 3164 syslog), and YearFrom where it comes from: "--year", or
+	// the file's modification time.
+	Year     int    `json:"year,omitempty"`
+	YearFrom string `json:"year_from,omitempty"`
 }
 
 // Bucket is the count of events and errors in one stretch of time.
@@ -121,11 +126,15 @@ func (a *analysis) result(inputs []Input, g *agg) *Result {
 	seen := map[string]bool{}
 	var names []string
 	for i, in := range inputs {
-		name := ""
+		file := File{Name: in.Name}
 		if f := a.formats[i]; f != nil {
-			name = f.String()
+			file.Format = f.String()
+			if f.yearFrom != "" {
+				file.Year, file.YearFrom = f.year, f.yearFrom
+			}
 		}
-		r.Files = append(r.Files, File{Name: in.Name, Format: name})
+		name := file.Format
+		r.Files = append(r.Files, file)
 		if name != "" && !seen[name] {
 			seen[name] = true
 			names = append(names, name)

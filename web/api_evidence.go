@@ -60,6 +60,8 @@ type evidenceJSON struct {
 // (0.125 for 12.5%); times are UTC.
 type analysisJSON struct {
 	Format            string         `json:"format"`
+	Year              int            `json:"year,omitempty"`
+	YearFrom          string         `json:"year_from,omitempty"`
 	Lines             int64          `json:"lines"`
 	Events            int64          `json:"events"`
 	BadLines          int64          `json:"bad_lines"`
@@ -105,6 +107,10 @@ func newAnalysisJSON(res *logscan.Result, warnings []string) analysisJSON {
 	if a.Warnings == nil {
 		a.Warnings = []string{}
 	}
+	if len(res.Files) > 0 && res.Files[0].Year != 0 {
+		// Syslog lines have no year: say which was used, and why.
+		a.Year, a.YearFrom = res.Files[0].Year, res.Files[0].YearFrom
+	}
 	if res.First != nil && res.Last != nil {
 		first, last := timeJSON(*res.First), timeJSON(*res.Last)
 		a.First, a.Last = &first, &last
@@ -138,11 +144,34 @@ type evidenceQuery struct {
 }
 
 // evidenceQueryOf reads the query of a log upload: format, error (a rule
-// as --error takes it), tz, name and dry_run.
+// as --error takes it), tz, year, field (ROLE=PATH, repeated as --field
+// is), name and dry_run.
 func evidenceQueryOf(q url.Values) (evidenceQuery, error) {
 	e := evidenceQuery{name: uploadName}
-	if err := textParams(q, "format", "error", "tz", "name", "dry_run"); err != nil {
+	if err := textParams(q, "format", "error", "tz", "year", "name", "dry_run"); err != nil {
 		return e, err
+	}
+	if v := q.Get("year"); v != "" {
+		y, err := strconv.Atoi(v)
+		if err != nil || y < 1 || y > 9999 {
+			return e, debrief.FieldErrorf(debrief.EINVALID, "year", "%q is not a year such as 2024", v)
+		}
+		e.opt.Year = y
+	}
+	if len(q["field"]) > 16 {
+		return e, debrief.FieldErrorf(debrief.EINVALID, "field", "at most 16 field parameters")
+	}
+	for _, v := range q["field"] {
+		if err := debrief.ValidateText("field", v); err != nil {
+			return e, err
+		}
+		role, path, ok := strings.Cut(v, "=")
+		if !ok {
+			return e, debrief.FieldErrorf(debrief.EINVALID, "field", "%q is not ROLE=PATH, such as status=http.response.status_code", v)
+		}
+		if err := e.opt.Keys.Set(role, path); err != nil {
+			return e, debrief.FieldErrorf(debrief.EINVALID, "field", "%v", err)
+		}
 	}
 	if v := q.Get("format"); v != "" {
 		if !slices.Contains(logscan.Formats(), v) {
@@ -344,7 +373,7 @@ func (s *Server) reportEvidence(w http.ResponseWriter, r *http.Request) error {
 	opt.Workers = analysisWorkers
 	// logscan calls Warn from the goroutine that called Analyze.
 	opt.Warn = func(err error) { warnings = append(warnings, err.Error()) }
-	res, err := logscan.Analyze(ctx, []logscan.Input{{Name: q.name, Reader: body, ModTime: s.cfg.Now()}}, opt)
+	res, err := logscan.Analyze(ctx, []logscan.Input{{Name: q.name, Reader: body, ModTime: s.cfg.Now(), ModTimeIs: "the time of the upload"}}, opt)
 	if err := analysisError(ctx, body, limit, err); err != nil {
 		return err
 	}

@@ -56,7 +56,26 @@ type logsFlags struct {
 	userBudget                   int
 	timeKey, levelKey, statusKey string
 	userKey, msgKey, latencyKey  string
+	fields                       logsFields
 	noProgress                   bool
+}
+
+// logsFields is the repeatable --field ROLE=PATH flag.
+type logsFields []string
+
+func (f *logsFields) String() string { return strings.Join(*f, " ") }
+
+func (f *logsFields) Set(s string) error {
+	role, path, ok := strings.Cut(s, "=")
+	if !ok {
+		return fmt.Errorf("want ROLE=PATH, such as status=http.response.status_code")
+	}
+	var k logscan.Keys
+	if err := k.Set(role, path); err != nil {
+		return err
+	}
+	*f = append(*f, s)
+	return nil
 }
 
 func (f *logsFlags) register(fs *flagSet) {
@@ -75,6 +94,7 @@ func (f *logsFlags) register(fs *flagSet) {
 	fs.StringVar(&f.userKey, "user-key", "", "JSON/logfmt field with the user id")
 	fs.StringVar(&f.msgKey, "msg-key", "", "JSON/logfmt field with the message")
 	fs.StringVar(&f.latencyKey, "latency-key", "", "JSON/logfmt field with the latency")
+	fs.Var(&f.fields, "field", "ROLE=PATH: the JSON/logfmt field, by its path, that gives a role ("+logscan.FieldRoles+"), e.g. status=http.response.status_code; repeatable")
 	fs.BoolVar(&f.noProgress, "no-progress", false, "never show the progress bar")
 }
 
@@ -82,6 +102,12 @@ func (f *logsFlags) register(fs *flagSet) {
 func (f *logsFlags) options() (logscan.Options, error) {
 	o := logscan.Options{Format: f.format, Year: f.year, TopErrors: f.top, Workers: f.workers, MaxLine: f.maxLine, UserBudget: f.userBudget,
 		Keys: logscan.Keys{Time: f.timeKey, Level: f.levelKey, Status: f.statusKey, User: f.userKey, Message: f.msgKey, Latency: f.latencyKey}}
+	for _, fl := range f.fields {
+		role, path, _ := strings.Cut(fl, "=")
+		if err := o.Keys.Set(role, path); err != nil {
+			return o, usageErrorf("logs: --field %s: %v", fl, err)
+		}
+	}
 	for _, c := range []struct {
 		name string
 		n    int
@@ -270,8 +296,10 @@ time bucket, the baseline error rate, the incident window (start, peak, end)
 with its error rate, the distinct users who saw a failure in it, the top
 error messages grouped by template, latency percentiles and the change in
 volume. Formats are detected per file: combined/common access logs, JSON
-lines (also bunyan, Caddy), Docker/Kubernetes json-file, logfmt, syslog
-(RFC 3164 and 5424), HAProxy, and "timestamp level message" lines.`, e)
+lines (also bunyan, Caddy, Elastic Common Schema and OpenTelemetry fields),
+Docker/Kubernetes json-file, logfmt, syslog (RFC 3164 and 5424), HAProxy,
+Apache and nginx error logs, Java (log4j, logback, Spring Boot) and Python
+logging with their stack traces, and "timestamp level message" lines.`, e)
 	var f logsFlags
 	f.register(fs)
 	asJSON := fs.Bool("json", false, "print the result as JSON")
@@ -364,6 +392,10 @@ func logsSummary(w io.Writer, res *logscan.Result, loc *time.Location) {
 	tf := func(t time.Time) string { return t.In(loc).Format("2006-01-02 15:04:05 MST") }
 	for _, f := range res.Files {
 		fmt.Fprintf(w, "File:      %s (%s)\n", f.Name, f.Format)
+		if f.Year != 0 {
+			// Syslog times have no year: say which was used, and why.
+			fmt.Fprintf(w, "           year %d, from %s\n", f.Year, f.YearFrom)
+		}
 	}
 	fmt.Fprintf(w, "Lines:     %d (%d events, %d bad, %d over-long, %d continuation)\n", res.Lines, res.Events, res.BadLines, res.LongLines, res.ContinuationLines)
 	if res.First == nil {
