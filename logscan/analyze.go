@@ -117,21 +117,27 @@ func (e *evidence) mergeFrom(o *evidence) {
 // cell counts the events of one stretch of time.
 type cell struct {
 	total, errors int64
-	firstErr      evidence
-	firstOK       evidence
+	// warns counts the events at level warn that are not errors.
+	warns     int64
+	firstErr  evidence
+	firstOK   evidence
+	firstWarn evidence
 }
 
 func (c *cell) merge(o *cell) {
 	c.total += o.total
 	c.errors += o.errors
+	c.warns += o.warns
 	c.firstErr.mergeFrom(&o.firstErr)
 	c.firstOK.mergeFrom(&o.firstOK)
+	c.firstWarn.mergeFrom(&o.firstWarn)
 }
 
-// tmpl counts one error template.
+// tmpl counts one error template, in all and per time cell.
 type tmpl struct {
 	count   int64
 	example evidence
+	cells   map[int64]int64
 	_       cachePad
 }
 
@@ -213,6 +219,13 @@ func (g *agg) coarsen(res int64) {
 		}
 	}
 	g.users.rekey(res)
+	for _, t := range g.tmpls {
+		cells := make(map[int64]int64, len(t.cells)/2+1)
+		for k, n := range t.cells {
+			cells[floorDiv(k, res)*res] += n
+		}
+		t.cells = cells
+	}
 	g.res, g.last, g.lastKey = res, nil, -1<<63
 }
 
@@ -312,6 +325,12 @@ func (w *worker) event(line []byte, at pos) {
 		if c.firstOK.earlier(sec, at) {
 			c.firstOK.keep(sec, at, line)
 		}
+		if rec.level == LevelWarn {
+			c.warns++
+			if c.firstWarn.earlier(sec, at) {
+				c.firstWarn.keep(sec, at, line)
+			}
+		}
 		return
 	}
 	c.errors++
@@ -336,6 +355,7 @@ func (w *worker) event(line []byte, at pos) {
 	w.scratch = s
 	if t := g.tmpls[string(s)]; t != nil {
 		t.count++
+		t.cells[key]++
 		if t.example.earlier(sec, at) {
 			t.example.keep(sec, at, line)
 		}
@@ -345,7 +365,7 @@ func (w *worker) event(line []byte, at pos) {
 		g.tmplMore++
 		return
 	}
-	t := &tmpl{count: 1}
+	t := &tmpl{count: 1, cells: map[int64]int64{key: 1}}
 	t.example.keep(sec, at, line)
 	g.tmpls[string(s)] = t
 }
@@ -369,6 +389,9 @@ func (g *agg) merge(o *agg) {
 		if cur := g.tmpls[k]; cur != nil {
 			cur.count += t.count
 			cur.example.mergeFrom(&t.example)
+			for c, n := range t.cells {
+				cur.cells[c] += n
+			}
 		} else {
 			g.tmpls[k] = t
 		}
