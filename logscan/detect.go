@@ -346,7 +346,12 @@ func runs(marked []bool, n []float64) []finding {
 func surge(k, total, cover []float64) ([]finding, *series) {
 	share := newSeries(binomial, k, total)
 	count := newSeries(poisson, k, cover)
-	a, b := share.rises(), count.rises()
+	a, b := share.rises(), make([]bool, len(k))
+	for _, f := range count.shifts(true) {
+		for i := f.a; i < f.b; i++ {
+			b[i] = true
+		}
+	}
 	for i := range a {
 		a[i] = a[i] && b[i]
 	}
@@ -357,6 +362,18 @@ func surge(k, total, cover []float64) ([]finding, *series) {
 // falls to dropFactor or less of both its usual level (the median bucket)
 // and the pieces on either side of it.
 func (s *series) drops() []finding {
+	return s.judge(s.shifts(false))
+}
+
+// shifts finds runs of pieces that all stand apart from the pieces on
+// either side of the run (one side at the ends of the log): at least twice
+// their rate when up, at most dropFactor of it, and of the usual level,
+// when down. Between them the runs hold minSignal events more (or fewer)
+// than the sides' rate gives, significantly. Comparing with the sides
+// rather than with one normal level lets the normal level drift, as
+// traffic does between day and night; taking whole runs keeps a slow ramp
+// together.
+func (s *series) shifts(up bool) []finding {
 	segs := s.fit()
 	var levels []float64
 	for i := range s.k {
@@ -368,35 +385,44 @@ func (s *series) drops() []finding {
 	for {
 		best, bi, bj := 0.0, -1, -1
 		for i := range segs {
-			for j := i; j < len(segs) && !used[j]; j++ {
-				if used[i] {
-					break
+			for j := i; j < len(segs) && !used[i] && !used[j]; j++ {
+				var fk, fn float64
+				ref, sides := math.Inf(1), 0
+				if up {
+					ref = 0
 				}
-				var flanks []segment
-				if i > 0 && !used[i-1] {
-					flanks = append(flanks, segs[i-1])
+				for _, x := range []int{i - 1, j + 1} {
+					if x < 0 || x >= len(segs) || used[x] {
+						continue
+					}
+					sides++
+					fk += segs[x].k
+					fn += segs[x].n
+					if up {
+						ref = max(ref, segs[x].rate())
+					} else {
+						ref = min(ref, segs[x].rate())
+					}
 				}
-				if j+1 < len(segs) && !used[j+1] {
-					flanks = append(flanks, segs[j+1])
-				}
-				if len(flanks) == 0 {
+				if sides == 0 || fn <= 0 {
 					continue
 				}
-				ref := usual
-				var fk, fn float64
-				for _, f := range flanks {
-					ref = min(ref, f.rate())
-					fk += f.k
-					fn += f.n
-				}
 				var k, n float64
-				low := true
+				apart := true
 				for _, g := range segs[i : j+1] {
 					k += g.k
 					n += g.n
-					low = low && g.rate() <= dropFactor*ref
+					if up {
+						apart = apart && g.rate() >= 2*ref
+					} else {
+						apart = apart && g.rate() <= dropFactor*min(ref, usual)
+					}
 				}
-				if !low || n <= 0 || n*fk/fn-k < minSignal {
+				excess := k - n*fk/fn
+				if !up {
+					excess = -excess
+				}
+				if !apart || n <= 0 || excess < minSignal {
 					continue
 				}
 				r := s.ratio(k, n, fk, fn)
@@ -414,7 +440,7 @@ func (s *series) drops() []finding {
 		out = append(out, finding{a: segs[bi].lo, b: segs[bj].hi})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].a < out[j].a })
-	return s.judge(out)
+	return out
 }
 
 // judge measures each finding against the buckets outside all of them and
