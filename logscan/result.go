@@ -10,23 +10,26 @@ import (
 // Result is what an analysis found. Its JSON form is the output of
 // "debrief logs analyze --json".
 type Result struct {
-	Format             string     `json:"format"` // one name, or names joined by "," when files differ
-	Files              []File     `json:"files"`
-	Lines              int64      `json:"lines"`
-	Events             int64      `json:"events"`
-	BadLines           int64      `json:"bad_lines"`
-	LongLines          int64      `json:"long_lines"`
-	ContinuationLines  int64      `json:"continuation_lines"`
-	BadExamples        []Evidence `json:"bad_line_examples"`
-	First              *time.Time `json:"first"`
-	Last               *time.Time `json:"last"`
-	BucketSeconds      int64      `json:"bucket_seconds"`
-	Buckets            []Bucket   `json:"buckets"`
-	ErrorRule          string     `json:"error_rule"`
-	Errors             int64      `json:"errors"`
-	BaselineErrorRate  float64    `json:"baseline_error_rate"`
-	Incident           *Incident  `json:"incident"`  // the most significant of Incidents
-	Incidents          []Incident `json:"incidents"` // in time order
+	Format            string     `json:"format"` // one name, or names joined by "," when files differ
+	Files             []File     `json:"files"`
+	Lines             int64      `json:"lines"`
+	Events            int64      `json:"events"`
+	BadLines          int64      `json:"bad_lines"`
+	LongLines         int64      `json:"long_lines"`
+	ContinuationLines int64      `json:"continuation_lines"`
+	BadExamples       []Evidence `json:"bad_line_examples"`
+	First             *time.Time `json:"first"`
+	Last              *time.Time `json:"last"`
+	BucketSeconds     int64      `json:"bucket_seconds"`
+	Buckets           []Bucket   `json:"buckets"`
+	ErrorRule         string     `json:"error_rule"`
+	Errors            int64      `json:"errors"`
+	BaselineErrorRate float64    `json:"baseline_error_rate"`
+	Incident          *Incident  `json:"incident"` // the main one of Incidents (see Incidents)
+	// Incidents are every incident found, in time order. The main one is
+	// the most significant of those found by the first signal that found
+	// any, in the order errors, warnings, template, volume.
+	Incidents          []Incident `json:"incidents"`
 	AffectedUsers      int64      `json:"affected_users"`
 	AffectedUsersExact bool       `json:"affected_users_exact"`
 	AffectedUsersBy    string     `json:"affected_users_by"` // "user", "client_ip" or ""
@@ -237,7 +240,7 @@ func (a *analysis) result(inputs []Input, g *agg) *Result {
 	}
 	main := 0
 	for i, f := range found {
-		if f.ratio > found[main].ratio {
+		if f.before(found[main]) {
 			main = i
 		}
 	}

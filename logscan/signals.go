@@ -23,7 +23,19 @@ const surgeTemplates = 5
 type detected struct {
 	finding
 	signal, template string
-	s                *series
+	// rank is the signal's place in the order they are tried.
+	rank int
+	s    *series
+}
+
+// before reports whether d is the main incident rather than e: found by a
+// signal tried earlier (errors before anything else), or by the same signal
+// with a larger likelihood ratio.
+func (d detected) before(e detected) bool {
+	if d.rank != e.rank {
+		return d.rank < e.rank
+	}
+	return d.ratio > e.ratio
 }
 
 // findIncidents runs every signal over the buckets and returns the incidents in
@@ -59,14 +71,16 @@ func findIncidents(bs []Bucket, cells []cell, tmpls []namedTmpl, first, last tim
 		return k
 	}
 	var found []detected
+	rank := 0
 	add := func(signal, template string, s *series, fs []finding) {
+		rank++
 		for _, f := range fs {
 			clash := false
 			for _, d := range found {
 				clash = clash || f.a < d.b && d.a < f.b
 			}
 			if !clash {
-				found = append(found, detected{f, signal, template, s})
+				found = append(found, detected{f, signal, template, rank, s})
 			}
 		}
 	}
@@ -76,10 +90,15 @@ func findIncidents(bs []Bucket, cells []cell, tmpls []namedTmpl, first, last tim
 		fs, warns := surge(counts(func(c *cell) int64 { return c.warns }), total, cover)
 		add(SignalWarnings, "", warns, fs)
 	}
+	// Each template searched is one more chance of a false finding: the
+	// p-values are multiplied by their number.
+	searched := 0
 	for _, t := range tmpls[:min(len(tmpls), surgeTemplates)] {
-		if t.t.count < minSignal {
-			break
+		if t.t.count >= minSignal {
+			searched++
 		}
+	}
+	for _, t := range tmpls[:searched] {
 		k := make([]float64, nb)
 		for key, n := range t.t.cells {
 			if i := (floorDiv(key, bw)*bw - start) / bw; i >= 0 && i < int64(nb) {
@@ -87,7 +106,13 @@ func findIncidents(bs []Bucket, cells []cell, tmpls []namedTmpl, first, last tim
 			}
 		}
 		fs, s := surge(k, total, cover)
-		add(SignalTemplate, t.k, s, fs)
+		var kept []finding
+		for _, f := range fs {
+			if f.p = min(1, f.p*float64(searched)); f.p < alpha {
+				kept = append(kept, f)
+			}
+		}
+		add(SignalTemplate, t.k, s, kept)
 	}
 	vol := newSeries(poisson, append([]float64(nil), total...), cover)
 	add(SignalVolume, "", vol, vol.drops())
