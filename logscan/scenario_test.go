@@ -1,6 +1,7 @@
 package logscan
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -57,6 +58,38 @@ func TestScenarios(t *testing.T) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// TestScenarioTimeline drafts timeline rows in the terms of the signal that
+// found the incident, and none for the end of one still going on.
+func TestScenarioTimeline(t *testing.T) {
+	for _, c := range []struct{ scenario, began, peak string }{
+		{"default", "Incident began: error rate rose to ", "Errors peaked: "},
+		{"warnings", "Incident began: warnings rose to ", "Warnings peaked: "},
+		{"outage", "Incident began: events fell to ", "Volume at its lowest: "},
+		{"ongoing", "Incident began: error rate rose to ", "Errors peaked: "},
+	} {
+		cfg, err := loggen.Scenario(c.scenario, loggen.JSON, 100000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := generate(t, cfg)
+		res := analyzeBytes(t, data, Options{})
+		rows := res.TimelineEvents(nil)
+		want := 3
+		if c.scenario == "ongoing" {
+			want = 2
+		}
+		if len(rows) != want {
+			t.Fatalf("%s: %d rows, want %d: %+v", c.scenario, len(rows), want, rows)
+		}
+		if !strings.HasPrefix(rows[0].Event, c.began) || !strings.HasPrefix(rows[1].Event, c.peak) {
+			t.Errorf("%s: rows %q and %q, want %q... and %q...", c.scenario, rows[0].Event, rows[1].Event, c.began, c.peak)
+		}
+		if ev := res.Evidence(nil); ev == nil || len(ev.Timeline) != want {
+			t.Errorf("%s: evidence %+v, want %d timeline rows", c.scenario, ev, want)
 		}
 	}
 }
