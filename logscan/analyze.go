@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math/bits"
 	"runtime"
 	"sort"
 	"sync"
@@ -122,6 +123,26 @@ type cell struct {
 	firstErr  evidence
 	firstOK   evidence
 	firstWarn evidence
+	// lat counts the cell's latencies by power of two of microseconds;
+	// nil until the cell has one.
+	lat *cellLatency
+}
+
+// cellLatency is a cell's coarse latency histogram: bins[i] counts the
+// latencies of [2^(i-1), 2^i) microseconds (bin 0: under one).
+type cellLatency struct {
+	n    int64
+	bins [latBins]int64
+}
+
+const latBins = 40
+
+func (c *cell) addLatency(ms float64) {
+	if c.lat == nil {
+		c.lat = new(cellLatency)
+	}
+	c.lat.n++
+	c.lat.bins[min(bits.Len64(uint64(ms*1000)), latBins-1)]++
 }
 
 func (c *cell) merge(o *cell) {
@@ -131,6 +152,15 @@ func (c *cell) merge(o *cell) {
 	c.firstErr.mergeFrom(&o.firstErr)
 	c.firstOK.mergeFrom(&o.firstOK)
 	c.firstWarn.mergeFrom(&o.firstWarn)
+	if o.lat != nil {
+		if c.lat == nil {
+			c.lat = new(cellLatency)
+		}
+		c.lat.n += o.lat.n
+		for i, n := range o.lat.bins {
+			c.lat.bins[i] += n
+		}
+	}
 }
 
 // tmpl counts one error template, in all and per time cell.
@@ -316,11 +346,12 @@ func (w *worker) event(line []byte, at pos) {
 	if rec.level != LevelNone {
 		g.levels++
 	}
-	if rec.hasLat {
-		g.lat.add(rec.latency)
-	}
 	key, c := g.cellAt(sec)
 	c.total++
+	if rec.hasLat {
+		g.lat.add(rec.latency)
+		c.addLatency(rec.latency)
+	}
 	if !w.a.opt.Rule.isError(rec) {
 		if c.firstOK.earlier(sec, at) {
 			c.firstOK.keep(sec, at, line)

@@ -69,9 +69,12 @@ type Incident struct {
 	Ongoing bool `json:"ongoing"`
 	// Signal is what found it: "errors", "warnings", "template" (a surge
 	// of the error template Template), "volume" (a drop in events) or
-	// "latency" (a rise in slow events).
+	// "latency" (a rise in events slower than SlowMs).
 	Signal   string `json:"signal"`
 	Template string `json:"template,omitempty"`
+	// SlowMs is the latency from which an event counts as slow (at least
+	// four times the log's median), for the latency signal.
+	SlowMs float64 `json:"slow_ms,omitempty"`
 	// Rate is the signal inside the incident and OutsideRate outside
 	// every incident: the share of events that are errors, warnings, of
 	// the template or slow; for volume, events per bucket.

@@ -12,10 +12,10 @@ import (
 // known: every window is found, with its start and end within one bucket,
 // by the signal that shows it, and nothing else is.
 func TestScenarios(t *testing.T) {
-	signal := map[string]string{"warnings": SignalWarnings, "outage": SignalVolume}
+	signal := map[string]string{"warnings": SignalWarnings, "outage": SignalVolume, "slow": SignalLatency}
 	for _, name := range loggen.Scenarios {
 		for _, format := range []string{loggen.Combined, loggen.JSON} {
-			if name == "warnings" && format != loggen.JSON {
+			if (name == "warnings" || name == "slow") && format != loggen.JSON {
 				continue
 			}
 			t.Run(name+"/"+format, func(t *testing.T) {
@@ -69,6 +69,7 @@ func TestScenarioTimeline(t *testing.T) {
 		{"default", "Incident began: error rate rose to ", "Errors peaked: "},
 		{"warnings", "Incident began: warnings rose to ", "Warnings peaked: "},
 		{"outage", "Incident began: events fell to ", "Volume at its lowest: "},
+		{"slow", "Incident began: events slower than ", "Latency peaked: "},
 		{"ongoing", "Incident began: error rate rose to ", "Errors peaked: "},
 	} {
 		cfg, err := loggen.Scenario(c.scenario, loggen.JSON, 100000)

@@ -1,6 +1,7 @@
 package logscan
 
 import (
+	"math"
 	"sort"
 	"time"
 )
@@ -23,6 +24,8 @@ const surgeTemplates = 5
 type detected struct {
 	finding
 	signal, template string
+	// slowMs is the latency from which an event is slow (latency only).
+	slowMs float64
 	// rank is the signal's place in the order they are tried.
 	rank int
 	s    *series
@@ -72,6 +75,7 @@ func findIncidents(bs []Bucket, cells []cell, tmpls []namedTmpl, first, last tim
 	}
 	var found []detected
 	rank := 0
+	slowMs := 0.0
 	add := func(signal, template string, s *series, fs []finding) {
 		rank++
 		for _, f := range fs {
@@ -80,7 +84,7 @@ func findIncidents(bs []Bucket, cells []cell, tmpls []namedTmpl, first, last tim
 				clash = clash || f.a < d.b && d.a < f.b
 			}
 			if !clash {
-				found = append(found, detected{f, signal, template, rank, s})
+				found = append(found, detected{f, signal, template, slowMs, rank, s})
 			}
 		}
 	}
@@ -116,6 +120,23 @@ func findIncidents(bs []Bucket, cells []cell, tmpls []namedTmpl, first, last tim
 	}
 	vol := newSeries(poisson, append([]float64(nil), total...), cover)
 	add(SignalVolume, "", vol, vol.drops())
+	// Latency: the share (and number) of slow events among those with a
+	// latency, slow being at least four times the median latency of the
+	// log, rounded up to the next power of two of microseconds.
+	if thr := slowBin(cells); thr > 0 {
+		k, n := make([]float64, nb), make([]float64, nb)
+		for i := range cells {
+			if l := cells[i].lat; l != nil {
+				n[i] = float64(l.n)
+				for _, c := range l.bins[thr:] {
+					k[i] += float64(c)
+				}
+			}
+		}
+		fs, s := surge(k, n, cover)
+		slowMs = math.Ldexp(1, thr-1) / 1000
+		add(SignalLatency, "", s, fs)
+	}
 	sort.Slice(found, func(i, j int) bool { return found[i].a < found[j].a })
 	return found
 }
@@ -149,6 +170,7 @@ func (r *Result) incident(f detected, cells []cell, evOf func(*evidence) *Eviden
 		Ongoing:  f.b == len(r.Buckets),
 		Signal:   f.signal,
 		Template: f.template,
+		SlowMs:   round3(f.slowMs),
 	}
 	if f.nin > 0 {
 		inc.Rate = round6(f.kin / f.nin)
@@ -228,4 +250,32 @@ func (r *Result) incident(f detected, cells []cell, evOf func(*evidence) *Eviden
 		}
 	}
 	return inc
+}
+
+// slowBin returns the first latency bin counted as slow: the bin above four
+// times the median latency; 0 when no event has a latency.
+func slowBin(cells []cell) int {
+	var all [latBins]int64
+	var n int64
+	for i := range cells {
+		if l := cells[i].lat; l != nil {
+			n += l.n
+			for b, c := range l.bins {
+				all[b] += c
+			}
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	var seen int64
+	for b, c := range all {
+		seen += c
+		if 2*seen >= n {
+			// Bin b holds [2^(b-1), 2^b): four times its top is 2^(b+2),
+			// where bin b+3 starts.
+			return min(b+3, latBins-1)
+		}
+	}
+	return latBins - 1
 }

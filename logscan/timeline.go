@@ -51,6 +51,10 @@ func (r *Result) TimelineEvents(loc *time.Location) []debrief.Event {
 	case SignalTemplate:
 		began = fmt.Sprintf("errors %q rose to %s of events against %s outside the incident", inc.Template, percent(inc.Rate), percent(inc.OutsideRate))
 		restored = "Service restored: those errors back to normal"
+	case SignalLatency:
+		began = fmt.Sprintf("events slower than %.0f ms rose to %s against %s outside the incident", inc.SlowMs, percent(inc.Rate), percent(inc.OutsideRate))
+		peaked = fmt.Sprintf("Latency peaked: %d events", peak.Total)
+		restored = "Service restored: latency back to normal"
 	case SignalVolume:
 		began = fmt.Sprintf("events fell to %.0f per bucket against %.0f outside the incident", inc.Rate, inc.OutsideRate)
 		peaked = fmt.Sprintf("Volume at its lowest: %d events", peak.Total)

@@ -420,7 +420,7 @@ func logsSummary(w io.Writer, res *logscan.Result, loc *time.Location) {
 			}
 		}
 	} else {
-		fmt.Fprintln(w, "\nNo incident: neither errors, warnings, one error message nor the volume of events changed significantly.")
+		fmt.Fprintln(w, "\nNo incident: neither errors, warnings, one error message, the volume of events nor latency changed significantly.")
 	}
 	if l := res.Latency; l != nil {
 		fmt.Fprintf(w, "\nLatency:   p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms (%d events)\n", l.P50, l.P90, l.P99, l.Max, l.Count)
@@ -537,6 +537,8 @@ func logsSignal(inc *logscan.Incident) string {
 		return fmt.Sprintf("warnings (errors alone show nothing): %s of events against %s outside", logscan.Percent(inc.Rate), logscan.Percent(inc.OutsideRate))
 	case logscan.SignalTemplate:
 		return fmt.Sprintf("a surge of one error message, %s of events against %s outside: %s", logscan.Percent(inc.Rate), logscan.Percent(inc.OutsideRate), logsShort(inc.Template, 120))
+	case logscan.SignalLatency:
+		return fmt.Sprintf("latency: %s of events slower than %.0f ms against %s outside", logscan.Percent(inc.Rate), inc.SlowMs, logscan.Percent(inc.OutsideRate))
 	case logscan.SignalVolume:
 		return fmt.Sprintf("a drop in volume: %.1f events per bucket against %.1f outside", inc.Rate, inc.OutsideRate)
 	}

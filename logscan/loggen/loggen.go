@@ -55,6 +55,9 @@ type Window struct {
 	// VolumePct, when not 0, keeps only that percentage of the lines
 	// inside the window: 1 is an outage in which the service barely logs.
 	VolumePct int
+	// LatencyX, when not 0, multiplies the latency of the lines inside
+	// the window. JSON only (the combined format has no latency).
+	LatencyX int
 }
 
 // Default returns a configuration for n lines of the given format: two
@@ -137,8 +140,8 @@ func Write(w io.Writer, c Config) (Stats, error) {
 		wins = []Window{{Start: c.IncidentStart, End: c.IncidentEnd, ErrorPct: c.IncidentErrorPct}}
 	}
 	for _, x := range wins {
-		if x.Warn && c.Format != JSON {
-			return Stats{}, fmt.Errorf("loggen: a warnings window needs the %s format", JSON)
+		if (x.Warn || x.LatencyX != 0) && c.Format != JSON {
+			return Stats{}, fmt.Errorf("loggen: a warnings or latency window needs the %s format", JSON)
 		}
 		if x.End <= x.Start || x.RampEnd != 0 && (x.RampEnd <= x.Start || x.RampEnd > x.End) {
 			return Stats{}, fmt.Errorf("loggen: window %s to %s (ramp to %s) is empty or misordered", x.Start, x.End, x.RampEnd)
@@ -230,6 +233,9 @@ func Write(w io.Writer, c Config) (Stats, error) {
 		}
 		item := int64(y>>8) % 100000
 		ms := int64(y>>24)%900 + 5
+		if win >= 0 && wins[win].LatencyX != 0 {
+			ms *= int64(wins[win].LatencyX)
+		}
 		line = line[:0]
 		if c.Format == Combined {
 			line = append(line, "10."...)
@@ -306,7 +312,7 @@ func LinesFor(c Config, size int64) int64 {
 
 // Scenarios names the generated logs with a known truth that the detection
 // is tested on; Scenario returns the configuration of one.
-var Scenarios = []string{"default", "long", "early", "ongoing", "warnings", "outage", "two", "ramp", "night"}
+var Scenarios = []string{"default", "long", "early", "ongoing", "warnings", "outage", "slow", "two", "ramp", "night"}
 
 // Scenario returns the configuration of a named scenario of n lines. Each
 // spans two hours from 2026-03-14 12:00 UTC (night: a day from 12:00 on
@@ -318,6 +324,8 @@ var Scenarios = []string{"default", "long", "early", "ongoing", "warnings", "out
 //	ongoing   13:30-14:30, 30% errors: it is still going on when the log ends
 //	warnings  13:05-13:20, 30% warnings and no more errors (JSON only)
 //	outage    13:05-13:20, 1% of the usual volume and no errors
+//	slow      13:05-13:20, latency ten times the usual, no more errors
+//	          (JSON only)
 //	two       12:30-12:40 and 13:20-13:35, 25% errors
 //	ramp      13:00-13:30, errors rising evenly to 30% at 13:20
 //	night     traffic falls in hourly steps (50%, 25%, 10%, 5% of the
@@ -339,6 +347,8 @@ func Scenario(name, format string, n int64) (Config, error) {
 		c.Incidents = []Window{{Start: min(65), End: min(80), ErrorPct: 30, Warn: true}}
 	case "outage":
 		c.Incidents = []Window{{Start: min(65), End: min(80), VolumePct: 1}}
+	case "slow":
+		c.Incidents = []Window{{Start: min(65), End: min(80), ErrorPct: -1, LatencyX: 10}}
 	case "two":
 		c.Incidents = []Window{{Start: min(30), End: min(40), ErrorPct: 25}, {Start: min(80), End: min(95), ErrorPct: 25}}
 	case "ramp":
