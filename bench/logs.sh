@@ -5,7 +5,10 @@
 #
 # Usage: bench/logs.sh [SIZE]      (SIZE defaults to 1G; e.g. 256M for a quick run)
 # Environment: WORK (scratch folder, default /tmp/debrief-logs-bench),
-#              ROUNDS (paired rounds, default 3), SLICE (MB for slow peers, default 100).
+#              ROUNDS (paired rounds, default 3), SLICE (MB for slow peers, default 100),
+#              BASE (a git revision, e.g. main: its debrief runs in every round too,
+#                    right after this one, to compare before and after a change),
+#              PEERS (0 skips the other tools, for a quick before/after run).
 #
 # Each round runs wc -l, debrief, DuckDB, mawk and gawk one after the other
 # (A B A B ...), so every ratio compares runs made under the same machine
@@ -18,20 +21,23 @@ SIZE=${1:-1G}
 WORK=${WORK:-/tmp/debrief-logs-bench}
 ROUNDS=${ROUNDS:-3}
 SLICE=${SLICE:-100}
+BASE=${BASE:-}
+PEERS=${PEERS:-1}
 mkdir -p "$WORK"
 export LC_ALL=C
 
 echo "--- peers" >&2
 missing=()
 for t in mawk gawk jq mlr goaccess; do command -v $t >/dev/null || missing+=("$t"); done
-if [ ${#missing[@]} -gt 0 ] && command -v apt-get >/dev/null; then
+if [ "$PEERS" != 0 ] && [ ${#missing[@]} -gt 0 ] && command -v apt-get >/dev/null; then
   pkgs=("${missing[@]/mlr/miller}")
   if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
   $SUDO apt-get update -qq >&2 || true
   $SUDO apt-get install -y -qq "${pkgs[@]}" >&2 || echo "could not install ${pkgs[*]}" >&2
 fi
 DUCK="$WORK/duckdb-node"
-if [ ! -d "$DUCK/node_modules/@duckdb/node-api" ] && command -v npm >/dev/null; then
+mkdir -p "$DUCK"
+if [ "$PEERS" != 0 ] && [ ! -d "$DUCK/node_modules/@duckdb/node-api" ] && command -v npm >/dev/null; then
   mkdir -p "$DUCK" && (cd "$DUCK" && npm init -y >/dev/null && npm install --silent @duckdb/node-api >&2) || echo "could not install @duckdb/node-api" >&2
 fi
 cat > "$DUCK/agg.js" <<'JS'
@@ -53,6 +59,11 @@ JS
 echo "--- build" >&2
 go build -o "$WORK/debrief" ./cmd/debrief
 go build -o "$WORK/debrief-loggen" ./cmd/debrief-loggen
+if [ -n "$BASE" ]; then
+  rm -rf "$WORK/base" && mkdir -p "$WORK/base"
+  git archive "$BASE" | tar -x -C "$WORK/base"
+  (cd "$WORK/base" && go build -o "$WORK/debrief-base" ./cmd/debrief)
+fi
 for f in combined json; do
   if [ ! -s "$WORK/$f.log" ] || [ "$(cat "$WORK/$f.size" 2>/dev/null)" != "$SIZE" ]; then
     echo "--- generating $SIZE $f log" >&2
@@ -91,10 +102,12 @@ for f in combined json; do
     echo "--- $f round $r" >&2
     run "$f:wc" "$log" wc -l "$log"
     run "$f:debrief" "$log" "$WORK/debrief" logs analyze --json --no-progress "$log"
-    [ -f "$DUCK/node_modules/@duckdb/node-api/package.json" ] && run "$f:duckdb" "$log" node "$DUCK/agg.js" $f "$log"
-    command -v mawk >/dev/null && run "$f:mawk" "$log" mawk -F "$FS" "$A" "$log"
-    command -v gawk >/dev/null && run "$f:gawk" "$log" gawk -F "$FS" "$A" "$log"
+    [ -n "$BASE" ] && run "$f:debrief@base" "$log" "$WORK/debrief-base" logs analyze --json --no-progress "$log"
+    [ "$PEERS" != 0 ] && [ -f "$DUCK/node_modules/@duckdb/node-api/package.json" ] && run "$f:duckdb" "$log" node "$DUCK/agg.js" $f "$log"
+    [ "$PEERS" != 0 ] && command -v mawk >/dev/null && run "$f:mawk" "$log" mawk -F "$FS" "$A" "$log"
+    [ "$PEERS" != 0 ] && command -v gawk >/dev/null && run "$f:gawk" "$log" gawk -F "$FS" "$A" "$log"
   done
+  [ "$PEERS" = 0 ] && continue
   slice="$WORK/$f.slice.log"
   cat "$slice" > /dev/null
   echo "--- $f slow peers on a ${SLICE} MB slice" >&2
@@ -129,7 +142,7 @@ for fmt in ("combined", "json"):
     print(f"\n### {fmt} ({size.get(fmt+':debrief', 0)/1e9:.2f} GB)\n")
     print("| tool | median time | throughput | max RSS | its time ÷ debrief's (median of paired rounds) |")
     print("|---|---|---|---|---|")
-    for tool in ("wc", "debrief", "duckdb", "mawk", "gawk", "debrief(slice)", "jq(slice)", "miller(slice)", "goaccess(slice)"):
+    for tool in ("wc", "debrief", "debrief@base", "duckdb", "mawk", "gawk", "debrief(slice)", "jq(slice)", "miller(slice)", "goaccess(slice)"):
         key = f"{fmt}:{tool}"
         if key not in runs:
             continue

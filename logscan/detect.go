@@ -50,6 +50,10 @@ type series struct {
 	// phi is the dispersion: how much more the values vary from bucket to
 	// bucket than the model alone would have them vary (at least 1).
 	phi float64
+	// cuts keeps the best cut of each stretch searched, with its ratio
+	// at a dispersion of 1: which window is best does not depend on the
+	// dispersion, so the searches repeated by fit are not done again.
+	cuts map[[2]int]cut
 }
 
 func newSeries(kind seriesKind, k, n []float64) *series {
@@ -89,7 +93,12 @@ func (s *series) sum(a, b int) (k, n float64) {
 // ratio is twice the log-likelihood ratio of two rates (one for in, one for
 // out) against one rate for both, divided by the dispersion.
 func (s *series) ratio(kin, nin, kout, nout float64) float64 {
-	r := 2 * (s.ll(kin, nin) + s.ll(kout, nout) - s.ll(kin+kout, nin+nout)) / s.phi
+	return s.ratioGiven(kin, nin, kout, nout, s.ll(kin+kout, nin+nout))
+}
+
+// ratioGiven is ratio with the log-likelihood of one rate for both given.
+func (s *series) ratioGiven(kin, nin, kout, nout, one float64) float64 {
+	r := 2 * (s.ll(kin, nin) + s.ll(kout, nout) - one) / s.phi
 	return max(r, 0)
 }
 
@@ -165,7 +174,26 @@ type cut struct {
 // bestCut finds the window inside [lo, hi) whose rate differs most from the
 // rest of [lo, hi).
 func (s *series) bestCut(lo, hi int) cut {
+	if s.cuts == nil {
+		s.cuts = make(map[[2]int]cut)
+	}
+	key := [2]int{lo, hi}
+	c, ok := s.cuts[key]
+	if !ok {
+		phi := s.phi
+		s.phi = 1
+		c = s.searchCut(lo, hi)
+		s.phi = phi
+		s.cuts[key] = c
+	}
+	c.ratio /= s.phi
+	return c
+}
+
+// searchCut does bestCut's search.
+func (s *series) searchCut(lo, hi int) cut {
 	kall, nall := s.sum(lo, hi)
+	one := s.ll(kall, nall)
 	best := cut{a: -1}
 	try := func(a, b int) {
 		if a < lo || b > hi || a >= b || a == lo && b == hi {
@@ -175,7 +203,7 @@ func (s *series) bestCut(lo, hi int) cut {
 		if nin <= 0 || nin >= nall {
 			return
 		}
-		if r := s.ratio(kin, nin, kall-kin, nall-nin); r > best.ratio {
+		if r := s.ratioGiven(kin, nin, kall-kin, nall-nin, one); r > best.ratio {
 			best = cut{a, b, r}
 		}
 	}
