@@ -94,3 +94,23 @@ func TestScenarioTimeline(t *testing.T) {
 		}
 	}
 }
+
+// TestExcerpt is a log cut to the minutes around an outage: no errors for
+// five minutes, then about 30 a minute until the end of the file. The
+// incident is half the file and still going on when it ends.
+func TestExcerpt(t *testing.T) {
+	for _, format := range []string{loggen.Combined, loggen.JSON} {
+		c := loggen.Default(format, 1000)
+		c.Span, c.Users, c.BaseErrorPermille = 10*time.Minute, 500, 0
+		c.Incidents = []loggen.Window{{Start: 5 * time.Minute, End: 10 * time.Minute, ErrorPct: 30}}
+		data, st := generate(t, c)
+		res := analyzeBytes(t, data, Options{})
+		if len(res.Incidents) != 1 {
+			t.Fatalf("%s: incidents %+v, want one", format, res.Incidents)
+		}
+		inc := res.Incident
+		if !inc.Start.Equal(st.Windows[0].Start) || !inc.Ongoing || inc.Errors != st.Windows[0].Errors {
+			t.Errorf("%s: incident %s (ongoing %v, %d errors), want from %s, ongoing, %d errors", format, inc.Start, inc.Ongoing, inc.Errors, st.Windows[0].Start, st.Windows[0].Errors)
+		}
+	}
+}
