@@ -60,6 +60,7 @@ type Options struct {
 const (
 	maxCells      = 1 << 14 // time cells per worker before they coarsen
 	maxTemplates  = 4096    // distinct error templates per worker
+	maxTmplCells  = 1 << 18 // (template, time cell) counts per worker
 	maxBadShown   = 5       // bad lines kept as examples
 	evidenceBytes = 300     // bytes of a line kept as evidence
 )
@@ -168,6 +169,9 @@ type tmpl struct {
 	count   int64
 	example evidence
 	cells   map[int64]int64
+	// partial is set when some of its per-cell counts did not fit in
+	// maxTmplCells; its surges are then not searched.
+	partial bool
 	_       cachePad
 }
 
@@ -189,18 +193,20 @@ type agg struct {
 	byIP     int64 // ... by a client address only
 	tmpls    map[string]*tmpl
 	tmplMore int64 // errors whose template did not fit
-	lat      latencyHist
-	lines    int64
-	events   int64
-	errors   int64
-	bad      int64
-	long     int64
-	cont     int64
-	badShown []badLine
-	first    int64
-	lastSec  int64
-	statuses int64 // events with an HTTP status
-	levels   int64 // events with a level
+	// tmplCells counts the entries of the templates' per-cell maps.
+	tmplCells int
+	lat       latencyHist
+	lines     int64
+	events    int64
+	errors    int64
+	bad       int64
+	long      int64
+	cont      int64
+	badShown  []badLine
+	first     int64
+	lastSec   int64
+	statuses  int64 // events with an HTTP status
+	levels    int64 // events with a level
 	// spare cells, allocated in runs so that one worker's cells lie
 	// together
 	spare []cell
@@ -249,12 +255,14 @@ func (g *agg) coarsen(res int64) {
 		}
 	}
 	g.users.rekey(res)
+	g.tmplCells = 0
 	for _, t := range g.tmpls {
 		cells := make(map[int64]int64, len(t.cells)/2+1)
 		for k, n := range t.cells {
 			cells[floorDiv(k, res)*res] += n
 		}
 		t.cells = cells
+		g.tmplCells += len(cells)
 	}
 	g.res, g.last, g.lastKey = res, nil, -1<<63
 }
@@ -386,7 +394,14 @@ func (w *worker) event(line []byte, at pos) {
 	w.scratch = s
 	if t := g.tmpls[string(s)]; t != nil {
 		t.count++
-		t.cells[key]++
+		if n, ok := t.cells[key]; ok {
+			t.cells[key] = n + 1
+		} else if g.tmplCells < maxTmplCells {
+			t.cells[key] = 1
+			g.tmplCells++
+		} else {
+			t.partial = true
+		}
 		if t.example.earlier(sec, at) {
 			t.example.keep(sec, at, line)
 		}
@@ -397,6 +412,7 @@ func (w *worker) event(line []byte, at pos) {
 		return
 	}
 	t := &tmpl{count: 1, cells: map[int64]int64{key: 1}}
+	g.tmplCells++
 	t.example.keep(sec, at, line)
 	g.tmpls[string(s)] = t
 }
@@ -423,6 +439,7 @@ func (g *agg) merge(o *agg) {
 			for c, n := range t.cells {
 				cur.cells[c] += n
 			}
+			cur.partial = cur.partial || t.partial
 		} else {
 			g.tmpls[k] = t
 		}

@@ -96,13 +96,14 @@ func findIncidents(bs []Bucket, cells []cell, tmpls []namedTmpl, first, last tim
 	}
 	// Each template searched is one more chance of a false finding: the
 	// p-values are multiplied by their number.
-	searched := 0
+	var search []namedTmpl
 	for _, t := range tmpls[:min(len(tmpls), surgeTemplates)] {
-		if t.t.count >= minSignal {
-			searched++
+		if t.t.count >= minSignal && !t.t.partial {
+			search = append(search, t)
 		}
 	}
-	for _, t := range tmpls[:searched] {
+	searched := len(search)
+	for _, t := range search {
 		k := make([]float64, nb)
 		for key, n := range t.t.cells {
 			if i := (floorDiv(key, bw)*bw - start) / bw; i >= 0 && i < int64(nb) {
