@@ -81,14 +81,15 @@ JQ_COMBINED='reduce (inputs | capture("\\[(?<m>[^ ]{17})[^\\]]*\\] \"[^\"]*\" (?
 MLR_JSON='@n[substr0($time, 0, 15)] += 1; if ($status >= 500) { @e[substr0($time, 0, 15)] += 1 } end { emit @n }'
 MLR_COMBINED='@n[substr0($4, 1, 17)] += 1; if ($9 >= 500) { @e[substr0($4, 1, 17)] += 1 } end { emit @n }'
 
-# run NAME FILE CMD... : runs once, appends "name seconds rss_kb" to $RES.
+# run NAME FILE CMD... : runs once, appends "name bytes seconds rss_kb
+# user_seconds system_seconds" to $RES.
 run() {
   local name=$1 file=$2; shift 2
   local out safe=${name//[^a-z0-9]/_}
-  /usr/bin/time -f '%e %M' -o "$WORK/time.txt" "$@" >"$WORK/out.$safe" 2>"$WORK/err.$safe" || echo "  $name failed: $(tail -c 300 "$WORK/err.$safe")" >&2
+  /usr/bin/time -f '%e %M %U %S' -o "$WORK/time.txt" "$@" >"$WORK/out.$safe" 2>"$WORK/err.$safe" || echo "  $name failed: $(tail -c 300 "$WORK/err.$safe")" >&2
   out=$(tail -1 "$WORK/time.txt")
   echo "$name $(stat -c %s "$file") $out" >> "$RES"
-  echo "  $name: $out s/KiB; output: $(head -c 60 "$WORK/out.$safe" | tr '\n' ' ')" >&2
+  echo "  $name: $out (s, KiB, user s, sys s); output: $(head -c 60 "$WORK/out.$safe" | tr '\n' ' ')" >&2
 }
 
 RES="$WORK/runs.txt"
@@ -125,23 +126,26 @@ done
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 # Report: per tool, median seconds, MB/s and RSS; ratios are medians of the
-# per-round ratios.
+# per-round ratios. The last column compares processor time (user + system)
+# the same way: on a busy machine it moves much less than elapsed time.
 python3 - "$RES" "$ROUNDS" <<'PY'
 import sys, statistics, collections
 path, rounds = sys.argv[1], int(sys.argv[2])
 runs = collections.defaultdict(list)
+cpu = collections.defaultdict(list)
 size = {}
 for line in open(path):
     p = line.split()
-    if len(p) < 4:
+    if len(p) < 6:
         continue
     runs[p[0]].append((float(p[2]), int(p[3])))
+    cpu[p[0]].append(float(p[4]) + float(p[5]))
     size[p[0]] = int(p[1])
 for fmt in ("combined", "json"):
     deb = [t for t, _ in runs.get(fmt + ":debrief", [])]
     print(f"\n### {fmt} ({size.get(fmt+':debrief', 0)/1e9:.2f} GB)\n")
-    print("| tool | median time | throughput | max RSS | its time ÷ debrief's (median of paired rounds) |")
-    print("|---|---|---|---|---|")
+    print("| tool | median time | throughput | max RSS | its time ÷ debrief's (median of paired rounds) | its processor time ÷ debrief's |")
+    print("|---|---|---|---|---|---|")
     for tool in ("wc", "debrief", "debrief@base", "duckdb", "mawk", "gawk", "debrief(slice)", "jq(slice)", "miller(slice)", "goaccess(slice)"):
         key = f"{fmt}:{tool}"
         if key not in runs:
@@ -150,6 +154,7 @@ for fmt in ("combined", "json"):
         med = statistics.median(ts)
         rss = max(r for _, r in runs[key]) / 1024
         mbs = size[key] / 1e6 / med if med > 0 else float("inf")
+        cratio = "—"
         if tool.endswith("(slice)"):
             d = statistics.median(t for t, _ in runs[f"{fmt}:debrief(slice)"])
             ratio = f"{med / d:.1f}× (on the slice)" if tool != "debrief(slice)" else "—"
@@ -158,5 +163,7 @@ for fmt in ("combined", "json"):
         else:
             pairs = [o / d for o, d in zip(ts, deb) if d > 0]
             ratio = f"{statistics.median(pairs):.2f}×" if pairs else "?"
-        print(f"| {tool} | {med:.2f} s | {mbs:,.0f} MB/s | {rss:.0f} MiB | {ratio} |")
+            cpairs = [o / d for o, d in zip(cpu[key], cpu[fmt + ":debrief"]) if d > 0]
+            cratio = f"{statistics.median(cpairs):.3f}×" if cpairs else "?"
+        print(f"| {tool} | {med:.2f} s | {mbs:,.0f} MB/s | {rss:.0f} MiB | {ratio} | {cratio} |")
 PY
