@@ -102,8 +102,14 @@ for f in combined json; do
   for r in $(seq "$ROUNDS"); do
     echo "--- $f round $r" >&2
     run "$f:wc" "$log" wc -l "$log"
-    run "$f:debrief" "$log" "$WORK/debrief" logs analyze --json --no-progress "$log"
-    [ -n "$BASE" ] && run "$f:debrief@base" "$log" "$WORK/debrief-base" logs analyze --json --no-progress "$log"
+    # With BASE, the two builds take turns at running first.
+    if [ -n "$BASE" ] && [ $((r % 2)) = 0 ]; then
+      run "$f:debrief@base" "$log" "$WORK/debrief-base" logs analyze --json --no-progress "$log"
+      run "$f:debrief" "$log" "$WORK/debrief" logs analyze --json --no-progress "$log"
+    else
+      run "$f:debrief" "$log" "$WORK/debrief" logs analyze --json --no-progress "$log"
+      [ -n "$BASE" ] && run "$f:debrief@base" "$log" "$WORK/debrief-base" logs analyze --json --no-progress "$log"
+    fi
     [ "$PEERS" != 0 ] && [ -f "$DUCK/node_modules/@duckdb/node-api/package.json" ] && run "$f:duckdb" "$log" node "$DUCK/agg.js" $f "$log"
     [ "$PEERS" != 0 ] && command -v mawk >/dev/null && run "$f:mawk" "$log" mawk -F "$FS" "$A" "$log"
     [ "$PEERS" != 0 ] && command -v gawk >/dev/null && run "$f:gawk" "$log" gawk -F "$FS" "$A" "$log"

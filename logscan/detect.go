@@ -2,6 +2,7 @@ package logscan
 
 import (
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -373,8 +374,11 @@ func runs(marked []bool, n []float64) []finding {
 // up the volume shows only in number.
 func surge(k, total, cover []float64) ([]finding, *series) {
 	share := newSeries(binomial, k, total)
-	count := newSeries(poisson, k, cover)
 	a, b := share.rises(), make([]bool, len(k))
+	if !slices.Contains(a, true) {
+		return nil, share
+	}
+	count := newSeries(poisson, k, cover)
 	for _, f := range count.shifts(true) {
 		for i := f.a; i < f.b; i++ {
 			b[i] = true
