@@ -124,27 +124,15 @@ type cell struct {
 	firstErr  evidence
 	firstOK   evidence
 	firstWarn evidence
-	// lat counts the cell's latencies by power of two of microseconds;
-	// nil until the cell has one.
-	lat *cellLatency
+	// lat counts the cell's latencies by power of two of microseconds:
+	// lat[i] those of [2^(i-1), 2^i) (lat[0]: under one; the last bin:
+	// all longer ones).
+	lat [latBins]int64
 }
 
-// cellLatency is a cell's coarse latency histogram: bins[i] counts the
-// latencies of [2^(i-1), 2^i) microseconds (bin 0: under one).
-type cellLatency struct {
-	n    int64
-	bins [latBins]int64
-}
-
-const latBins = 40
-
-func (c *cell) addLatency(ms float64) {
-	if c.lat == nil {
-		c.lat = new(cellLatency)
-	}
-	c.lat.n++
-	c.lat.bins[min(bits.Len64(uint64(ms*1000)), latBins-1)]++
-}
+// latBins is the number of bins of a cell's latencies: the last starts at
+// 2^(latBins-2) microseconds, about 4 s.
+const latBins = 24
 
 func (c *cell) merge(o *cell) {
 	c.total += o.total
@@ -153,14 +141,8 @@ func (c *cell) merge(o *cell) {
 	c.firstErr.mergeFrom(&o.firstErr)
 	c.firstOK.mergeFrom(&o.firstOK)
 	c.firstWarn.mergeFrom(&o.firstWarn)
-	if o.lat != nil {
-		if c.lat == nil {
-			c.lat = new(cellLatency)
-		}
-		c.lat.n += o.lat.n
-		for i, n := range o.lat.bins {
-			c.lat.bins[i] += n
-		}
+	for i, n := range o.lat {
+		c.lat[i] += n
 	}
 }
 
@@ -357,8 +339,9 @@ func (w *worker) event(line []byte, at pos) {
 	key, c := g.cellAt(sec)
 	c.total++
 	if rec.hasLat {
-		g.lat.add(rec.latency)
-		c.addLatency(rec.latency)
+		us := uint64(rec.latency * 1000)
+		g.lat.addMicros(us, rec.latency)
+		c.lat[min(bits.Len64(us), latBins-1)]++
 	}
 	if !w.a.opt.Rule.isError(rec) {
 		if c.firstOK.earlier(sec, at) {

@@ -127,9 +127,9 @@ func findIncidents(bs []Bucket, cells []cell, tmpls []namedTmpl, first, last tim
 	if thr := slowBin(cells); thr > 0 {
 		k, n := make([]float64, nb), make([]float64, nb)
 		for i := range cells {
-			if l := cells[i].lat; l != nil {
-				n[i] = float64(l.n)
-				for _, c := range l.bins[thr:] {
+			for b, c := range cells[i].lat {
+				n[i] += float64(c)
+				if b >= thr {
 					k[i] += float64(c)
 				}
 			}
@@ -259,11 +259,9 @@ func slowBin(cells []cell) int {
 	var all [latBins]int64
 	var n int64
 	for i := range cells {
-		if l := cells[i].lat; l != nil {
-			n += l.n
-			for b, c := range l.bins {
-				all[b] += c
-			}
+		for b, c := range cells[i].lat {
+			all[b] += c
+			n += c
 		}
 	}
 	if n == 0 {
