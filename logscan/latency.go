@@ -13,8 +13,6 @@ type latencyHist struct {
 	max    float64
 }
 
-func (h *latencyHist) add(ms float64) { h.addMicros(uint64(ms*1000), ms) }
-
 // addMicros adds a latency given both in microseconds and in milliseconds.
 func (h *latencyHist) addMicros(us uint64, ms float64) {
 	h.counts[latencyIndex(us)]++
