@@ -19,7 +19,7 @@ func TestScenarios(t *testing.T) {
 				continue
 			}
 			t.Run(name+"/"+format, func(t *testing.T) {
-				c, err := loggen.Scenario(name, format, 200000)
+				c, err := loggen.Scenario(name, format, 60000)
 				if err != nil {
 					t.Fatal(err)
 				}
