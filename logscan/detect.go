@@ -22,7 +22,8 @@ const (
 	// warnings, ...) inside it, or events missing from it for a drop.
 	minSignal = 10
 	// gridPoints bounds the cut points a search tries at once; longer
-	// stretches are searched on a grid, then around its best window.
+	// stretches are searched on a grid, then around its best window, one
+	// end at a time.
 	gridPoints = 240
 	// maxSegments bounds the pieces one series is cut into.
 	maxSegments = 64
@@ -218,12 +219,19 @@ func (s *series) searchCut(lo, hi int) cut {
 			}
 		}
 	}
-	if step > 1 && best.a >= 0 {
+	// Refine one end at a time around the best window of the grid: a
+	// box of every pair would cost the square of the step.
+	for range 2 {
+		if step <= 1 || best.a < 0 {
+			break
+		}
 		a0, b0 := best.a, best.b
 		for a := a0 - step; a <= a0+step; a++ {
-			for b := b0 - step; b <= b0+step; b++ {
-				try(a, b)
-			}
+			try(a, b0)
+		}
+		a0 = best.a
+		for b := b0 - step; b <= b0+step; b++ {
+			try(a0, b)
 		}
 	}
 	return best
