@@ -19,7 +19,8 @@ type Evidence struct {
 	AffectedUsersExact bool
 	AffectedUsersBy    string
 	// Timeline is the drafted rows: incident began, errors peaked, service
-	// restored; nil when there are none.
+	// restored (left out when the incident lasts to the end of the log);
+	// nil when there are none.
 	Timeline []Event
 }
 
@@ -97,15 +98,16 @@ func (r *Report) timelineUnfilled(isPlaceholder func(string) bool) bool {
 	return true
 }
 
-// mergeDraftTimeline puts drafted events (began, peak, restored) into a
-// timeline that holds only the template's rows: "Incident began" and
-// "Service restored" take the drafted times, the peak goes after the start,
-// and the other template rows stay for the team to fill in.
+// mergeDraftTimeline puts drafted events (began, peak, and restored unless
+// the incident was still going on when the log ended) into a timeline that
+// holds only the template's rows: "Incident began" and "Service restored"
+// take the drafted times, the peak goes after the start, and the other
+// template rows stay for the team to fill in.
 func mergeDraftTimeline(tmpl, draft []Event) []Event {
-	if len(draft) != 3 {
+	if len(draft) != 2 && len(draft) != 3 {
 		return tmpl
 	}
-	began, peak, restored := draft[0], draft[1], draft[2]
+	began, peak, restored := draft[0], draft[1], draft[2:]
 	var out []Event
 	usedBegan, usedRestored := false, false
 	for _, ev := range tmpl {
@@ -114,7 +116,10 @@ func mergeDraftTimeline(tmpl, draft []Event) []Event {
 			out = append(out, began, peak)
 			usedBegan = true
 		case "service restored":
-			out = append(out, restored)
+			if len(restored) == 0 {
+				restored = []Event{ev}
+			}
+			out = append(out, restored...)
 			usedRestored = true
 		default:
 			out = append(out, ev)
@@ -124,7 +129,7 @@ func mergeDraftTimeline(tmpl, draft []Event) []Event {
 		out = append([]Event{began, peak}, out...)
 	}
 	if !usedRestored {
-		out = append(out, restored)
+		out = append(out, restored...)
 	}
 	return out
 }

@@ -44,3 +44,22 @@ func join(s []string) string {
 	}
 	return out
 }
+
+// TestFillFromEvidenceOngoing fills a timeline from an incident still going
+// on when the log ends: began and peak are drafted, and the template's
+// "Service restored" row stays for the team to fill in.
+func TestFillFromEvidenceOngoing(t *testing.T) {
+	ev := &Evidence{Timeline: []Event{row("13:05", "Incident began"), row("13:20", "Errors peaked")}}
+	tmpl := []Event{{Event: "Incident began"}, {Event: "Service restored"}}
+	r := &Report{}
+	if got := r.FillFromEvidence(ev, FillOptions{TemplateTimeline: tmpl}); join(got) != "timeline" {
+		t.Fatalf("filled %q, want timeline", join(got))
+	}
+	var events []string
+	for _, e := range r.Timeline {
+		events = append(events, e.Time.Text+" "+e.Event)
+	}
+	if want := "13:05 Incident began,13:20 Errors peaked, Service restored"; join(events) != want {
+		t.Errorf("timeline %q, want %q", join(events), want)
+	}
+}

@@ -5,7 +5,10 @@
 #
 # Usage: bench/logs.sh [SIZE]      (SIZE defaults to 1G; e.g. 256M for a quick run)
 # Environment: WORK (scratch folder, default /tmp/debrief-logs-bench),
-#              ROUNDS (paired rounds, default 3), SLICE (MB for slow peers, default 100).
+#              ROUNDS (paired rounds, default 3), SLICE (MB for slow peers, default 100),
+#              BASE (a git revision, e.g. main: its debrief runs in every round too,
+#                    right after this one, to compare before and after a change),
+#              PEERS (0 skips the other tools, for a quick before/after run).
 #
 # Each round runs wc -l, debrief, DuckDB, mawk and gawk one after the other
 # (A B A B ...), so every ratio compares runs made under the same machine
@@ -18,20 +21,23 @@ SIZE=${1:-1G}
 WORK=${WORK:-/tmp/debrief-logs-bench}
 ROUNDS=${ROUNDS:-3}
 SLICE=${SLICE:-100}
+BASE=${BASE:-}
+PEERS=${PEERS:-1}
 mkdir -p "$WORK"
 export LC_ALL=C
 
 echo "--- peers" >&2
 missing=()
 for t in mawk gawk jq mlr goaccess; do command -v $t >/dev/null || missing+=("$t"); done
-if [ ${#missing[@]} -gt 0 ] && command -v apt-get >/dev/null; then
+if [ "$PEERS" != 0 ] && [ ${#missing[@]} -gt 0 ] && command -v apt-get >/dev/null; then
   pkgs=("${missing[@]/mlr/miller}")
   if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
   $SUDO apt-get update -qq >&2 || true
   $SUDO apt-get install -y -qq "${pkgs[@]}" >&2 || echo "could not install ${pkgs[*]}" >&2
 fi
 DUCK="$WORK/duckdb-node"
-if [ ! -d "$DUCK/node_modules/@duckdb/node-api" ] && command -v npm >/dev/null; then
+mkdir -p "$DUCK"
+if [ "$PEERS" != 0 ] && [ ! -d "$DUCK/node_modules/@duckdb/node-api" ] && command -v npm >/dev/null; then
   mkdir -p "$DUCK" && (cd "$DUCK" && npm init -y >/dev/null && npm install --silent @duckdb/node-api >&2) || echo "could not install @duckdb/node-api" >&2
 fi
 cat > "$DUCK/agg.js" <<'JS'
@@ -53,6 +59,11 @@ JS
 echo "--- build" >&2
 go build -o "$WORK/debrief" ./cmd/debrief
 go build -o "$WORK/debrief-loggen" ./cmd/debrief-loggen
+if [ -n "$BASE" ]; then
+  rm -rf "$WORK/base" && mkdir -p "$WORK/base"
+  git archive "$BASE" | tar -x -C "$WORK/base"
+  (cd "$WORK/base" && go build -o "$WORK/debrief-base" ./cmd/debrief)
+fi
 for f in combined json; do
   if [ ! -s "$WORK/$f.log" ] || [ "$(cat "$WORK/$f.size" 2>/dev/null)" != "$SIZE" ]; then
     echo "--- generating $SIZE $f log" >&2
@@ -70,14 +81,15 @@ JQ_COMBINED='reduce (inputs | capture("\\[(?<m>[^ ]{17})[^\\]]*\\] \"[^\"]*\" (?
 MLR_JSON='@n[substr0($time, 0, 15)] += 1; if ($status >= 500) { @e[substr0($time, 0, 15)] += 1 } end { emit @n }'
 MLR_COMBINED='@n[substr0($4, 1, 17)] += 1; if ($9 >= 500) { @e[substr0($4, 1, 17)] += 1 } end { emit @n }'
 
-# run NAME FILE CMD... : runs once, appends "name seconds rss_kb" to $RES.
+# run NAME FILE CMD... : runs once, appends "name bytes seconds rss_kb
+# user_seconds system_seconds" to $RES.
 run() {
   local name=$1 file=$2; shift 2
   local out safe=${name//[^a-z0-9]/_}
-  /usr/bin/time -f '%e %M' -o "$WORK/time.txt" "$@" >"$WORK/out.$safe" 2>"$WORK/err.$safe" || echo "  $name failed: $(tail -c 300 "$WORK/err.$safe")" >&2
+  /usr/bin/time -f '%e %M %U %S' -o "$WORK/time.txt" "$@" >"$WORK/out.$safe" 2>"$WORK/err.$safe" || echo "  $name failed: $(tail -c 300 "$WORK/err.$safe")" >&2
   out=$(tail -1 "$WORK/time.txt")
   echo "$name $(stat -c %s "$file") $out" >> "$RES"
-  echo "  $name: $out s/KiB; output: $(head -c 60 "$WORK/out.$safe" | tr '\n' ' ')" >&2
+  echo "  $name: $out (s, KiB, user s, sys s); output: $(head -c 60 "$WORK/out.$safe" | tr '\n' ' ')" >&2
 }
 
 RES="$WORK/runs.txt"
@@ -90,11 +102,19 @@ for f in combined json; do
   for r in $(seq "$ROUNDS"); do
     echo "--- $f round $r" >&2
     run "$f:wc" "$log" wc -l "$log"
-    run "$f:debrief" "$log" "$WORK/debrief" logs analyze --json --no-progress "$log"
-    [ -f "$DUCK/node_modules/@duckdb/node-api/package.json" ] && run "$f:duckdb" "$log" node "$DUCK/agg.js" $f "$log"
-    command -v mawk >/dev/null && run "$f:mawk" "$log" mawk -F "$FS" "$A" "$log"
-    command -v gawk >/dev/null && run "$f:gawk" "$log" gawk -F "$FS" "$A" "$log"
+    # With BASE, the two builds take turns at running first.
+    if [ -n "$BASE" ] && [ $((r % 2)) = 0 ]; then
+      run "$f:debrief@base" "$log" "$WORK/debrief-base" logs analyze --json --no-progress "$log"
+      run "$f:debrief" "$log" "$WORK/debrief" logs analyze --json --no-progress "$log"
+    else
+      run "$f:debrief" "$log" "$WORK/debrief" logs analyze --json --no-progress "$log"
+      [ -n "$BASE" ] && run "$f:debrief@base" "$log" "$WORK/debrief-base" logs analyze --json --no-progress "$log"
+    fi
+    [ "$PEERS" != 0 ] && [ -f "$DUCK/node_modules/@duckdb/node-api/package.json" ] && run "$f:duckdb" "$log" node "$DUCK/agg.js" $f "$log"
+    [ "$PEERS" != 0 ] && command -v mawk >/dev/null && run "$f:mawk" "$log" mawk -F "$FS" "$A" "$log"
+    [ "$PEERS" != 0 ] && command -v gawk >/dev/null && run "$f:gawk" "$log" gawk -F "$FS" "$A" "$log"
   done
+  [ "$PEERS" = 0 ] && continue
   slice="$WORK/$f.slice.log"
   cat "$slice" > /dev/null
   echo "--- $f slow peers on a ${SLICE} MB slice" >&2
@@ -112,24 +132,27 @@ done
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 # Report: per tool, median seconds, MB/s and RSS; ratios are medians of the
-# per-round ratios.
+# per-round ratios. The last column compares processor time (user + system)
+# the same way: on a busy machine it moves much less than elapsed time.
 python3 - "$RES" "$ROUNDS" <<'PY'
 import sys, statistics, collections
 path, rounds = sys.argv[1], int(sys.argv[2])
 runs = collections.defaultdict(list)
+cpu = collections.defaultdict(list)
 size = {}
 for line in open(path):
     p = line.split()
-    if len(p) < 4:
+    if len(p) < 6:
         continue
     runs[p[0]].append((float(p[2]), int(p[3])))
+    cpu[p[0]].append(float(p[4]) + float(p[5]))
     size[p[0]] = int(p[1])
 for fmt in ("combined", "json"):
     deb = [t for t, _ in runs.get(fmt + ":debrief", [])]
     print(f"\n### {fmt} ({size.get(fmt+':debrief', 0)/1e9:.2f} GB)\n")
-    print("| tool | median time | throughput | max RSS | its time ÷ debrief's (median of paired rounds) |")
-    print("|---|---|---|---|---|")
-    for tool in ("wc", "debrief", "duckdb", "mawk", "gawk", "debrief(slice)", "jq(slice)", "miller(slice)", "goaccess(slice)"):
+    print("| tool | median time | throughput | max RSS | its time ÷ debrief's (median of paired rounds) | its processor time ÷ debrief's |")
+    print("|---|---|---|---|---|---|")
+    for tool in ("wc", "debrief", "debrief@base", "duckdb", "mawk", "gawk", "debrief(slice)", "jq(slice)", "miller(slice)", "goaccess(slice)"):
         key = f"{fmt}:{tool}"
         if key not in runs:
             continue
@@ -137,6 +160,7 @@ for fmt in ("combined", "json"):
         med = statistics.median(ts)
         rss = max(r for _, r in runs[key]) / 1024
         mbs = size[key] / 1e6 / med if med > 0 else float("inf")
+        cratio = "—"
         if tool.endswith("(slice)"):
             d = statistics.median(t for t, _ in runs[f"{fmt}:debrief(slice)"])
             ratio = f"{med / d:.1f}× (on the slice)" if tool != "debrief(slice)" else "—"
@@ -145,5 +169,7 @@ for fmt in ("combined", "json"):
         else:
             pairs = [o / d for o, d in zip(ts, deb) if d > 0]
             ratio = f"{statistics.median(pairs):.2f}×" if pairs else "?"
-        print(f"| {tool} | {med:.2f} s | {mbs:,.0f} MB/s | {rss:.0f} MiB | {ratio} |")
+            cpairs = [o / d for o, d in zip(cpu[key], cpu[fmt + ":debrief"]) if d > 0]
+            cratio = f"{statistics.median(cpairs):.3f}×" if cpairs else "?"
+        print(f"| {tool} | {med:.2f} s | {mbs:,.0f} MB/s | {rss:.0f} MiB | {ratio} | {cratio} |")
 PY

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math/bits"
 	"runtime"
 	"sort"
 	"sync"
@@ -62,6 +63,7 @@ type Options struct {
 const (
 	maxCells      = 1 << 14 // time cells per worker before they coarsen
 	maxTemplates  = 4096    // distinct error templates per worker
+	maxTmplCells  = 1 << 18 // (template, time cell) counts per worker
 	maxBadShown   = 5       // bad lines kept as examples
 	evidenceBytes = 300     // bytes of a line kept as evidence
 )
@@ -120,21 +122,41 @@ func (e *evidence) mergeFrom(o *evidence) {
 // cell counts the events of one stretch of time.
 type cell struct {
 	total, errors int64
-	firstErr      evidence
-	firstOK       evidence
+	// warns counts the events at level warn that are not errors.
+	warns     int64
+	firstErr  evidence
+	firstOK   evidence
+	firstWarn evidence
+	// lat counts the cell's latencies by power of two of microseconds:
+	// lat[i] those of [2^(i-1), 2^i) (lat[0]: under one; the last bin:
+	// all longer ones).
+	lat [latBins]int64
 }
+
+// latBins is the number of bins of a cell's latencies: the last starts at
+// 2^(latBins-2) microseconds, about 4 s.
+const latBins = 24
 
 func (c *cell) merge(o *cell) {
 	c.total += o.total
 	c.errors += o.errors
+	c.warns += o.warns
 	c.firstErr.mergeFrom(&o.firstErr)
 	c.firstOK.mergeFrom(&o.firstOK)
+	c.firstWarn.mergeFrom(&o.firstWarn)
+	for i, n := range o.lat {
+		c.lat[i] += n
+	}
 }
 
-// tmpl counts one error template.
+// tmpl counts one error template, in all and per time cell.
 type tmpl struct {
 	count   int64
 	example evidence
+	cells   map[int64]int64
+	// partial is set when some of its per-cell counts did not fit in
+	// maxTmplCells; its surges are then not searched.
+	partial bool
 	_       cachePad
 }
 
@@ -156,18 +178,20 @@ type agg struct {
 	byIP     int64 // ... by a client address only
 	tmpls    map[string]*tmpl
 	tmplMore int64 // errors whose template did not fit
-	lat      latencyHist
-	lines    int64
-	events   int64
-	errors   int64
-	bad      int64
-	long     int64
-	cont     int64
-	badShown []badLine
-	first    int64
-	lastSec  int64
-	statuses int64 // events with an HTTP status
-	levels   int64 // events with a level
+	// tmplCells counts the entries of the templates' per-cell maps.
+	tmplCells int
+	lat       latencyHist
+	lines     int64
+	events    int64
+	errors    int64
+	bad       int64
+	long      int64
+	cont      int64
+	badShown  []badLine
+	first     int64
+	lastSec   int64
+	statuses  int64 // events with an HTTP status
+	levels    int64 // events with a level
 	// spare cells, allocated in runs so that one worker's cells lie
 	// together
 	spare []cell
@@ -216,6 +240,15 @@ func (g *agg) coarsen(res int64) {
 		}
 	}
 	g.users.rekey(res)
+	g.tmplCells = 0
+	for _, t := range g.tmpls {
+		cells := make(map[int64]int64, len(t.cells)/2+1)
+		for k, n := range t.cells {
+			cells[floorDiv(k, res)*res] += n
+		}
+		t.cells = cells
+		g.tmplCells += len(cells)
+	}
 	g.res, g.last, g.lastKey = res, nil, -1<<63
 }
 
@@ -309,14 +342,22 @@ func (w *worker) event(line []byte, at pos) {
 	if rec.level != LevelNone {
 		g.levels++
 	}
-	if rec.hasLat {
-		g.lat.add(rec.latency)
-	}
 	key, c := g.cellAt(sec)
 	c.total++
+	if rec.hasLat {
+		us := uint64(rec.latency * 1000)
+		g.lat.addMicros(us, rec.latency)
+		c.lat[min(bits.Len64(us), latBins-1)]++
+	}
 	if !w.a.opt.Rule.isError(rec) {
 		if c.firstOK.earlier(sec, at) {
 			c.firstOK.keep(sec, at, line)
+		}
+		if rec.level == LevelWarn {
+			c.warns++
+			if c.firstWarn.earlier(sec, at) {
+				c.firstWarn.keep(sec, at, line)
+			}
 		}
 		return
 	}
@@ -342,6 +383,14 @@ func (w *worker) event(line []byte, at pos) {
 	w.scratch = s
 	if t := g.tmpls[string(s)]; t != nil {
 		t.count++
+		if n, ok := t.cells[key]; ok {
+			t.cells[key] = n + 1
+		} else if g.tmplCells < maxTmplCells {
+			t.cells[key] = 1
+			g.tmplCells++
+		} else {
+			t.partial = true
+		}
 		if t.example.earlier(sec, at) {
 			t.example.keep(sec, at, line)
 		}
@@ -351,7 +400,8 @@ func (w *worker) event(line []byte, at pos) {
 		g.tmplMore++
 		return
 	}
-	t := &tmpl{count: 1}
+	t := &tmpl{count: 1, cells: map[int64]int64{key: 1}}
+	g.tmplCells++
 	t.example.keep(sec, at, line)
 	g.tmpls[string(s)] = t
 }
@@ -375,6 +425,10 @@ func (g *agg) merge(o *agg) {
 		if cur := g.tmpls[k]; cur != nil {
 			cur.count += t.count
 			cur.example.mergeFrom(&t.example)
+			for c, n := range t.cells {
+				cur.cells[c] += n
+			}
+			cur.partial = cur.partial || t.partial
 		} else {
 			g.tmpls[k] = t
 		}

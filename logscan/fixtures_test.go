@@ -125,8 +125,8 @@ func TestApacheQuiet(t *testing.T) {
 	if res.Errors != 3 {
 		t.Errorf("errors = %d, want 3 (the 500s)", res.Errors)
 	}
-	if res.Incident != nil {
-		t.Errorf("incident = %+v, want none in normal traffic", res.Incident)
+	if res.Incident != nil || len(res.Incidents) != 0 {
+		t.Errorf("incidents = %+v, want none in normal traffic", res.Incidents)
 	}
 	if got, want := res.First.Format(time.RFC3339), "2015-05-17T10:05:00Z"; got != want {
 		t.Errorf("first = %s, want %s", got, want)
@@ -151,6 +151,12 @@ func TestNezhaBurst(t *testing.T) {
 	if got, want := inc.End.UTC().Format("15:04"), "09:35"; got != want {
 		t.Errorf("incident end = %s, want %s", got, want)
 	}
+	if len(res.Incidents) != 1 || inc.Signal != SignalErrors || inc.Ongoing {
+		t.Errorf("incidents = %+v, want one found by errors, over by the end of the log", res.Incidents)
+	}
+	if inc.PValue >= alpha || inc.Rate < 10*inc.OutsideRate {
+		t.Errorf("rate %g against %g outside, p-value %g; want a significant rise", inc.Rate, inc.OutsideRate, inc.PValue)
+	}
 	if inc.StartEvidence == nil || !strings.Contains(inc.StartEvidence.Text, "ERROR") {
 		t.Errorf("start evidence = %+v, want an ERROR line", inc.StartEvidence)
 	}
@@ -163,5 +169,46 @@ func TestNezhaBurst(t *testing.T) {
 	}
 	for _, e := range res.TopErrors {
 		t.Logf("%d %s", e.Count, e.Template)
+	}
+}
+
+// TestAuthBruteForce looks for failed logins in a month of sshd's auth.log:
+// the brute-force bursts of the Mar 30 15:00 and Apr 6 20:00 hours are
+// found, and no incident takes in an hour without a failed login, such as
+// the quiet nights.
+func TestAuthBruteForce(t *testing.T) {
+	res := analyzeFiles(t, Options{Year: 2024, Rule: mustRule(t, `msg~"Failed password"`)}, fixture(t, "elastic-examples-auth.log"))
+	if res.BucketSeconds != 3600 {
+		t.Fatalf("bucket_seconds = %d, want 3600", res.BucketSeconds)
+	}
+	covers := func(hour string) *Incident {
+		at, err := time.Parse("2006-01-02 15:04", hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range res.Incidents {
+			if inc := &res.Incidents[i]; !at.Before(inc.Start) && at.Before(inc.End) {
+				return inc
+			}
+		}
+		return nil
+	}
+	for _, hour := range []string{"2024-03-30 15:00", "2024-04-06 20:00"} {
+		if inc := covers(hour); inc == nil {
+			t.Errorf("no incident covers %s; incidents %+v", hour, res.Incidents)
+		} else if inc.End.Sub(inc.Start) > 3*time.Hour || inc.PValue >= alpha {
+			t.Errorf("the incident of %s is %s to %s with p %g; want a burst of a few hours, significant", hour, inc.Start, inc.End, inc.PValue)
+		}
+	}
+	if inc := res.Incident; inc == nil || !inc.Start.Equal(time.Date(2024, 3, 30, 15, 0, 0, 0, time.UTC)) {
+		t.Errorf("most significant incident = %+v, want the Mar 30 15:00 burst", inc)
+	}
+	for _, b := range res.Buckets {
+		if inc := covers(b.Start.UTC().Format("2006-01-02 15:04")); inc != nil && b.Errors == 0 {
+			t.Errorf("incident %s to %s (%s) takes in %s, an hour without a failed login", inc.Start, inc.End, inc.Signal, b.Start)
+		}
+	}
+	for _, inc := range res.Incidents {
+		t.Logf("%s %s to %s: %d of %d, p %.3g", inc.Signal, inc.Start.Format("Jan 2 15:04"), inc.End.Format("15:04"), inc.Errors, inc.Requests, inc.PValue)
 	}
 }

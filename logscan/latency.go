@@ -13,8 +13,8 @@ type latencyHist struct {
 	max    float64
 }
 
-func (h *latencyHist) add(ms float64) {
-	us := uint64(ms * 1000)
+// addMicros adds a latency given both in microseconds and in milliseconds.
+func (h *latencyHist) addMicros(us uint64, ms float64) {
 	h.counts[latencyIndex(us)]++
 	h.n++
 	if ms > h.max {

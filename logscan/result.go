@@ -10,28 +10,38 @@ import (
 // Result is what an analysis found. Its JSON form is the output of
 // "debrief logs analyze --json".
 type Result struct {
-	Format             string     `json:"format"` // one name, or names joined by "," when files differ
-	Files              []File     `json:"files"`
-	Lines              int64      `json:"lines"`
-	Events             int64      `json:"events"`
-	BadLines           int64      `json:"bad_lines"`
-	LongLines          int64      `json:"long_lines"`
-	ContinuationLines  int64      `json:"continuation_lines"`
-	BadExamples        []Evidence `json:"bad_line_examples"`
-	First              *time.Time `json:"first"`
-	Last               *time.Time `json:"last"`
-	BucketSeconds      int64      `json:"bucket_seconds"`
-	Buckets            []Bucket   `json:"buckets"`
-	ErrorRule          string     `json:"error_rule"`
-	Errors             int64      `json:"errors"`
-	BaselineErrorRate  float64    `json:"baseline_error_rate"`
-	Incident           *Incident  `json:"incident"`
+	Format            string     `json:"format"` // one name, or names joined by "," when files differ
+	Files             []File     `json:"files"`
+	Lines             int64      `json:"lines"`
+	Events            int64      `json:"events"`
+	BadLines          int64      `json:"bad_lines"`
+	LongLines         int64      `json:"long_lines"`
+	ContinuationLines int64      `json:"continuation_lines"`
+	BadExamples       []Evidence `json:"bad_line_examples"`
+	First             *time.Time `json:"first"`
+	Last              *time.Time `json:"last"`
+	BucketSeconds     int64      `json:"bucket_seconds"`
+	Buckets           []Bucket   `json:"buckets"`
+	ErrorRule         string     `json:"error_rule"`
+	Errors            int64      `json:"errors"`
+	BaselineErrorRate float64    `json:"baseline_error_rate"`
+	Incident          *Incident  `json:"incident"` // the main one of Incidents (see Incidents)
+	// Incidents are every incident found, in time order. The main one is
+	// the most significant of those found by the first signal that found
+	// any, in the order errors, warnings, template, volume.
+	Incidents          []Incident `json:"incidents"`
 	AffectedUsers      int64      `json:"affected_users"`
 	AffectedUsersExact bool       `json:"affected_users_exact"`
 	AffectedUsersBy    string     `json:"affected_users_by"` // "user", "client_ip" or ""
 	TopErrors          []TopError `json:"top_errors"`
 	Latency            *Latency   `json:"latency"`
 	Volume             *Volume    `json:"volume"`
+}
+
+// namedTmpl is an error template with its text.
+type namedTmpl struct {
+	k string
+	t *tmpl
 }
 
 // File is one input and the format found for it.
@@ -52,17 +62,39 @@ type Bucket struct {
 	Errors int64     `json:"errors"`
 }
 
-// Incident is the stretch of time in which errors stayed clearly above
-// their baseline: from Start (inclusive) to End (exclusive, the start of
-// the first bucket back at baseline).
+// Incident is a stretch of time in which a signal (errors, warnings, one
+// error template, volume or latency) differed significantly from the rest
+// of the log: from Start (inclusive) to End (exclusive, the start of the
+// first bucket back to normal, or the end of the last bucket when Ongoing).
 type Incident struct {
-	Start         time.Time `json:"start"`
-	Peak          time.Time `json:"peak"`
-	End           time.Time `json:"end"`
-	ErrorRate     float64   `json:"error_rate"`
-	PeakErrorRate float64   `json:"peak_error_rate"`
-	Errors        int64     `json:"errors"`
-	Requests      int64     `json:"requests"`
+	Start time.Time `json:"start"`
+	Peak  time.Time `json:"peak"`
+	End   time.Time `json:"end"`
+	// Ongoing is true when the incident lasts to the end of the log.
+	Ongoing bool `json:"ongoing"`
+	// Signal is what found it: "errors", "warnings", "template" (a surge
+	// of the error template Template), "volume" (a drop in events) or
+	// "latency" (a rise in events slower than SlowMs).
+	Signal   string `json:"signal"`
+	Template string `json:"template,omitempty"`
+	// SlowMs is the latency from which an event counts as slow (at least
+	// four times the log's median), for the latency signal.
+	SlowMs float64 `json:"slow_ms,omitempty"`
+	// Rate is the signal inside the incident and OutsideRate outside
+	// every incident: the share of events that are errors, warnings, of
+	// the template or slow; for volume, events per bucket.
+	Rate        float64 `json:"rate"`
+	OutsideRate float64 `json:"outside_rate"`
+	// PValue is the chance that the log would show a difference this
+	// large somewhere without any change, and Confidence is 1 - PValue.
+	PValue        float64 `json:"p_value"`
+	Confidence    float64 `json:"confidence"`
+	ErrorRate     float64 `json:"error_rate"`
+	PeakErrorRate float64 `json:"peak_error_rate"`
+	Errors        int64   `json:"errors"`
+	Requests      int64   `json:"requests"`
+	// OutsideErrorRate is the error rate outside every incident.
+	OutsideErrorRate float64 `json:"outside_error_rate"`
 	// Evidence lines: the first error of the start and peak buckets, and
 	// the first good line once back at baseline.
 	StartEvidence *Evidence `json:"start_evidence"`
@@ -169,13 +201,9 @@ func (a *analysis) result(inputs []Input, g *agg) *Result {
 		r.Latency = &Latency{Count: g.lat.n, P50: round3(g.lat.quantile(0.5)), P90: round3(g.lat.quantile(0.9)), P99: round3(g.lat.quantile(0.99)), Max: round3(g.lat.max)}
 	}
 	// Top error templates.
-	type kv struct {
-		k string
-		t *tmpl
-	}
-	var ts []kv
+	var ts []namedTmpl
 	for k, t := range g.tmpls {
-		ts = append(ts, kv{k, t})
+		ts = append(ts, namedTmpl{k, t})
 	}
 	sort.Slice(ts, func(i, j int) bool {
 		if ts[i].t.count != ts[j].t.count {
@@ -216,34 +244,42 @@ func (a *analysis) result(inputs []Input, g *agg) *Result {
 	for i := range cells {
 		r.Buckets[i] = Bucket{Start: time.Unix(start+int64(i)*bw, 0).In(loc), Total: cells[i].total, Errors: cells[i].errors}
 	}
-	w, base := findWindow(r.Buckets)
-	r.BaselineErrorRate = round6(base)
-	if w == nil {
+	r.Incidents = []Incident{}
+	found := findIncidents(r.Buckets, cells, ts, time.Unix(g.first, 0), time.Unix(g.lastSec, 0), bw)
+	r.BaselineErrorRate = round6(outsideRate(cells, found, func(c *cell) int64 { return c.errors }))
+	if len(found) == 0 {
 		return r
 	}
-	inc := &Incident{Start: r.Buckets[w.start].Start, Peak: r.Buckets[w.peak].Start, End: r.Buckets[w.start].Start.Add(time.Duration(w.end-w.start) * time.Duration(bw) * time.Second)}
-	for i := w.start; i < w.end; i++ {
-		inc.Errors += cells[i].errors
-		inc.Requests += cells[i].total
-	}
-	if inc.Requests > 0 {
-		inc.ErrorRate = round6(float64(inc.Errors) / float64(inc.Requests))
-	}
-	inc.PeakErrorRate = round6(rate(r.Buckets[w.peak]))
-	inc.StartEvidence = evOf(&cells[w.start].firstErr)
-	inc.PeakEvidence = evOf(&cells[w.peak].firstErr)
-	for i := w.end; i < n; i++ {
-		if cells[i].firstOK.set {
-			inc.EndEvidence = evOf(&cells[i].firstOK)
-			break
+	main := 0
+	for i, f := range found {
+		if f.before(found[main]) {
+			main = i
 		}
 	}
-	r.Incident = inc
-	from, to := start+int64(w.start)*bw, start+int64(w.end)*bw
+	for _, f := range found {
+		r.Incidents = append(r.Incidents, r.incident(f, cells, evOf))
+	}
+	r.Incident = &r.Incidents[main]
+	f := found[main]
+	from, to := start+int64(f.a)*bw, start+int64(f.b)*bw
 	r.AffectedUsers, r.AffectedUsersExact = g.users.count(from, to)
-	if w.baseVolume > 0 {
-		per := float64(inc.Requests) / float64(w.end-w.start)
-		r.Volume = &Volume{BaselinePerBucket: round3(w.baseVolume), IncidentPerBucket: round3(per), Change: round3(per/w.baseVolume - 1)}
+	var vols []float64
+	for i := 0; i < f.a; i++ {
+		if cells[i].total > 0 {
+			vols = append(vols, float64(cells[i].total))
+		}
+	}
+	if len(vols) == 0 {
+		for i := f.b; i < n; i++ {
+			if cells[i].total > 0 {
+				vols = append(vols, float64(cells[i].total))
+			}
+		}
+	}
+	if base := median(vols); base > 0 {
+		inc := r.Incident
+		per := float64(inc.Requests) / float64(f.b-f.a)
+		r.Volume = &Volume{BaselinePerBucket: round3(base), IncidentPerBucket: round3(per), Change: round3(per/base - 1)}
 	}
 	return r
 }

@@ -8,9 +8,10 @@ import (
 	"github.com/debrief-oss/debrief"
 )
 
-// TimelineEvents drafts the timeline rows the logs support: when the
-// incident began, when errors peaked and when the service was back at its
-// baseline, each citing the log line that shows it. Times are written in
+// TimelineEvents drafts the timeline rows the logs support: when the main
+// incident began, when it peaked and when the service was back to normal
+// (not when the incident lasts to the end of the log), each citing the log
+// line that shows it, in the terms of the signal that found it. Times are written in
 // loc (UTC when nil). There are none when no incident was found.
 func (r *Result) TimelineEvents(loc *time.Location) []debrief.Event {
 	inc := r.Incident
@@ -38,25 +39,42 @@ func (r *Result) TimelineEvents(loc *time.Location) []debrief.Event {
 		}
 		return fmt.Sprintf(" (log: %s:%d)", e.File, e.Line)
 	}
-	var peak Bucket
-	for _, b := range r.Buckets {
-		if b.Start.Equal(inc.Peak) {
-			peak = b
-		}
+	peak := r.bucketAt(inc.Peak)
+	began := fmt.Sprintf("error rate rose to %s above a baseline of %s", percent(rate(r.bucketAt(inc.Start))), percent(r.BaselineErrorRate))
+	peaked := fmt.Sprintf("Errors peaked: %s of %d events failed", percent(inc.PeakErrorRate), peak.Total)
+	restored := "Service restored: error rate back to baseline"
+	switch inc.Signal {
+	case SignalWarnings:
+		began = fmt.Sprintf("warnings rose to %s of events against %s outside the incident", percent(inc.Rate), percent(inc.OutsideRate))
+		peaked = fmt.Sprintf("Warnings peaked: %d events", peak.Total)
+		restored = "Service restored: warnings back to normal"
+	case SignalTemplate:
+		began = fmt.Sprintf("errors %q rose to %s of events against %s outside the incident", inc.Template, percent(inc.Rate), percent(inc.OutsideRate))
+		restored = "Service restored: those errors back to normal"
+	case SignalLatency:
+		began = fmt.Sprintf("events slower than %.0f ms rose to %s against %s outside the incident", inc.SlowMs, percent(inc.Rate), percent(inc.OutsideRate))
+		peaked = fmt.Sprintf("Latency peaked: %d events", peak.Total)
+		restored = "Service restored: latency back to normal"
+	case SignalVolume:
+		began = fmt.Sprintf("events fell to %.0f per bucket against %.0f outside the incident", inc.Rate, inc.OutsideRate)
+		peaked = fmt.Sprintf("Volume at its lowest: %d events", peak.Total)
+		restored = "Service restored: events back to their usual volume"
 	}
 	events := []debrief.Event{
 		{
 			Time:  debrief.ParseEventTime(at(inc.StartEvidence, inc.Start)),
-			Event: fmt.Sprintf("Incident began: error rate rose to %s above a baseline of %s%s", percent(rate(r.bucketAt(inc.Start))), percent(r.BaselineErrorRate), cite(inc.StartEvidence)),
+			Event: "Incident began: " + began + cite(inc.StartEvidence),
 		},
 		{
 			Time:  debrief.ParseEventTime(at(inc.PeakEvidence, inc.Peak)),
-			Event: fmt.Sprintf("Errors peaked: %s of %d events failed%s", percent(inc.PeakErrorRate), peak.Total, cite(inc.PeakEvidence)),
+			Event: peaked + cite(inc.PeakEvidence),
 		},
-		{
+	}
+	if !inc.Ongoing {
+		events = append(events, debrief.Event{
 			Time:  debrief.ParseEventTime(at(inc.EndEvidence, inc.End)),
-			Event: fmt.Sprintf("Service restored: error rate back to baseline%s", cite(inc.EndEvidence)),
-		},
+			Event: restored + cite(inc.EndEvidence),
+		})
 	}
 	return events
 }

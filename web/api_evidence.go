@@ -75,12 +75,16 @@ type analysisJSON struct {
 	Warnings          []string       `json:"warnings"`
 }
 
-// incidentJSON is the window in which errors stayed above their baseline,
-// and the users who met one in it: null when the log names nobody.
+// incidentJSON is the main incident the log shows (see logscan.Incident),
+// and the users who met an error in it: null when the log names nobody.
 type incidentJSON struct {
 	Start              string  `json:"start"`
 	Peak               string  `json:"peak"`
 	End                string  `json:"end"`
+	Ongoing            bool    `json:"ongoing"`
+	Signal             string  `json:"signal"`
+	PValue             float64 `json:"p_value"`
+	OutsideErrorRate   float64 `json:"outside_error_rate"`
 	ErrorRate          float64 `json:"error_rate"`
 	PeakErrorRate      float64 `json:"peak_error_rate"`
 	Requests           int64   `json:"requests"`
@@ -118,6 +122,7 @@ func newAnalysisJSON(res *logscan.Result, warnings []string) analysisJSON {
 	if inc := res.Incident; inc != nil {
 		a.Incident = &incidentJSON{
 			Start: timeJSON(inc.Start), Peak: timeJSON(inc.Peak), End: timeJSON(inc.End),
+			Ongoing: inc.Ongoing, Signal: inc.Signal, PValue: inc.PValue, OutsideErrorRate: inc.OutsideErrorRate,
 			ErrorRate: inc.ErrorRate, PeakErrorRate: inc.PeakErrorRate, Requests: inc.Requests, Errors: inc.Errors,
 			AffectedUsersExact: res.AffectedUsersExact, AffectedUsersBy: res.AffectedUsersBy,
 		}

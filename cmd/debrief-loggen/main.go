@@ -6,6 +6,7 @@
 //
 //	debrief-loggen -format combined -size 1G -o access.log
 //	debrief-loggen -format json -lines 1000000 > app.log
+//	debrief-loggen -format json -scenario two -size 50M -o two.log
 //
 // The exact answers (window, errors, requests, users) are printed to
 // standard error as JSON.
@@ -39,10 +40,14 @@ func run(args []string, stdout, stderr io.Writer) error {
 	users := fs.Int("users", 50000, "distinct users")
 	seed := fs.Uint64("seed", 1, "random seed")
 	out := fs.String("o", "-", "output file, - for standard output")
+	scenario := fs.String("scenario", "default", "incidents to plant: "+strings.Join(loggen.Scenarios, ", "))
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	c := loggen.Default(*format, *lines)
+	c, err := loggen.Scenario(*scenario, *format, *lines)
+	if err != nil {
+		return err
+	}
 	c.Users, c.Seed = *users, *seed
 	if c.Lines == 0 {
 		n, err := parseSize(*size)

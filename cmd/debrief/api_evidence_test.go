@@ -66,9 +66,11 @@ func TestServeEvidence(t *testing.T) {
 					Format   string `json:"format"`
 					Lines    int64  `json:"lines"`
 					Incident *struct {
-						Start         string `json:"start"`
-						End           string `json:"end"`
-						AffectedUsers *int64 `json:"affected_users"`
+						Start         string  `json:"start"`
+						End           string  `json:"end"`
+						AffectedUsers *int64  `json:"affected_users"`
+						Signal        string  `json:"signal"`
+						PValue        float64 `json:"p_value"`
 					} `json:"incident"`
 				} `json:"analysis"`
 				Report struct {
@@ -97,6 +99,9 @@ func TestServeEvidence(t *testing.T) {
 			upload(http.StatusOK, "?dry_run=true", log, nil).json(t, &dry)
 			if dry.Analysis.Format != "combined" || dry.Analysis.Lines != 8000 || dry.Analysis.Incident == nil {
 				t.Fatalf("dry run analysis: %+v", dry.Analysis)
+			}
+			if inc := dry.Analysis.Incident; inc.Signal != "errors" || inc.PValue >= 0.001 {
+				t.Errorf("dry run: incident found by %q with p-value %g, want errors below 0.001", inc.Signal, inc.PValue)
 			}
 			if !strings.HasPrefix(dry.Analysis.Incident.Start, "2026-03-14T13:0") || dry.Report.Report.Metrics.ErrorRate == "" || len(dry.Filled) == 0 {
 				t.Errorf("dry run: incident %+v, error rate %q, filled %q", *dry.Analysis.Incident, dry.Report.Report.Metrics.ErrorRate, dry.Filled)

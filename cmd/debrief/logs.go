@@ -410,8 +410,13 @@ func logsSummary(w io.Writer, res *logscan.Result, loc *time.Location) {
 	fmt.Fprintf(w, "Span:      %s to %s, %d %s of %s\n", tf(*res.First), tf(*res.Last), len(res.Buckets), buckets, time.Duration(res.BucketSeconds)*time.Second)
 	fmt.Fprintf(w, "Errors:    %d (%s); baseline error rate %s\n", res.Errors, res.ErrorRule, logscan.Percent(res.BaselineErrorRate))
 	if inc := res.Incident; inc != nil {
-		fmt.Fprintf(w, "\nIncident:  %s to %s (%s)\n", tf(inc.Start), tf(inc.End), inc.End.Sub(inc.Start))
-		fmt.Fprintf(w, "  error rate %s (%d errors of %d events); peak %s at %s\n", logscan.Percent(inc.ErrorRate), inc.Errors, inc.Requests, logscan.Percent(inc.PeakErrorRate), tf(inc.Peak))
+		end := fmt.Sprintf("%s (%s)", tf(inc.End), inc.End.Sub(inc.Start))
+		if inc.Ongoing {
+			end = fmt.Sprintf("%s, still ongoing at the end of the log", tf(inc.End))
+		}
+		fmt.Fprintf(w, "\nIncident:  %s to %s\n", tf(inc.Start), end)
+		fmt.Fprintf(w, "  found by %s; %s\n", logsSignal(inc), logsConfidence(inc))
+		fmt.Fprintf(w, "  error rate %s (%d errors of %d events) against %s outside; peak %s at %s\n", logscan.Percent(inc.ErrorRate), inc.Errors, inc.Requests, logscan.Percent(inc.OutsideErrorRate), logscan.Percent(inc.PeakErrorRate), tf(inc.Peak))
 		how := "exact"
 		if !res.AffectedUsersExact {
 			how = "estimated with HyperLogLog"
@@ -432,8 +437,22 @@ func logsSummary(w io.Writer, res *logscan.Result, loc *time.Location) {
 				fmt.Fprintf(w, "  %-8s  %s:%d: %s\n", ev.what, ev.e.File, ev.e.Line, logsShort(ev.e.Text, 160))
 			}
 		}
+		if len(res.Incidents) > 1 {
+			fmt.Fprintf(w, "\nOther incidents (%d):\n", len(res.Incidents)-1)
+			for i := range res.Incidents {
+				o := &res.Incidents[i]
+				if o.Start.Equal(inc.Start) {
+					continue
+				}
+				end := tf(o.End)
+				if o.Ongoing {
+					end += ", still ongoing"
+				}
+				fmt.Fprintf(w, "  %s to %s: %s; %s\n", tf(o.Start), end, logsSignal(o), logsConfidence(o))
+			}
+		}
 	} else {
-		fmt.Fprintln(w, "\nNo incident: the error rate never rose clearly above its baseline.")
+		fmt.Fprintln(w, "\nNo incident: neither errors, warnings, one error message, the volume of events nor latency changed significantly.")
 	}
 	if l := res.Latency; l != nil {
 		fmt.Fprintf(w, "\nLatency:   p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms (%d events)\n", l.P50, l.P90, l.P99, l.Max, l.Count)
@@ -539,4 +558,29 @@ func logsFill(doc *markdown.Document, res *logscan.Result, loc *time.Location) [
 		IsPlaceholder:    func(field string) bool { return placeholders[field] },
 		TemplateTimeline: markdown.TemplateTimeline(),
 	})
+}
+
+// logsSignal says which signal found an incident and by how much it moved.
+func logsSignal(inc *logscan.Incident) string {
+	switch inc.Signal {
+	case logscan.SignalErrors:
+		return fmt.Sprintf("errors: %s of events against %s outside", logscan.Percent(inc.Rate), logscan.Percent(inc.OutsideRate))
+	case logscan.SignalWarnings:
+		return fmt.Sprintf("warnings (errors alone show nothing): %s of events against %s outside", logscan.Percent(inc.Rate), logscan.Percent(inc.OutsideRate))
+	case logscan.SignalTemplate:
+		return fmt.Sprintf("a surge of one error message, %s of events against %s outside: %s", logscan.Percent(inc.Rate), logscan.Percent(inc.OutsideRate), logsShort(inc.Template, 120))
+	case logscan.SignalLatency:
+		return fmt.Sprintf("latency: %s of events slower than %.0f ms against %s outside", logscan.Percent(inc.Rate), inc.SlowMs, logscan.Percent(inc.OutsideRate))
+	case logscan.SignalVolume:
+		return fmt.Sprintf("a drop in volume: %.1f events per bucket against %.1f outside", inc.Rate, inc.OutsideRate)
+	}
+	return inc.Signal
+}
+
+// logsConfidence puts an incident's p-value in words.
+func logsConfidence(inc *logscan.Incident) string {
+	if inc.PValue < 1e-6 {
+		return "chance of so large a change without an incident below one in a million"
+	}
+	return fmt.Sprintf("chance of so large a change without an incident about one in %.0f", 1/inc.PValue)
 }

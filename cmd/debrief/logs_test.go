@@ -302,3 +302,62 @@ func TestLogsProgressFirstFrame(t *testing.T) {
 		}
 	}
 }
+
+// TestLogsAnalyzeSignals checks that the summary says which signal found
+// the incident, that an incident lasting to the end of the log is called
+// ongoing, and that --json lists every incident.
+func TestLogsAnalyzeSignals(t *testing.T) {
+	for _, c := range []struct {
+		scenario string
+		want     []string
+	}{
+		{"warnings", []string{"found by warnings (errors alone show nothing)", "Incident began: warnings rose to"}},
+		{"outage", []string{"found by a drop in volume", "Incident began: events fell to"}},
+		{"ongoing", []string{"still ongoing at the end of the log", "found by errors:"}},
+		{"two", []string{"found by errors:", "Other incidents (1):"}},
+	} {
+		cfg, err := loggen.Scenario(c.scenario, loggen.JSON, 60000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		st, err := loggen.Write(&buf, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), c.scenario+".log")
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, errOut, code := runCLI(t, "", "logs", "analyze", path)
+		rows, _, _ := runCLI(t, "", "logs", "analyze", "--timeline", path)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.scenario, code, errOut)
+		}
+		for _, want := range c.want {
+			if !strings.Contains(out+rows, want) {
+				t.Errorf("%s: output lacks %q:\n%s\n%s", c.scenario, want, out, rows)
+			}
+		}
+		js, _, _ := runCLI(t, "", "logs", "analyze", "--json", path)
+		var res struct {
+			Incidents []struct {
+				Signal     string
+				Ongoing    bool
+				PValue     float64 `json:"p_value"`
+				Confidence float64
+			}
+		}
+		if err := json.Unmarshal([]byte(js), &res); err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Incidents) != len(st.Windows) {
+			t.Errorf("%s: --json lists %d incidents, want %d", c.scenario, len(res.Incidents), len(st.Windows))
+		}
+		for _, inc := range res.Incidents {
+			if inc.Signal == "" || inc.PValue >= 0.001 || inc.Confidence <= 0.999 {
+				t.Errorf("%s: incident %+v, want a signal and a p-value below 0.001", c.scenario, inc)
+			}
+		}
+	}
+}

@@ -33,6 +33,31 @@ type Config struct {
 	BaseErrorPermille          int
 	IncidentErrorPct           int
 	Seed                       uint64
+	// Incidents, when set, replaces the single incident above with any
+	// number of windows of any kind (see Window).
+	Incidents []Window
+}
+
+// Window is one stretch of a generated log that differs from the rest.
+// Start and End are offsets from Config.Start; End may lie past the end of
+// the log (the incident is still going on when the log stops).
+type Window struct {
+	Start, End time.Duration
+	// ErrorPct is the percentage of lines that fail inside the window; -1
+	// keeps the baseline (BaseErrorPermille).
+	ErrorPct int
+	// RampEnd, when set, makes the failures rise evenly from the baseline
+	// at Start to ErrorPct at RampEnd, and stay there until End.
+	RampEnd time.Duration
+	// Warn makes the lines that would fail warnings instead (level warn,
+	// status 200): a warnings-only incident. JSON only.
+	Warn bool
+	// VolumePct, when not 0, keeps only that percentage of the lines
+	// inside the window: 1 is an outage in which the service barely logs.
+	VolumePct int
+	// LatencyX, when not 0, multiplies the latency of the lines inside
+	// the window. JSON only (the combined format has no latency).
+	LatencyX int
 }
 
 // Default returns a configuration for n lines of the given format: two
@@ -68,6 +93,18 @@ type Stats struct {
 	// TemplateErrors counts errors per message kind (JSON only), in the
 	// order of the generator's message list.
 	TemplateErrors []int64
+	// Windows gives, for each window of the configuration (the single
+	// incident when Config.Incidents is empty), its time and what was
+	// written inside it.
+	Windows []WindowStats
+}
+
+// WindowStats are the exact answers for one window.
+type WindowStats struct {
+	Start, End time.Time
+	Requests   int64
+	Errors     int64
+	Warnings   int64
 }
 
 // errorMessages are the failing messages of JSON logs; %d parts vary.
@@ -98,12 +135,26 @@ func Write(w io.Writer, c Config) (Stats, error) {
 	if c.Users <= 0 || c.Lines <= 0 || c.Span <= 0 {
 		return Stats{}, fmt.Errorf("loggen: lines, users and span must be positive")
 	}
+	wins := c.Incidents
+	if len(wins) == 0 {
+		wins = []Window{{Start: c.IncidentStart, End: c.IncidentEnd, ErrorPct: c.IncidentErrorPct}}
+	}
+	for _, x := range wins {
+		if (x.Warn || x.LatencyX != 0) && c.Format != JSON {
+			return Stats{}, fmt.Errorf("loggen: a warnings or latency window needs the %s format", JSON)
+		}
+		if x.End <= x.Start || x.RampEnd != 0 && (x.RampEnd <= x.Start || x.RampEnd > x.End) {
+			return Stats{}, fmt.Errorf("loggen: window %s to %s (ramp to %s) is empty or misordered", x.Start, x.End, x.RampEnd)
+		}
+	}
 	bw := bufio.NewWriterSize(w, 1<<20)
 	r := rng{s: c.Seed}
-	st := Stats{IncidentStart: c.Start.Add(c.IncidentStart), IncidentEnd: c.Start.Add(c.IncidentEnd), TemplateErrors: make([]int64, len(errorMessages()))}
+	st := Stats{IncidentStart: c.Start.Add(wins[0].Start), IncidentEnd: c.Start.Add(wins[0].End), TemplateErrors: make([]int64, len(errorMessages()))}
+	for _, x := range wins {
+		st.Windows = append(st.Windows, WindowStats{Start: c.Start.Add(x.Start), End: c.Start.Add(x.End)})
+	}
 	failed := make([]uint64, (c.Users+63)/64)
 	start := c.Start.Unix()
-	winFrom, winTo := st.IncidentStart.Unix(), st.IncidentEnd.Unix()
 	spanSec := int64(c.Span / time.Second)
 	var line []byte
 	var stamp []byte
@@ -123,10 +174,41 @@ func Write(w io.Writer, c Config) (Stats, error) {
 		x := r.next()
 		user := int(x % uint64(c.Users))
 		roll := int((x >> 32) % 1000)
-		inWin := sec >= winFrom && sec < winTo
-		isErr := roll < c.BaseErrorPermille
+		win := -1
+		for k, wn := range wins {
+			if sec >= start+int64(wn.Start/time.Second) && sec < start+int64(wn.End/time.Second) {
+				win = k
+				break
+			}
+		}
+		inWin := win == 0
+		isErr, isWarn := roll < c.BaseErrorPermille, false
+		if win >= 0 {
+			wn := wins[win]
+			if wn.VolumePct != 0 && int(r.next()%100) >= wn.VolumePct {
+				continue
+			}
+			permille := wn.ErrorPct * 10
+			if wn.ErrorPct < 0 {
+				permille = c.BaseErrorPermille
+			}
+			if from, to := start+int64(wn.Start/time.Second), start+int64(wn.RampEnd/time.Second); wn.RampEnd != 0 && sec < to {
+				permille = c.BaseErrorPermille + (permille-c.BaseErrorPermille)*int(sec-from)/int(to-from)
+			}
+			isErr = roll < permille
+			if wn.Warn {
+				isErr, isWarn = roll < c.BaseErrorPermille, roll < permille
+			}
+			ws := &st.Windows[win]
+			ws.Requests++
+			if isErr {
+				ws.Errors++
+			}
+			if isWarn {
+				ws.Warnings++
+			}
+		}
 		if inWin {
-			isErr = roll < c.IncidentErrorPct*10
 			st.WindowRequests++
 		}
 		y := r.next()
@@ -151,6 +233,9 @@ func Write(w io.Writer, c Config) (Stats, error) {
 		}
 		item := int64(y>>8) % 100000
 		ms := int64(y>>24)%900 + 5
+		if win >= 0 && wins[win].LatencyX != 0 {
+			ms *= int64(wins[win].LatencyX)
+		}
 		line = line[:0]
 		if c.Format == Combined {
 			line = append(line, "10."...)
@@ -176,9 +261,12 @@ func Write(w io.Writer, c Config) (Stats, error) {
 			line = append(line, '.')
 			line = strconv.AppendInt(line, 100+int64(y%900), 10)
 			line = append(line, `Z","level":"`...)
-			if isErr {
+			switch {
+			case isErr:
 				line = append(line, "error"...)
-			} else {
+			case isWarn:
+				line = append(line, "warn"...)
+			default:
 				line = append(line, "info"...)
 			}
 			line = append(line, `","service":"checkout","msg":"`...)
@@ -186,6 +274,8 @@ func Write(w io.Writer, c Config) (Stats, error) {
 				k := int(y>>40) % len(msgs)
 				st.TemplateErrors[k]++
 				line = fmt.Appendf(line, msgs[k], item%3000, y%16)
+			} else if isWarn {
+				line = fmt.Appendf(line, "connection to peer %d lost, retrying in %dms", y%5, item%900)
 			} else {
 				line = append(line, "GET /api/items/"...)
 				line = strconv.AppendInt(line, item, 10)
@@ -218,4 +308,60 @@ func LinesFor(c Config, size int64) int64 {
 		return 0
 	}
 	return size * st.Lines / st.Bytes
+}
+
+// Scenarios names the generated logs with a known truth that the detection
+// is tested on; Scenario returns the configuration of one.
+var Scenarios = []string{"default", "long", "early", "ongoing", "warnings", "outage", "slow", "two", "ramp", "night"}
+
+// Scenario returns the configuration of a named scenario of n lines. Each
+// spans two hours from 2026-03-14 12:00 UTC (night: a day from 12:00 on
+// the 13th) against a baseline of 0.5% errors:
+//
+//	default   13:05-13:20, 30% errors
+//	long      12:24-13:36, 25% errors: the incident fills 60% of the log
+//	early     12:00-12:15, 30% errors: it starts with the log
+//	ongoing   13:30-14:30, 30% errors: it is still going on when the log ends
+//	warnings  13:05-13:20, 30% warnings and no more errors (JSON only)
+//	outage    13:05-13:20, 1% of the usual volume and no errors
+//	slow      13:05-13:20, latency ten times the usual, no more errors
+//	          (JSON only)
+//	two       12:30-12:40 and 13:20-13:35, 25% errors
+//	ramp      13:00-13:30, errors rising evenly to 30% at 13:20
+//	night     traffic falls in hourly steps (50%, 25%, 10%, 5% of the
+//	          day's from 21:00) to 2% from 01:00 to 04:00, with 1% errors
+//	          then, and rises back the same way until 08:00: a quiet
+//	          night with a few errors, which is no incident
+func Scenario(name, format string, n int64) (Config, error) {
+	c := Default(format, n)
+	min := func(m int) time.Duration { return time.Duration(m) * time.Minute }
+	switch name {
+	case "default":
+	case "long":
+		c.Incidents = []Window{{Start: min(24), End: min(96), ErrorPct: 25}}
+	case "early":
+		c.Incidents = []Window{{Start: 0, End: min(15), ErrorPct: 30}}
+	case "ongoing":
+		c.Incidents = []Window{{Start: min(90), End: min(150), ErrorPct: 30}}
+	case "warnings":
+		c.Incidents = []Window{{Start: min(65), End: min(80), ErrorPct: 30, Warn: true}}
+	case "outage":
+		c.Incidents = []Window{{Start: min(65), End: min(80), VolumePct: 1}}
+	case "slow":
+		c.Incidents = []Window{{Start: min(65), End: min(80), ErrorPct: -1, LatencyX: 10}}
+	case "two":
+		c.Incidents = []Window{{Start: min(30), End: min(40), ErrorPct: 25}, {Start: min(80), End: min(95), ErrorPct: 25}}
+	case "ramp":
+		c.Incidents = []Window{{Start: min(60), End: min(90), RampEnd: min(80), ErrorPct: 30}}
+	case "night":
+		c.Start, c.Span = c.Start.Add(-24*time.Hour), 24*time.Hour
+		h := func(n int) time.Duration { return time.Duration(n) * time.Hour }
+		c.Incidents = []Window{{Start: h(13), End: h(16), VolumePct: 2, ErrorPct: 1}}
+		for k, pct := range []int{5, 10, 25, 50} {
+			c.Incidents = append(c.Incidents, Window{Start: h(12 - k), End: h(13 - k), VolumePct: pct, ErrorPct: -1}, Window{Start: h(16 + k), End: h(17 + k), VolumePct: pct, ErrorPct: -1})
+		}
+	default:
+		return Config{}, fmt.Errorf("loggen: unknown scenario %q (want one of %v)", name, Scenarios)
+	}
+	return c, nil
 }
