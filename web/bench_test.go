@@ -19,16 +19,17 @@ import (
 	"github.com/debrief-oss/debrief/web"
 )
 
-// BenchmarkServe measures the handler of each read a team makes most, on
-// a SQLite store of 2,000 reports, with a token as a client sends it: the
-// whole cost of a request but the network's.
-func BenchmarkServe(b *testing.B) {
+// benchStore opens a SQLite store in a temporary folder holding n copies
+// of the example report, each changed by vary, and a user with an API
+// token; it returns the store and the token's secret.
+func benchStore(b *testing.B, n int, vary func(i int, r *debrief.Report), user *debrief.User) (*sqlstore.Store, string) {
+	b.Helper()
 	ctx := debrief.NewSystemContext(context.Background(), "bench")
 	store, err := sqlstore.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), sqlstore.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer store.Close()
+	b.Cleanup(func() { store.Close() })
 	if _, err := store.Migrate(ctx); err != nil {
 		b.Fatal(err)
 	}
@@ -36,23 +37,31 @@ func BenchmarkServe(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	const n = 2000
 	base := markdown.Parse("example.md", src).Report
 	for i := range n {
 		r := base.Clone()
-		r.Title = fmt.Sprintf("Outage %d", i)
+		vary(i, r)
 		if _, err := store.CreateReport(ctx, fmt.Sprintf("report-%d", i), r); err != nil {
 			b.Fatal(err)
 		}
 	}
-	u := &debrief.User{Email: "bench@example.com", Name: "Bench", Role: debrief.RoleViewer}
-	if err := store.CreateUser(ctx, u); err != nil {
+	if err := store.CreateUser(ctx, user); err != nil {
 		b.Fatal(err)
 	}
-	secret, _, err := store.CreateAPIToken(ctx, u.ID, "bench", time.Time{})
+	secret, _, err := store.CreateAPIToken(ctx, user.ID, "bench", time.Time{})
 	if err != nil {
 		b.Fatal(err)
 	}
+	return store, secret
+}
+
+// BenchmarkServe measures the handler of each read a team makes most, on
+// a SQLite store of 2,000 reports, with a token as a client sends it: the
+// whole cost of a request but the network's.
+func BenchmarkServe(b *testing.B) {
+	const n = 2000
+	store, secret := benchStore(b, n, func(i int, r *debrief.Report) { r.Title = fmt.Sprintf("Outage %d", i) },
+		&debrief.User{Email: "bench@example.com", Name: "Bench", Role: debrief.RoleViewer})
 	s := web.New(web.Services{Reports: store, Search: store, Actions: store, Users: store, Auth: store, Audit: store},
 		web.Config{Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
 	for _, bm := range []struct {
@@ -89,25 +98,11 @@ func BenchmarkServe(b *testing.B) {
 // overview of all reports made in the background; the first one, made
 // while the first request waits, is timed once and logged.
 func BenchmarkPages(b *testing.B) {
-	ctx := debrief.NewSystemContext(context.Background(), "bench")
-	store, err := sqlstore.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), sqlstore.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer store.Close()
-	if _, err := store.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
-	src, err := os.ReadFile("../examples/2026-03-14-checkout-outage.md")
-	if err != nil {
-		b.Fatal(err)
-	}
 	const n = 10000
-	base := markdown.Parse("example.md", src).Report
 	levels := []string{"Low", "Medium", "High", "Critical"}
 	day := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
-	for i := range n {
-		r := base.Clone()
+	// The user owns an open action item of every report.
+	store, secret := benchStore(b, n, func(i int, r *debrief.Report) {
 		r.Title = fmt.Sprintf("Outage %d of the checkout pool", i)
 		d := debrief.DateOf(day.AddDate(0, 0, -i/9))
 		r.Overview.IncidentDate, r.Overview.ReportDate = d, d
@@ -115,19 +110,7 @@ func BenchmarkPages(b *testing.B) {
 		for j := range r.ActionItems {
 			r.ActionItems[j].Due = debrief.DateOf(day.AddDate(0, 0, 30-i/9+j*7))
 		}
-		if _, err := store.CreateReport(ctx, fmt.Sprintf("report-%d", i), r); err != nil {
-			b.Fatal(err)
-		}
-	}
-	// The user owns an open action item of every report.
-	u := &debrief.User{Email: "bench@example.com", Name: "Priya Raman", Role: debrief.RoleAdmin}
-	if err := store.CreateUser(ctx, u); err != nil {
-		b.Fatal(err)
-	}
-	secret, _, err := store.CreateAPIToken(ctx, u.ID, "bench", time.Time{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	}, &debrief.User{Email: "bench@example.com", Name: "Priya Raman", Role: debrief.RoleAdmin})
 	s := web.New(web.Services{Reports: store, Search: store, Actions: store, Users: store, Auth: store, Audit: store},
 		web.Config{Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), Now: func() time.Time { return day.Add(9 * time.Hour) }})
 	get := func(b *testing.B, path string) *httptest.ResponseRecorder {
