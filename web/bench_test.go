@@ -8,13 +8,10 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/debrief-oss/debrief"
-	"github.com/debrief-oss/debrief/markdown"
 	"github.com/debrief-oss/debrief/sqlstore"
 	"github.com/debrief-oss/debrief/web"
 )
@@ -25,19 +22,7 @@ import (
 func benchStore(b *testing.B, n int, vary func(i int, r *debrief.Report), user *debrief.User) (*sqlstore.Store, string) {
 	b.Helper()
 	ctx := debrief.NewSystemContext(context.Background(), "bench")
-	store, err := sqlstore.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), sqlstore.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { store.Close() })
-	if _, err := store.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
-	src, err := os.ReadFile("../examples/2026-03-14-checkout-outage.md")
-	if err != nil {
-		b.Fatal(err)
-	}
-	base := markdown.Parse("example.md", src).Report
+	store, base := exampleStore(b)
 	for i := range n {
 		r := base.Clone()
 		vary(i, r)

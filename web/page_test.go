@@ -32,23 +32,33 @@ type pageEnv struct {
 	report  *debrief.StoredReport
 }
 
-func newPageEnv(t *testing.T) *pageEnv {
-	t.Helper()
+// exampleStore opens a migrated SQLite store in a temporary folder, closed
+// when the test ends, and returns it with the example report.
+func exampleStore(tb testing.TB) (*sqlstore.Store, *debrief.Report) {
+	tb.Helper()
 	ctx := debrief.NewSystemContext(context.Background(), "test")
-	store, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "pages.db"), sqlstore.Options{})
+	store, err := sqlstore.Open(ctx, filepath.Join(tb.TempDir(), "web.db"), sqlstore.Options{})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Cleanup(func() { store.Close() })
+	tb.Cleanup(func() { store.Close() })
 	if _, err := store.Migrate(ctx); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	src, err := os.ReadFile("../examples/2026-03-14-checkout-outage.md")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
+	return store, markdown.Parse("example.md", src).Report
+}
+
+func newPageEnv(t *testing.T) *pageEnv {
+	t.Helper()
+	ctx := debrief.NewSystemContext(context.Background(), "test")
+	store, example := exampleStore(t)
 	e := &pageEnv{t: t, store: store, cookies: map[debrief.Role]string{}, tokens: map[debrief.Role]string{}}
-	if e.report, err = store.CreateReport(ctx, "checkout", markdown.Parse("example.md", src).Report); err != nil {
+	var err error
+	if e.report, err = store.CreateReport(ctx, "checkout", example); err != nil {
 		t.Fatal(err)
 	}
 	for _, role := range debrief.Roles {
