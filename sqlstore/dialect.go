@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/debrief-oss/debrief"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -299,7 +300,7 @@ func (d *dialect) open(ctx context.Context, source string, readers int) (*conns,
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	if err := w.PingContext(ctx); err != nil {
+	if err := pingFresh(ctx, w); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -313,6 +314,31 @@ func (d *dialect) open(ctx context.Context, source string, readers int) (*conns,
 	r.SetMaxOpenConns(readers + 1)
 	r.SetMaxIdleConns(readers + 1)
 	return &conns{writer: w, reader: r}, nil
+}
+
+// freshWait is how long opening a SQLite file tries again while other
+// processes are making it: as long as the busy timeout.
+const freshWait = 10 * time.Second
+
+// pingFresh opens the writer's connection. Where several processes open a
+// file that does not exist yet, the one that switches it to WAL can get
+// SQLITE_BUSY at once, without the busy timeout's wait (SQLite does not
+// wait on a lock change that could deadlock); the connection is then made
+// again, with short pauses, until it opens or freshWait has passed.
+func pingFresh(ctx context.Context, db *sql.DB) error {
+	deadline := time.Now().Add(freshWait)
+	for pause := 5 * time.Millisecond; ; pause = min(2*pause, 200*time.Millisecond) {
+		err := db.PingContext(ctx)
+		var e *sqlite.Error
+		if err == nil || !errors.As(err, &e) || e.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(pause):
+		}
+	}
 }
 
 // openSnapshot opens the SQLite file at path to read it and nothing else:
