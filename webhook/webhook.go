@@ -119,6 +119,9 @@ func (d *Deliverer) Run(ctx context.Context) {
 	}
 }
 
+// finishTime bounds the recording of an attempt's outcome.
+const finishTime = 5 * time.Second
+
 // Pass delivers the notifications due now and returns how many it tried.
 // ctx must be the system's.
 func (d *Deliverer) Pass(ctx context.Context) (int, error) {
@@ -129,9 +132,20 @@ func (d *Deliverer) Pass(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// An attempt begun is finished and recorded even when ctx ends
+	// meanwhile (the server stopping): a post the receiver may have had
+	// is counted, and the notification does not wait out its lease. Both
+	// are bounded; no new attempt begins after ctx ends.
+	keep := context.WithoutCancel(ctx)
 	for _, n := range claimed {
-		state, status, errText, next := d.attempt(ctx, n)
-		if err := d.Outbox.FinishAttempt(ctx, n.ID, state, status, errText, next); err != nil {
+		if ctx.Err() != nil {
+			break
+		}
+		state, status, errText, next := d.attempt(keep, n)
+		fctx, cancel := context.WithTimeout(keep, finishTime)
+		err := d.Outbox.FinishAttempt(fctx, n.ID, state, status, errText, next)
+		cancel()
+		if err != nil {
 			return len(claimed), err
 		}
 		d.Log.Info("notification", "id", n.ID, "target", n.Target, "event", n.Event.Kind, "state", state, "status", status, "attempt", n.Attempts+1, "err", errText)
